@@ -1,0 +1,184 @@
+import type { CifAnalyticsCall } from '../normalise/delivery-context.js';
+import { problem, type CifKpiProblem } from '../report/problems.js';
+
+/** The part of `Microsoft.CIFramework` the logger uses. */
+export interface CifFramework {
+  logAnalyticsEvent(data: object, eventName: string, correlationId?: string): Promise<unknown>;
+}
+
+declare global {
+  interface Window {
+    Microsoft?: { CIFramework?: Partial<CifFramework> & Record<string, unknown> };
+  }
+}
+
+/** Returns `Microsoft.CIFramework` when it is there and can log analytics; never throws. */
+export function findCifFramework(win: Window): CifFramework | undefined {
+  try {
+    const framework = win.Microsoft?.CIFramework;
+    return typeof framework?.logAnalyticsEvent === 'function' ? (framework as CifFramework) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Watches for the CIF library. It may load before or after the logger, and its `CIFInitDone` event (on
+ * `window`) may be missed, so both the event and the object itself are checked.
+ */
+export class CifHostWatcher {
+  #win: Window;
+  #pollInterval: number;
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #listeners = new Set<(framework: CifFramework) => void>();
+  #onInitDone = () => this.#check();
+
+  constructor(win: Window = window, pollInterval = 200) {
+    this.#win = win;
+    this.#pollInterval = pollInterval;
+  }
+
+  /** The CIF framework if it is usable now. */
+  get framework(): CifFramework | undefined {
+    return findCifFramework(this.#win);
+  }
+
+  /**
+   * Calls `listener` once, as soon as the framework is usable (synchronously if it already is).
+   * Returns a function that cancels the wait.
+   */
+  whenReady(listener: (framework: CifFramework) => void): () => void {
+    const framework = this.framework;
+    if (framework) {
+      listener(framework);
+      return () => {};
+    }
+    this.#listeners.add(listener);
+    this.#start();
+    return () => {
+      this.#listeners.delete(listener);
+      if (this.#listeners.size === 0) this.#stop();
+    };
+  }
+
+  /** Stops watching and forgets every listener. */
+  dispose(): void {
+    this.#listeners.clear();
+    this.#stop();
+  }
+
+  #start(): void {
+    if (this.#timer !== undefined) return;
+    this.#win.addEventListener('CIFInitDone', this.#onInitDone);
+    this.#timer = setInterval(() => this.#check(), this.#pollInterval);
+  }
+
+  #stop(): void {
+    if (this.#timer === undefined) return;
+    this.#win.removeEventListener('CIFInitDone', this.#onInitDone);
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #check(): void {
+    const framework = this.framework;
+    if (!framework) return;
+    const listeners = [...this.#listeners];
+    this.#listeners.clear();
+    this.#stop();
+    for (const listener of listeners) listener(framework);
+  }
+}
+
+export type CallOutcome =
+  | { ok: true; result: unknown }
+  | {
+      ok: false;
+      problem: CifKpiProblem;
+      /** For a timed-out call: settles with the host's late answer, if it ever comes. */
+      late?: Promise<CallOutcome>;
+    };
+
+/**
+ * Makes one `logAnalyticsEvent` call with its own deadline. Never rejects: a rejection, a synchronous throw
+ * and a call that does not settle within `timeoutMs` all come back as `{ ok: false }`.
+ */
+export function callLogAnalyticsEvent(
+  framework: CifFramework,
+  call: CifAnalyticsCall,
+  timeoutMs: number,
+): Promise<CallOutcome> {
+  let answer: Promise<CallOutcome>;
+  try {
+    const returned =
+      call.correlationId === undefined
+        ? framework.logAnalyticsEvent(call.data, call.eventName)
+        : framework.logAnalyticsEvent(call.data, call.eventName, call.correlationId);
+    answer = Promise.resolve(returned).then(
+      (result): CallOutcome => ({ ok: true, result }),
+      (reason: unknown): CallOutcome => ({ ok: false, problem: hostRejection(reason) }),
+    );
+  } catch (error) {
+    return Promise.resolve({ ok: false, problem: hostRejection(error) });
+  }
+  if (!(timeoutMs > 0) || !Number.isFinite(timeoutMs)) return answer;
+
+  return new Promise<CallOutcome>((resolve) => {
+    const timer = setTimeout(() => {
+      resolve({
+        ok: false,
+        problem: problem('host-timeout', `The CIF host did not answer logAnalyticsEvent within ${timeoutMs} ms`),
+        late: answer,
+      });
+    }, timeoutMs);
+    void answer.then((outcome) => {
+      clearTimeout(timer);
+      resolve(outcome);
+    });
+  });
+}
+
+function hostRejection(reason: unknown): CifKpiProblem {
+  return problem('host-rejected', hostErrorMessage(reason));
+}
+
+/**
+ * The CIF host rejects with a `Map` (`message`, `msdyn_name`), a JSON string, a plain object or an Error,
+ * depending on API and version. This reduces all of them to one readable message.
+ */
+export function hostErrorMessage(reason: unknown): string {
+  const fallback = 'The CIF host rejected the call without a message';
+  try {
+    if (reason instanceof Map) return fromFields(reason.get('message'), reason.get('msdyn_name')) ?? fallback;
+    if (typeof reason === 'string') {
+      const text = reason.trim();
+      if (text.startsWith('{')) {
+        try {
+          const parsed: unknown = JSON.parse(text);
+          if (typeof parsed === 'object' && parsed !== null) return hostErrorMessage(parsed);
+        } catch {
+          // Not JSON after all: the string is the message.
+        }
+      }
+      return text || fallback;
+    }
+    if (reason instanceof Error) return reason.message || reason.name || fallback;
+    if (typeof reason === 'object' && reason !== null) {
+      const fields = reason as Record<string, unknown>;
+      return (
+        fromFields(fields.message ?? fields.Message ?? fields.errorMsg, fields.msdyn_name) ??
+        (JSON.stringify(reason) === '{}' ? fallback : JSON.stringify(reason))
+      );
+    }
+    return reason === undefined || reason === null ? fallback : String(reason);
+  } catch {
+    return fallback;
+  }
+}
+
+function fromFields(message: unknown, name: unknown): string | undefined {
+  const text = typeof message === 'string' && message.trim() ? message.trim() : undefined;
+  const label = typeof name === 'string' && name.trim() ? name.trim() : undefined;
+  if (text && label && !text.includes(label)) return `${text} (${label})`;
+  return text ?? label;
+}

@@ -1,0 +1,264 @@
+import {
+  CIF_FIRST_PARTY_EVENT_NAMES,
+  CIF_LIMITS,
+  CUSTOM_ATTRIBUTE_PATTERN,
+  KPI_EVENT_FIELDS,
+} from './cif-limits.js';
+import { toCifText, truncateText } from './cif-text.js';
+import { problem, type CifKpiProblem, type CifKpiWarning } from '../report/problems.js';
+
+/** One `{ attribute, value }` item of a KPI event's `customData`, as CIF takes it. */
+export interface CifCustomDataItem {
+  attribute: string;
+  value: string;
+}
+
+/** One item of `data.events` as it is sent to `logAnalyticsEvent`: every value is a string. */
+export interface CifKpiEvent {
+  kpiEventName: string;
+  kpiEventReason?: string;
+  eventTimestamp: string;
+  additionalData?: string;
+  notificationResponseAction?: string;
+  externalCorrelationId?: string;
+  customData?: CifCustomDataItem[];
+}
+
+/**
+ * What a widget puts in a `cif-kpi` event's `detail` (or passes to `logger.log()`). Only `kpiEventName` is
+ * required; values that are not strings are converted.
+ */
+export interface CifKpiEventDetail {
+  kpiEventName: string;
+  kpiEventReason?: unknown;
+  /** A string, or any JSON value (serialised). */
+  additionalData?: unknown;
+  notificationResponseAction?: unknown;
+  externalCorrelationId?: unknown;
+  /** An object map `{ attribute: value }` or the CIF array `[{ attribute, value }]`. */
+  customData?: Record<string, unknown> | ReadonlyArray<{ attribute: string; value: unknown }>;
+  /** When it happened: a Date, epoch milliseconds or an ISO 8601 date-time with a zone. Default: capture time. */
+  eventTimestamp?: Date | number | string;
+}
+
+export type NormaliseResult =
+  | { ok: true; event: CifKpiEvent; warnings: CifKpiWarning[] }
+  | { ok: false; problem: CifKpiProblem; warnings: CifKpiWarning[] };
+
+const KNOWN_FIELDS: ReadonlySet<string> = new Set(KPI_EVENT_FIELDS);
+const ISO_DATE_TIME_WITH_ZONE =
+  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/i;
+/** Dataverse DateTime columns hold years 1753–9999. */
+const MIN_TIME = Date.UTC(1753, 0, 1);
+const MAX_TIME = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/**
+ * Turns what a widget reported into one valid CIF KPI event, or says precisely why it cannot.
+ * Never throws, whatever `detail` is (getters that throw included).
+ *
+ * @param detail what the widget reported
+ * @param capturedAt epoch ms of capture; the timestamp when the detail has none
+ */
+export function normaliseKpiEvent(detail: unknown, capturedAt: number): NormaliseResult {
+  const warnings: CifKpiWarning[] = [];
+  try {
+    return build(detail, capturedAt, warnings);
+  } catch (error) {
+    // A getter on the detail threw, or a Proxy misbehaved: the event cannot be read.
+    const reason = error instanceof Error ? error.message : String(error);
+    return { ok: false, problem: problem('invalid-detail', `The event detail could not be read: ${reason}`), warnings };
+  }
+}
+
+function build(detail: unknown, capturedAt: number, warnings: CifKpiWarning[]): NormaliseResult {
+  const fail = (p: CifKpiProblem): NormaliseResult => ({ ok: false, problem: p, warnings });
+  if (typeof detail !== 'object' || detail === null || Array.isArray(detail)) {
+    return fail(
+      problem(
+        'invalid-detail',
+        `A KPI event must be an object with at least kpiEventName; got ${describe(detail)}`,
+      ),
+    );
+  }
+  const input = detail as Record<string, unknown>;
+
+  const name = input.kpiEventName;
+  if (typeof name !== 'string' || name.trim() === '') {
+    return fail(
+      problem('missing-kpi-event-name', `kpiEventName must be a non-empty string; got ${describe(name)}`, 'kpiEventName'),
+    );
+  }
+  if (name.length > CIF_LIMITS.kpiEventName) {
+    return fail(tooLong('kpiEventName', name.length, CIF_LIMITS.kpiEventName));
+  }
+  if (CIF_FIRST_PARTY_EVENT_NAMES.has(name)) {
+    warnings.push(
+      problem(
+        'reserved-kpi-event-name',
+        `"${name}" is an event CIF logs itself; a custom KPI with this name may be counted twice`,
+        'kpiEventName',
+      ),
+    );
+  }
+
+  const timestamp = toTimestamp(input.eventTimestamp, capturedAt);
+  if (typeof timestamp !== 'string') return fail(timestamp);
+
+  const event: CifKpiEvent = { kpiEventName: name, eventTimestamp: timestamp };
+
+  for (const field of ['kpiEventReason', 'additionalData'] as const) {
+    const value = input[field];
+    if (value === undefined || value === null) continue;
+    const text = toCifText(value, field);
+    if (!text.ok) return fail(text.problem);
+    const limit = CIF_LIMITS[field];
+    if (text.text.length > limit) {
+      warnings.push(
+        problem(
+          'value-truncated',
+          `${field} was ${text.text.length} characters and was cut to its column limit of ${limit}`,
+          field,
+        ),
+      );
+    }
+    event[field] = truncateText(text.text, limit);
+  }
+
+  for (const field of ['notificationResponseAction', 'externalCorrelationId'] as const) {
+    const value = input[field];
+    if (value === undefined || value === null) continue;
+    const text = toCifText(value, field);
+    if (!text.ok) return fail(text.problem);
+    if (text.text.length > CIF_LIMITS[field]) return fail(tooLong(field, text.text.length, CIF_LIMITS[field]));
+    event[field] = text.text;
+  }
+
+  if (input.customData !== undefined && input.customData !== null) {
+    const custom = toCustomData(input.customData);
+    if (!Array.isArray(custom)) return fail(custom);
+    if (custom.length > 0) event.customData = custom;
+  }
+
+  for (const key of Object.keys(input)) {
+    if (!KNOWN_FIELDS.has(key)) {
+      warnings.push(
+        problem('unknown-field', `"${key}" is not a CIF KPI event field and was not sent`, key),
+      );
+    }
+  }
+
+  return { ok: true, event: ordered(event), warnings };
+}
+
+/** Returns the event with its fields in the documented order, so payloads read the same every time. */
+function ordered(event: CifKpiEvent): CifKpiEvent {
+  const out: Record<string, unknown> = {};
+  for (const field of KPI_EVENT_FIELDS) {
+    if (event[field] !== undefined) out[field] = event[field];
+  }
+  return out as unknown as CifKpiEvent;
+}
+
+function toTimestamp(value: unknown, capturedAt: number): string | CifKpiProblem {
+  if (value === undefined || value === null) return new Date(capturedAt).toISOString();
+  let time: number;
+  if (value instanceof Date) {
+    time = value.getTime();
+  } else if (typeof value === 'number') {
+    time = value;
+  } else if (typeof value === 'string') {
+    if (!ISO_DATE_TIME_WITH_ZONE.test(value)) {
+      return problem(
+        'invalid-timestamp',
+        `eventTimestamp "${value}" is not an ISO 8601 date-time with a zone (e.g. 2026-11-28T10:15:30.123Z)`,
+        'eventTimestamp',
+      );
+    }
+    time = Date.parse(value);
+  } else {
+    return problem(
+      'invalid-timestamp',
+      `eventTimestamp must be a Date, epoch milliseconds or an ISO 8601 string; got ${describe(value)}`,
+      'eventTimestamp',
+    );
+  }
+  if (!Number.isFinite(time) || time < MIN_TIME || time > MAX_TIME) {
+    return problem('invalid-timestamp', `eventTimestamp ${describe(value)} is not a valid date`, 'eventTimestamp');
+  }
+  return new Date(time).toISOString();
+}
+
+function toCustomData(value: unknown): CifCustomDataItem[] | CifKpiProblem {
+  let entries: Array<[unknown, unknown]>;
+  if (Array.isArray(value)) {
+    entries = [];
+    for (const [index, item] of value.entries()) {
+      if (typeof item !== 'object' || item === null || !('attribute' in item)) {
+        return problem(
+          'invalid-custom-data',
+          `customData[${index}] must be { attribute, value }; got ${describe(item)}`,
+          'customData',
+        );
+      }
+      const { attribute, value: itemValue } = item as { attribute: unknown; value: unknown };
+      entries.push([attribute, itemValue]);
+    }
+  } else if (typeof value === 'object' && value !== null && !(value instanceof Date)) {
+    entries = Object.entries(value);
+  } else {
+    return problem(
+      'invalid-custom-data',
+      `customData must be an object map or an array of { attribute, value }; got ${describe(value)}`,
+      'customData',
+    );
+  }
+
+  const items: CifCustomDataItem[] = [];
+  const seen = new Set<string>();
+  for (const [attribute, raw] of entries) {
+    if (typeof attribute !== 'string' || !CUSTOM_ATTRIBUTE_PATTERN.test(attribute)) {
+      return problem(
+        'invalid-custom-data',
+        `customData attribute ${describe(attribute)} is not a column name (letters, digits and underscores)`,
+        'customData',
+      );
+    }
+    if (attribute.length > CIF_LIMITS.customDataAttribute) {
+      return tooLong(`customData.${attribute}`, attribute.length, CIF_LIMITS.customDataAttribute, 'attribute name');
+    }
+    if (seen.has(attribute)) {
+      return problem('invalid-custom-data', `customData names "${attribute}" twice`, `customData.${attribute}`);
+    }
+    seen.add(attribute);
+    if (raw === undefined) continue;
+    const text = toCifText(raw, `customData.${attribute}`);
+    if (!text.ok) return text.problem;
+    if (text.text.length > CIF_LIMITS.customDataValue) {
+      return tooLong(`customData.${attribute}`, text.text.length, CIF_LIMITS.customDataValue);
+    }
+    items.push({ attribute, value: text.text });
+  }
+  return items;
+}
+
+function tooLong(field: string, length: number, limit: number, what = 'value'): CifKpiProblem {
+  return problem('value-too-long', `${field} ${what} is ${length} characters; its column holds ${limit}`, field);
+}
+
+/** A short, safe description of a value for messages (never the whole value). */
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'an invalid Date' : `Date ${value.toISOString()}`;
+  switch (typeof value) {
+    case 'string':
+      return value.length > 40 ? `"${value.slice(0, 40)}…"` : `"${value}"`;
+    case 'number':
+    case 'boolean':
+      return String(value);
+    case 'object':
+      return 'an object';
+    default:
+      return `a ${typeof value}`;
+  }
+}

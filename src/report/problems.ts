@@ -1,0 +1,50 @@
+/**
+ * Every problem the logger reports has one stable `code`. Codes are part of the public API: match on them,
+ * not on messages.
+ */
+export type CifKpiErrorCode =
+  /** The `cif-kpi` detail (or `log()` argument) is not an object. */
+  | 'invalid-detail'
+  /** `kpiEventName` is missing, empty or not a string. */
+  | 'missing-kpi-event-name'
+  /** An identifier or name is longer than its column (`field` says which). */
+  | 'value-too-long'
+  /** A value cannot be turned into text: a function, symbol, BigInt, non-finite number or a cycle. */
+  | 'unserialisable-value'
+  /** `eventTimestamp` is not a valid Date, epoch milliseconds or ISO 8601 date-time with a zone. */
+  | 'invalid-timestamp'
+  /** `customData` is not an object map or an array of `{ attribute, value }` with column-name attributes. */
+  | 'invalid-custom-data'
+  /** A context id (`conversation-id`, `provider-session-id`, …) is not usable, e.g. longer than its column. */
+  | 'invalid-context'
+  /** `correlation-id` is not a GUID; it is omitted from calls. */
+  | 'invalid-correlation-id'
+  /** `scope` names an element id that is not in the logger's document or shadow root (yet). */
+  | 'scope-not-found'
+  /** Something unexpected went wrong inside the logger; it was caught so the page is not affected. */
+  | 'internal-error'
+  /** The CIF host rejected the call (or threw). `message` is the host's message. */
+  | 'host-rejected'
+  /** The CIF host did not answer within `call-timeout`. */
+  | 'host-timeout';
+
+export type CifKpiWarningCode =
+  /** A free-text value (`kpiEventReason`, `additionalData`) was cut to its column limit. */
+  | 'value-truncated'
+  /** `kpiEventName` is one CIF logs itself; analytics may count it twice. */
+  | 'reserved-kpi-event-name'
+  /** The detail has a field CIF does not know; it is not sent. */
+  | 'unknown-field';
+
+export interface CifKpiProblem<Code extends string = CifKpiErrorCode> {
+  code: Code;
+  message: string;
+  /** The field the problem is about, e.g. `kpiEventReason` or `customData.msdyn_customattribute1`. */
+  field?: string;
+}
+
+export type CifKpiWarning = CifKpiProblem<CifKpiWarningCode>;
+
+export function problem<Code extends string>(code: Code, message: string, field?: string): CifKpiProblem<Code> {
+  return field === undefined ? { code, message } : { code, message, field };
+}

@@ -1,0 +1,263 @@
+import { CIF_LIMITS, CONTEXT_FIELDS, GUID_PATTERN, KPI_EVENT_FIELDS } from '../normalise/cif-limits.js';
+
+/**
+ * A stand-in for Microsoft's CIF library (`msdyn_ciLibrary.js`) for demos, local development and tests.
+ * It behaves like the real one at the boundary the logger uses: `window.Microsoft.CIFramework` appears
+ * late and announces itself with `CIFInitDone` on `window`; `logAnalyticsEvent` copies its arguments as
+ * postMessage would (structured clone), answers after a delay, and can reject with each error shape the
+ * real host uses (a `Map`, a JSON string, a plain object), throw, or never answer at all.
+ */
+
+/** How the host answers one call. */
+export type HostReply =
+  | { kind: 'resolve'; value?: unknown; delay?: number }
+  | { kind: 'reject'; shape: 'map' | 'json' | 'object' | 'error'; message: string; name?: string; delay?: number }
+  | { kind: 'throw'; message: string }
+  | { kind: 'stall' };
+
+export interface RecordedCall {
+  /** The `data` argument as the host received it (a structured clone). */
+  data: unknown;
+  eventName: unknown;
+  correlationId: unknown;
+  /** How many arguments were passed (2 when `correlationId` was omitted). */
+  argumentCount: number;
+  /** `performance.now()` when the call was made. */
+  at: number;
+  reply: HostReply;
+  /** How the call ended, once it has. */
+  outcome?: 'resolved' | 'rejected' | 'threw';
+  /** Contract violations found in the call; empty for a valid call. */
+  violations: string[];
+}
+
+export interface SimulatedCifHostOptions {
+  /** The window to install on. Default: `window`. */
+  window?: Window;
+  /**
+   * Milliseconds after `install()` before the library appears and fires `CIFInitDone`.
+   * `null`: it appears only when `appear()` is called. Default: 0 (next task).
+   */
+  initDelay?: number | null;
+  /** Whether `CIFInitDone` is dispatched when the library appears. Default: true. */
+  announce?: boolean;
+  /** Default answer delay in ms. Default: 5. */
+  latency?: number;
+  /** Decides the reply to each call that has no queued reply. Default: resolve `"Success"`. */
+  reply?: (call: Omit<RecordedCall, 'reply' | 'outcome'>, index: number) => HostReply;
+}
+
+/** Fired on the host (an EventTarget) for each call (`call`) and each answer (`settle`); detail is the call. */
+export type SimulatedHostEvent = CustomEvent<RecordedCall>;
+
+export class SimulatedCifHost extends EventTarget {
+  /** Every `logAnalyticsEvent` call received, in order. */
+  readonly calls: RecordedCall[] = [];
+  #win: Window;
+  #options: Required<Omit<SimulatedCifHostOptions, 'window' | 'reply'>> & Pick<SimulatedCifHostOptions, 'reply'>;
+  #queued: HostReply[] = [];
+  #timers = new Set<ReturnType<typeof setTimeout>>();
+  #previous: Window['Microsoft'];
+
+  constructor(options: SimulatedCifHostOptions = {}) {
+    super();
+    this.#win = options.window ?? window;
+    this.#options = {
+      initDelay: options.initDelay === undefined ? 0 : options.initDelay,
+      announce: options.announce ?? true,
+      latency: options.latency ?? 5,
+      reply: options.reply,
+    };
+  }
+
+  /** Every KPI event the host has received, across calls, in order. */
+  get events(): unknown[] {
+    return this.calls.flatMap((call) => {
+      const events = (call.data as { events?: unknown })?.events;
+      return Array.isArray(events) ? events : [];
+    });
+  }
+
+  /** Whether `window.Microsoft.CIFramework` is there. */
+  get installed(): boolean {
+    return this.#win.Microsoft?.CIFramework?.logAnalyticsEvent === this.#logAnalyticsEvent;
+  }
+
+  /** Starts the library: it appears after `initDelay`. */
+  install(): this {
+    const { initDelay } = this.#options;
+    if (initDelay !== null) this.#later(() => this.appear(), initDelay);
+    return this;
+  }
+
+  /** Makes the library appear now, and (unless `announce` is false) fires `CIFInitDone` on window. */
+  appear(): void {
+    if (this.installed) return;
+    this.#previous = this.#win.Microsoft;
+    this.#win.Microsoft = {
+      ...(this.#win.Microsoft ?? {}),
+      CIFramework: { logAnalyticsEvent: this.#logAnalyticsEvent },
+    };
+    if (this.#options.announce) this.#win.dispatchEvent(new CustomEvent('CIFInitDone'));
+  }
+
+  /** Removes the library and cancels pending answers (their promises then never settle). */
+  uninstall(): void {
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers.clear();
+    if (this.installed) {
+      if (this.#previous === undefined) delete this.#win.Microsoft;
+      else this.#win.Microsoft = this.#previous;
+    }
+  }
+
+  /** Queues replies for the next calls, in order; later calls fall back to the `reply` option. */
+  queueReplies(...replies: HostReply[]): this {
+    this.#queued.push(...replies);
+    return this;
+  }
+
+  /** Replaces the default reply. */
+  setReply(reply: SimulatedCifHostOptions['reply']): this {
+    this.#options.reply = reply;
+    return this;
+  }
+
+  #logAnalyticsEvent = (...args: unknown[]): Promise<string> => {
+    const [data, eventName, correlationId] = args;
+    const index = this.calls.length;
+    let copy: unknown;
+    let cloneError: string | undefined;
+    try {
+      copy = structuredClone(data);
+    } catch (error) {
+      cloneError = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    }
+    const base = {
+      data: copy,
+      eventName,
+      correlationId,
+      argumentCount: args.length,
+      at: performance.now(),
+      violations: checkCifCall(args),
+    };
+    const reply: HostReply = cloneError
+      ? { kind: 'reject', shape: 'map', message: cloneError, name: 'logAnalyticsEvent' }
+      : (this.#queued.shift() ?? this.#options.reply?.(base, index) ?? { kind: 'resolve', value: 'Success' });
+    const call: RecordedCall = { ...base, reply };
+    this.calls.push(call);
+    this.dispatchEvent(new CustomEvent('call', { detail: call }));
+
+    if (reply.kind === 'throw') {
+      call.outcome = 'threw';
+      this.dispatchEvent(new CustomEvent('settle', { detail: call }));
+      throw new TypeError(reply.message);
+    }
+    return new Promise<string>((resolve, reject) => {
+      if (reply.kind === 'stall') return;
+      this.#later(() => {
+        if (reply.kind === 'resolve') {
+          call.outcome = 'resolved';
+          resolve((reply.value ?? 'Success') as string);
+        } else {
+          call.outcome = 'rejected';
+          reject(hostError(reply));
+        }
+        this.dispatchEvent(new CustomEvent('settle', { detail: call }));
+      }, reply.delay ?? this.#options.latency);
+    });
+  };
+
+  #later(fn: () => void, delay: number): void {
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      fn();
+    }, delay);
+    this.#timers.add(timer);
+  }
+}
+
+function hostError(reply: Extract<HostReply, { kind: 'reject' }>): unknown {
+  const name = reply.name ?? 'logAnalyticsEvent';
+  switch (reply.shape) {
+    case 'map':
+      return new Map([
+        ['message', reply.message],
+        ['msdyn_name', name],
+      ]);
+    case 'json':
+      return JSON.stringify({ message: reply.message, msdyn_name: name });
+    case 'object':
+      return { message: reply.message, msdyn_name: name };
+    case 'error':
+      return new Error(reply.message);
+  }
+}
+
+/**
+ * Checks the arguments of one `logAnalyticsEvent` call against the CIF contract: required fields, only the
+ * documented fields, string values, column limits, ISO timestamps, GUID correlation id. Returns the
+ * violations found (empty for a valid call).
+ */
+export function checkCifCall(args: readonly unknown[]): string[] {
+  const [data, eventName, correlationId] = args;
+  const out: string[] = [];
+  const text = (value: unknown, where: string, limit: number, required = false) => {
+    if (value === undefined) {
+      if (required) out.push(`${where} is missing`);
+      return;
+    }
+    if (typeof value !== 'string') out.push(`${where} is a ${typeof value}, not a string`);
+    else if (required && value === '') out.push(`${where} is empty`);
+    else if (value.length > limit) out.push(`${where} is ${value.length} characters, over ${limit}`);
+  };
+  if (typeof eventName !== 'string' || eventName === '') out.push('eventName must be a non-empty string');
+  if (args.length > 2 && (typeof correlationId !== 'string' || !GUID_PATTERN.test(correlationId))) {
+    out.push('correlationId is passed but is not a GUID');
+  }
+  if (typeof data !== 'object' || data === null) return [...out, 'data is not an object'];
+  const record = data as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    if (key !== 'events' && !(CONTEXT_FIELDS as readonly string[]).includes(key)) out.push(`data.${key} is not a CIF field`);
+  }
+  for (const field of CONTEXT_FIELDS) {
+    text(record[field], `data.${field}`, CIF_LIMITS[field], field === 'conversationId' || field === 'providerSessionId');
+  }
+  if (!Array.isArray(record.events) || record.events.length === 0) return [...out, 'data.events is not a non-empty array'];
+  record.events.forEach((item: unknown, i: number) => {
+    const where = `data.events[${i}]`;
+    if (typeof item !== 'object' || item === null) {
+      out.push(`${where} is not an object`);
+      return;
+    }
+    const ev = item as Record<string, unknown>;
+    for (const key of Object.keys(ev)) {
+      if (!(KPI_EVENT_FIELDS as readonly string[]).includes(key)) out.push(`${where}.${key} is not a CIF field`);
+    }
+    text(ev.kpiEventName, `${where}.kpiEventName`, CIF_LIMITS.kpiEventName, true);
+    text(ev.kpiEventReason, `${where}.kpiEventReason`, CIF_LIMITS.kpiEventReason);
+    text(ev.additionalData, `${where}.additionalData`, CIF_LIMITS.additionalData);
+    text(ev.notificationResponseAction, `${where}.notificationResponseAction`, CIF_LIMITS.notificationResponseAction);
+    text(ev.externalCorrelationId, `${where}.externalCorrelationId`, CIF_LIMITS.externalCorrelationId);
+    if (ev.eventTimestamp !== undefined) {
+      const ts = ev.eventTimestamp;
+      if (typeof ts !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(ts)) {
+        out.push(`${where}.eventTimestamp is not an ISO 8601 date-time with a zone`);
+      }
+    }
+    if (ev.customData !== undefined) {
+      if (!Array.isArray(ev.customData)) out.push(`${where}.customData is not an array`);
+      else
+        ev.customData.forEach((entry: unknown, j: number) => {
+          const at = `${where}.customData[${j}]`;
+          const pair = entry as Record<string, unknown> | null;
+          if (typeof pair !== 'object' || pair === null) return void out.push(`${at} is not an object`);
+          if (Object.keys(pair).some((k) => k !== 'attribute' && k !== 'value')) out.push(`${at} has fields other than attribute and value`);
+          text(pair.attribute, `${at}.attribute`, CIF_LIMITS.customDataAttribute, true);
+          if (pair.value === undefined) out.push(`${at}.value is missing`);
+          text(pair.value, `${at}.value`, CIF_LIMITS.customDataValue);
+        });
+    }
+  });
+  return out;
+}

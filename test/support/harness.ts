@@ -1,0 +1,64 @@
+import { SimulatedCifHost, type SimulatedCifHostOptions } from '../../src/testing/simulated-cif-host.js';
+import type { CifKpiLoggerElement } from '../../src/cif-kpi-logger.js';
+
+const hosts: SimulatedCifHost[] = [];
+
+/** A simulated CIF library on this window; removed after each test. */
+export function startHost(options: SimulatedCifHostOptions = {}): SimulatedCifHost {
+  const host = new SimulatedCifHost({ latency: 1, ...options });
+  hosts.push(host);
+  return host.install();
+}
+
+/** The same, already present (as if msdyn_ciLibrary.js ran before the logger). */
+export function readyHost(options: SimulatedCifHostOptions = {}): SimulatedCifHost {
+  const host = startHost({ ...options, initDelay: null });
+  host.appear();
+  return host;
+}
+
+afterEach(() => {
+  for (const host of hosts.splice(0)) host.uninstall();
+  delete window.Microsoft;
+});
+
+/** Collects the details of every `type` event fired on `target`. */
+export function collect<T = unknown>(target: EventTarget, type: string): T[] {
+  const seen: T[] = [];
+  target.addEventListener(type, (event) => seen.push((event as CustomEvent<T>).detail));
+  return seen;
+}
+
+/** Dispatches a `cif-kpi` event the documented way: bubbling and composed. */
+export function reportKpi(target: EventTarget, detail: unknown, init: EventInit = { bubbles: true, composed: true }): void {
+  target.dispatchEvent(new CustomEvent('cif-kpi', { ...init, detail }));
+}
+
+/** Waits until `predicate` holds, checking after each macrotask, for at most `timeout` ms. */
+export async function until(predicate: () => boolean, timeout = 2000, what = 'condition'): Promise<void> {
+  const start = performance.now();
+  while (!predicate()) {
+    if (performance.now() - start > timeout) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+/** Errors and unhandled rejections that reach the page while `fn` runs. */
+export async function pageErrorsDuring(fn: () => Promise<void> | void): Promise<string[]> {
+  const errors: string[] = [];
+  const onError = (event: ErrorEvent) => errors.push(String(event.message));
+  const onRejection = (event: PromiseRejectionEvent) => errors.push(`unhandled rejection: ${String(event.reason)}`);
+  window.addEventListener('error', onError);
+  window.addEventListener('unhandledrejection', onRejection);
+  try {
+    await fn();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  } finally {
+    window.removeEventListener('error', onError);
+    window.removeEventListener('unhandledrejection', onRejection);
+  }
+  return errors;
+}
+
+export type Logger = CifKpiLoggerElement;
+export const GUID = '5f2c1d0e-8a3b-4c7d-9e1f-0a2b3c4d5e6f';

@@ -1,0 +1,23 @@
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { chromeLauncher } from '@web/test-runner';
+import { defaultReporter } from '@web/test-runner';
+import { chromiumLaunchOptions } from './scripts/chromium.mjs';
+import { closingLineReporter } from './scripts/closing-line-reporter.mjs';
+
+export default {
+  files: ['test/**/*.test.ts'],
+  nodeResolve: true,
+  rootDir: '.',
+  concurrency: 1,
+  filterBrowserLogs: ({ args }) => !String(args[0] ?? '').startsWith('Lit is in dev mode'),
+  testFramework: {
+    config: { timeout: 5000 },
+  },
+  browsers: [chromeLauncher({ launchOptions: await chromiumLaunchOptions() })],
+  plugins: [esbuildPlugin({ ts: true, target: 'es2021', tsconfig: './tsconfig.json' })],
+  reporters: [defaultReporter(), closingLineReporter()],
+  coverageConfig: {
+    include: ['src/**/*.ts'],
+    threshold: { statements: 90, branches: 80, functions: 90, lines: 90 },
+  },
+};
