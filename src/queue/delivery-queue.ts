@@ -130,13 +130,14 @@ export class DeliveryQueue {
   }
 
   #schedule(): void {
-    if (this.#inFlight || this.#timer !== undefined) return;
+    if (this.#inFlight) return;
     // Without a host nothing can be sent; the host watcher calls pump() when it appears.
     if (!this.options.framework()) return;
     if (this.#flushWaiters.length > 0 || this.#headBatchIsFull()) {
       this.pump();
       return;
     }
+    if (this.#timer !== undefined) return;
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       this.pump();
