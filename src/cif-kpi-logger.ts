@@ -119,6 +119,8 @@ export class CifKpiLoggerElement extends LitElement {
   #cancelHostWait: (() => void) | undefined;
   #capture = new ScopedCapture((event) => this.#onCaptured(event));
   #scopeObserver: MutationObserver | undefined;
+  /** The missing scope last reported, so each is reported once. */
+  #missingScopeReported: string | null | undefined;
   #queue = new DeliveryQueue({
     flushDelay: DEFAULTS.flushDelay,
     maxBatch: DEFAULTS.maxBatch,
@@ -241,15 +243,19 @@ export class CifKpiLoggerElement extends LitElement {
     this.#scopeObserver = undefined;
     const root = resolveScopeRoot(this, this.scope);
     if (root) {
+      this.#missingScopeReported = undefined;
       this.#capture.attach(root);
       return;
     }
     this.#capture.detach();
-    this.#fire<CifKpiErrorDetail>(CIF_KPI_ERROR, {
-      code: 'scope-not-found',
-      message: `scope "${this.scope}" names no element in this document; events are heard once it appears`,
-      field: 'scope',
-    });
+    if (this.#missingScopeReported !== this.scope) {
+      this.#missingScopeReported = this.scope;
+      this.#fire<CifKpiErrorDetail>(CIF_KPI_ERROR, {
+        code: 'scope-not-found',
+        message: `scope "${this.scope}" names no element in this document; events are heard once it appears`,
+        field: 'scope',
+      });
+    }
     const tree = this.getRootNode();
     this.#scopeObserver = new MutationObserver(() => {
       if (resolveScopeRoot(this, this.scope)) this.#attachScope();

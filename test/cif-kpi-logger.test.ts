@@ -2,7 +2,7 @@ import { expect, fixture, html } from '@open-wc/testing';
 import '../src/define.js';
 import { checkCifCall } from '../src/testing/simulated-cif-host.js';
 import type { CifKpiErrorDetail, CifKpiSentDetail } from '../src/report/events.js';
-import { GUID, collect, readyHost, reportKpi, startHost, until, type Logger } from './support/harness.js';
+import { GUID, collect, pageErrorsDuring, readyHost, reportKpi, startHost, until, type Logger } from './support/harness.js';
 
 interface Page {
   root: HTMLElement;
@@ -58,5 +58,405 @@ describe('<cif-kpi-logger> core path', () => {
     expect(event!.eventTimestamp).to.match(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     expect(sent[0]).to.deep.equal({ data: call.data, eventName: 'CallHold', correlationId: undefined, result: 'Success' });
     expect(checkCifCall([call.data, call.eventName])).to.deep.equal([]);
+  });
+});
+
+describe('<cif-kpi-logger> call arguments', () => {
+  it('uses event-name as the eventName argument when set', async () => {
+    const host = readyHost();
+    const { logger, widget } = await page('conversation-id="c" provider-session-id="p" event-name="Softphone" flush-delay="0"');
+    reportKpi(widget, { kpiEventName: 'CallHold' });
+    reportKpi(widget, { kpiEventName: 'CallResume' });
+    await logger.flush();
+    expect(host.calls).to.have.length(1);
+    expect(host.calls[0]!.eventName).to.equal('Softphone');
+    expect(host.events.map((e) => (e as { kpiEventName: string }).kpiEventName)).to.deep.equal(['CallHold', 'CallResume']);
+  });
+
+  it('passes a GUID correlation-id as the third argument', async () => {
+    const host = readyHost();
+    const { logger, widget } = await page(`conversation-id="c" provider-session-id="p" correlation-id="${GUID}" flush-delay="0"`);
+    reportKpi(widget, { kpiEventName: 'CallHold' });
+    await logger.flush();
+    expect(host.calls[0]!.argumentCount).to.equal(3);
+    expect(host.calls[0]!.correlationId).to.equal(GUID);
+  });
+
+  it('reports a correlation-id that is not a GUID once, and sends without it', async () => {
+    const host = readyHost();
+    const root = await fixture<HTMLElement>(html`<div><span></span></div>`);
+    const errors = collect<CifKpiErrorDetail>(root, 'cif-kpi-error');
+    const logger = document.createElement('cif-kpi-logger');
+    logger.setAttribute('conversation-id', 'c');
+    logger.setAttribute('provider-session-id', 'p');
+    logger.setAttribute('correlation-id', 'ticket-42');
+    logger.setAttribute('flush-delay', '0');
+    root.append(logger);
+    await logger.updateComplete;
+    reportKpi(root.firstElementChild!, { kpiEventName: 'A' });
+    reportKpi(root.firstElementChild!, { kpiEventName: 'A' });
+    await logger.flush();
+    expect(errors.map((e) => e.code)).to.deep.equal(['invalid-correlation-id']);
+    expect(errors[0]!.message).to.contain('ticket-42');
+    expect(host.calls[0]!.argumentCount).to.equal(2);
+    expect(host.calls[0]!.violations).to.deep.equal([]);
+  });
+});
+
+describe('<cif-kpi-logger> capture', () => {
+  it('hears composed events from open and closed shadow roots of sibling widgets', async () => {
+    const host = readyHost();
+    const { root, logger } = await page();
+    const openHost = document.createElement('div');
+    const closedHost = document.createElement('div');
+    root.prepend(openHost, closedHost);
+    const openButton = openHost.attachShadow({ mode: 'open' }).appendChild(document.createElement('button'));
+    const closedButton = closedHost.attachShadow({ mode: 'closed' }).appendChild(document.createElement('button'));
+    reportKpi(openButton, { kpiEventName: 'FromOpen' });
+    reportKpi(closedButton, { kpiEventName: 'FromClosed' });
+    await logger.flush();
+    expect(host.events.map((e) => (e as { kpiEventName: string }).kpiEventName)).to.deep.equal(['FromOpen', 'FromClosed']);
+  });
+
+  it('does not hear a non-composed event from inside a shadow root', async () => {
+    const host = readyHost();
+    const { root, logger } = await page();
+    const shadowHost = root.appendChild(document.createElement('div'));
+    const inner = shadowHost.attachShadow({ mode: 'open' }).appendChild(document.createElement('button'));
+    reportKpi(inner, { kpiEventName: 'Hidden' }, { bubbles: true, composed: false });
+    await logger.flush();
+    expect(host.calls).to.have.length(0);
+    expect(logger.pendingCount).to.equal(0);
+  });
+
+  it('hears a widget event even when the widget stops its propagation or does not bubble it', async () => {
+    const host = readyHost();
+    const { logger, widget } = await page();
+    widget.addEventListener('cif-kpi', (event) => event.stopPropagation());
+    reportKpi(widget, { kpiEventName: 'Stopped' });
+    reportKpi(widget, { kpiEventName: 'NotBubbling' }, { bubbles: false, composed: true });
+    await logger.flush();
+    expect(host.events.map((e) => (e as { kpiEventName: string }).kpiEventName)).to.deep.equal(['Stopped', 'NotBubbling']);
+  });
+
+  it('hears only its parent by default, the whole document with scope="document", or the element with that id', async () => {
+    const host = readyHost();
+    const outside = await fixture<HTMLElement>(html`<section id="panel"><button>outside</button></section>`);
+    const { logger, widget } = await page();
+    reportKpi(outside.firstElementChild!, { kpiEventName: 'Outside' });
+    reportKpi(widget, { kpiEventName: 'Inside' });
+    await logger.flush();
+    expect(host.events.map((e) => (e as { kpiEventName: string }).kpiEventName)).to.deep.equal(['Inside']);
+
+    logger.scope = 'document';
+    await logger.updateComplete;
+    reportKpi(outside.firstElementChild!, { kpiEventName: 'Document' });
+    await logger.flush();
+
+    logger.scope = 'panel';
+    await logger.updateComplete;
+    reportKpi(outside.firstElementChild!, { kpiEventName: 'Panel' });
+    reportKpi(widget, { kpiEventName: 'NotInPanel' });
+    await logger.flush();
+    expect(host.events.map((e) => (e as { kpiEventName: string }).kpiEventName)).to.deep.equal(['Inside', 'Document', 'Panel']);
+  });
+
+  it('reports a scope id that is not there yet, and hears the element once it appears', async () => {
+    const host = readyHost();
+    const root = await fixture<HTMLElement>(html`<div></div>`);
+    const errors = collect<CifKpiErrorDetail>(root, 'cif-kpi-error');
+    const logger = document.createElement('cif-kpi-logger');
+    logger.setAttribute('conversation-id', 'c');
+    logger.setAttribute('provider-session-id', 'p');
+    logger.setAttribute('scope', 'later-panel');
+    root.append(logger);
+    await logger.updateComplete;
+    expect(errors.map((e) => e.code)).to.deep.equal(['scope-not-found']);
+    const panel = document.createElement('div');
+    panel.id = 'later-panel';
+    root.append(panel);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    reportKpi(panel, { kpiEventName: 'Late' });
+    await logger.flush();
+    expect(host.events).to.have.length(1);
+  });
+
+  it('stops hearing when removed from the page, but still delivers what it captured', async () => {
+    const host = startHost({ initDelay: null });
+    const { root, logger, widget } = await page();
+    reportKpi(widget, { kpiEventName: 'Before' });
+    logger.remove();
+    reportKpi(widget, { kpiEventName: 'After' });
+    host.appear();
+    await logger.flush();
+    expect(host.events.map((e) => (e as { kpiEventName: string }).kpiEventName)).to.deep.equal(['Before']);
+    expect(root.isConnected).to.equal(true);
+  });
+
+  it('logs an event once when two loggers share it: the innermost one', async () => {
+    const host = readyHost();
+    const root = await fixture<HTMLElement>(html`
+      <div>
+        <cif-kpi-logger id="outer" conversation-id="outer" provider-session-id="p" flush-delay="0"></cif-kpi-logger>
+        <div>
+          <cif-kpi-logger id="inner" conversation-id="inner" provider-session-id="p" flush-delay="0"></cif-kpi-logger>
+          <button id="deep">deep</button>
+        </div>
+        <button id="shallow">shallow</button>
+      </div>
+    `);
+    const outer = root.querySelector<Logger>('#outer')!;
+    const inner = root.querySelector<Logger>('#inner')!;
+    await Promise.all([outer.updateComplete, inner.updateComplete]);
+    reportKpi(root.querySelector('#deep')!, { kpiEventName: 'Deep' });
+    reportKpi(root.querySelector('#shallow')!, { kpiEventName: 'Shallow' });
+    await Promise.all([outer.flush(), inner.flush()]);
+    const byConversation = host.calls.map((c) => [
+      (c.data as { conversationId: string }).conversationId,
+      c.eventName,
+    ]);
+    expect(byConversation).to.have.deep.members([
+      ['inner', 'Deep'],
+      ['outer', 'Shallow'],
+    ]);
+    expect(host.calls).to.have.length(2);
+  });
+});
+
+describe('<cif-kpi-logger> validation', () => {
+  it('fires a specific cif-kpi-error for a bad event and still sends the good ones around it', async () => {
+    const host = readyHost();
+    const { root, logger, widget } = await page();
+    const errors = collect<CifKpiErrorDetail>(root, 'cif-kpi-error');
+    const bad = { kpiEventName: 'x'.repeat(101) };
+    reportKpi(widget, { kpiEventName: 'First' });
+    reportKpi(widget, bad);
+    reportKpi(widget, 'not an object');
+    reportKpi(widget, { kpiEventName: 'Last' });
+    await logger.flush();
+    expect(errors.map((e) => e.code)).to.deep.equal(['value-too-long', 'invalid-detail']);
+    expect(errors[0]!.event).to.equal(bad);
+    expect(errors[0]!.field).to.equal('kpiEventName');
+    expect(host.events.map((e) => (e as { kpiEventName: string }).kpiEventName)).to.deep.equal(['First', 'Last']);
+    expect(host.calls.every((c) => c.violations.length === 0)).to.equal(true);
+  });
+
+  it('fires cif-kpi-error with bubbles and composed set', async () => {
+    readyHost();
+    const { logger, widget } = await page();
+    const seen: CustomEvent[] = [];
+    logger.addEventListener('cif-kpi-error', (event) => seen.push(event));
+    reportKpi(widget, {});
+    expect(seen).to.have.length(1);
+    expect(seen[0]!.bubbles).to.equal(true);
+    expect(seen[0]!.composed).to.equal(true);
+  });
+
+  it('sends a truncated event and reports the truncation as a warning', async () => {
+    const host = readyHost();
+    const { root, logger, widget } = await page();
+    const warnings = collect<{ code: string; field: string }>(root, 'cif-kpi-warning');
+    reportKpi(widget, { kpiEventName: 'A', additionalData: 'x'.repeat(3000) });
+    await logger.flush();
+    expect(warnings.map((w) => [w.code, w.field])).to.deep.equal([['value-truncated', 'additionalData']]);
+    expect((host.events[0] as { additionalData: string }).additionalData).to.have.length(2000);
+  });
+
+  it('rejects every event while an id is longer than its column', async () => {
+    const host = readyHost();
+    const { root, logger, widget } = await page(`conversation-id="${'c'.repeat(101)}" provider-session-id="p" flush-delay="0"`);
+    const errors = collect<CifKpiErrorDetail>(root, 'cif-kpi-error');
+    reportKpi(widget, { kpiEventName: 'A' });
+    await logger.flush();
+    expect(errors.map((e) => [e.code, e.field])).to.deep.equal([['invalid-context', 'conversationId']]);
+    expect(host.calls).to.have.length(0);
+  });
+});
+
+describe('<cif-kpi-logger> and the CIF host', () => {
+  it('holds events until the library announces itself late, then sends them in capture order', async () => {
+    const host = startHost({ initDelay: 150 });
+    const { logger, widget } = await page();
+    reportKpi(widget, { kpiEventName: 'A', kpiEventReason: '1' });
+    reportKpi(widget, { kpiEventName: 'B', kpiEventReason: '2' });
+    reportKpi(widget, { kpiEventName: 'A', kpiEventReason: '3' });
+    expect(logger.hostReady).to.equal(false);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(host.calls).to.have.length(0);
+    expect(logger.pendingCount).to.equal(3);
+    await logger.flush();
+    expect(logger.hostReady).to.equal(true);
+    expect(host.events.map((e) => (e as { kpiEventReason: string }).kpiEventReason)).to.deep.equal(['1', '3', '2']);
+    expect(host.calls.map((c) => c.eventName)).to.deep.equal(['A', 'B']);
+  });
+
+  it('finds a library whose CIFInitDone it missed', async () => {
+    const host = startHost({ initDelay: 30, announce: false });
+    const { logger, widget } = await page();
+    reportKpi(widget, { kpiEventName: 'A' });
+    await logger.flush();
+    expect(host.calls).to.have.length(1);
+  });
+
+  for (const shape of ['map', 'json', 'object'] as const) {
+    it(`fires host-rejected with the host's message when it rejects with ${shape === 'map' ? 'a Map' : shape === 'json' ? 'a JSON string' : 'an object'}`, async () => {
+      const host = readyHost();
+      host.queueReplies({ kind: 'reject', shape, message: 'Conversation does not exist', name: 'logAnalyticsEvent' });
+      const { root, logger, widget } = await page();
+      const errors = collect<CifKpiErrorDetail>(root, 'cif-kpi-error');
+      const sent = collect(root, 'cif-kpi-sent');
+      reportKpi(widget, { kpiEventName: 'A' });
+      await logger.flush();
+      expect(errors).to.have.length(1);
+      expect(errors[0]!.code).to.equal('host-rejected');
+      expect(errors[0]!.message).to.equal('Conversation does not exist (logAnalyticsEvent)');
+      expect(errors[0]!.events!.map((e) => e.kpiEventName)).to.deep.equal(['A']);
+      expect(errors[0]!.call!.eventName).to.equal('A');
+      expect(sent).to.have.length(0);
+    });
+  }
+
+  it('contains a host that throws, and keeps sending later events', async () => {
+    const host = readyHost();
+    host.queueReplies({ kind: 'throw', message: 'CIFramework internal error' });
+    const { root, logger, widget } = await page();
+    const errors = collect<CifKpiErrorDetail>(root, 'cif-kpi-error');
+    const pageErrors = await pageErrorsDuring(async () => {
+      reportKpi(widget, { kpiEventName: 'A' });
+      await logger.flush();
+      reportKpi(widget, { kpiEventName: 'B' });
+      await logger.flush();
+    });
+    expect(pageErrors).to.deep.equal([]);
+    expect(errors.map((e) => [e.code, e.message])).to.deep.equal([['host-rejected', 'CIFramework internal error']]);
+    expect(host.calls.map((c) => c.outcome)).to.deep.equal(['threw', 'resolved']);
+  });
+
+  it('fails a call the host never answers after call-timeout, and moves on', async () => {
+    const host = readyHost();
+    host.queueReplies({ kind: 'stall' });
+    const { root, logger, widget } = await page('conversation-id="c" provider-session-id="p" flush-delay="0" call-timeout="40"');
+    const errors = collect<CifKpiErrorDetail>(root, 'cif-kpi-error');
+    reportKpi(widget, { kpiEventName: 'Stalled' });
+    await logger.flush();
+    reportKpi(widget, { kpiEventName: 'Next' });
+    await logger.flush();
+    expect(errors.map((e) => e.code)).to.deep.equal(['host-timeout']);
+    expect(errors[0]!.message).to.contain('40 ms');
+    expect(host.calls.map((c) => c.eventName)).to.deep.equal(['Stalled', 'Next']);
+  });
+});
+
+describe('<cif-kpi-logger> context', () => {
+  it('stamps each event with the ids in force when it was captured, even if they change before sending', async () => {
+    const host = startHost({ initDelay: null });
+    const { logger, widget } = await page();
+    reportKpi(widget, { kpiEventName: 'A' });
+    logger.conversationId = 'conv-2';
+    reportKpi(widget, { kpiEventName: 'A' });
+    logger.setAttribute('provider-session-id', 'prov-2');
+    reportKpi(widget, { kpiEventName: 'A' });
+    host.appear();
+    await logger.flush();
+    expect(host.calls.map((c) => [(c.data as { conversationId: string }).conversationId, (c.data as { providerSessionId: string }).providerSessionId])).to.deep.equal([
+      ['conv-1', 'prov-1'],
+      ['conv-2', 'prov-1'],
+      ['conv-2', 'prov-2'],
+    ]);
+  });
+
+  it('holds events captured before both ids are set, and sends them once they are, never incomplete', async () => {
+    const host = readyHost();
+    const { logger, widget } = await page('flush-delay="0"');
+    reportKpi(widget, { kpiEventName: 'Early', eventTimestamp: '2026-11-28T10:00:00.000Z' });
+    logger.conversationId = 'c';
+    reportKpi(widget, { kpiEventName: 'Early' });
+    await logger.flush();
+    expect(host.calls).to.have.length(0);
+    expect(logger.pendingCount).to.equal(2);
+    logger.providerSessionId = 'p';
+    await logger.updateComplete;
+    await logger.flush();
+    expect(host.calls).to.have.length(1);
+    expect(host.calls[0]!.violations).to.deep.equal([]);
+    expect(host.events).to.have.length(2);
+    expect((host.events[0] as { eventTimestamp: string }).eventTimestamp).to.equal('2026-11-28T10:00:00.000Z');
+  });
+});
+
+describe('<cif-kpi-logger> JS API', () => {
+  it('log() resolves with sent, invalid or rejected, and never rejects', async () => {
+    const host = readyHost();
+    const { logger } = await page();
+    const sent = await logger.log({ kpiEventName: 'A', customData: { msdyn_customattribute1: 'gold' } });
+    expect(sent.status).to.equal('sent');
+    if (sent.status === 'sent') expect(sent.result).to.equal('Success');
+
+    const invalid = await logger.log({ kpiEventName: 'A', eventTimestamp: 'soon' });
+    expect(invalid.status).to.equal('invalid');
+    if (invalid.status === 'invalid') expect(invalid.problem.code).to.equal('invalid-timestamp');
+
+    host.queueReplies({ kind: 'reject', shape: 'object', message: 'Denied' });
+    const rejected = await logger.log({ kpiEventName: 'A' });
+    expect(rejected.status).to.equal('rejected');
+    if (rejected.status === 'rejected') expect(rejected.problem.message).to.contain('Denied');
+    expect(host.calls).to.have.length(2);
+  });
+
+  it('log() fires the same events as a widget event', async () => {
+    readyHost();
+    const { root, logger } = await page();
+    const sent = collect<CifKpiSentDetail>(root, 'cif-kpi-sent');
+    await logger.log({ kpiEventName: 'FromApi' });
+    expect(sent[0]!.data.events[0]!.kpiEventName).to.equal('FromApi');
+  });
+
+  it('flush() sends at once what flush-delay would hold back', async () => {
+    const host = readyHost();
+    const { logger, widget } = await page('conversation-id="c" provider-session-id="p" flush-delay="600000"');
+    reportKpi(widget, { kpiEventName: 'A' });
+    reportKpi(widget, { kpiEventName: 'A' });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(host.calls).to.have.length(0);
+    await logger.flush();
+    expect(host.calls).to.have.length(1);
+    expect(host.events).to.have.length(2);
+  });
+
+  it('batches events within flush-delay into one call', async () => {
+    const host = readyHost();
+    const { logger, widget } = await page('conversation-id="c" provider-session-id="p" flush-delay="30"');
+    const sent = collect(logger, 'cif-kpi-sent');
+    for (let i = 0; i < 5; i++) reportKpi(widget, { kpiEventName: 'A' });
+    await until(() => sent.length > 0);
+    expect(host.calls).to.have.length(1);
+    expect(host.events).to.have.length(5);
+  });
+
+  it('lets no exception reach the page, whatever widgets send', async () => {
+    const host = readyHost();
+    const { logger, widget } = await page();
+    const hostile = new Proxy(
+      {},
+      {
+        get() {
+          throw new Error('trap');
+        },
+        ownKeys() {
+          throw new Error('trap');
+        },
+      },
+    );
+    const cycle: Record<string, unknown> = {};
+    cycle.me = cycle;
+    const errors = await pageErrorsDuring(async () => {
+      for (const detail of [hostile, null, undefined, 5, { kpiEventName: 'A', additionalData: cycle }, { kpiEventName: 'A', customData: 10n }]) {
+        reportKpi(widget, detail);
+        await logger.log(detail);
+      }
+      await logger.flush();
+    });
+    expect(errors).to.deep.equal([]);
+    expect(host.calls).to.have.length(0);
   });
 });
