@@ -1,4 +1,4 @@
-import { LitElement, css, type PropertyDeclaration, type PropertyValues } from 'lit';
+import { ReactiveElement, css, type PropertyDeclaration, type PropertyValues } from 'lit';
 import { CIF_KPI_EVENT, ScopedCapture } from './capture/event-capture.js';
 import { resolveScopeRoot } from './capture/scope.js';
 import { normaliseKpiEvent, type CifKpiEvent } from './normalise/kpi-event.js';
@@ -60,7 +60,7 @@ const CONTEXT_PROPERTIES = [
  * @fires cif-kpi-error - An event was rejected, or a call failed. Detail: `{ code, message, field?, event?, call?, events? }`.
  * @fires cif-kpi-warning - An event was logged but changed (e.g. truncated). Detail: `{ code, message, field?, event }`.
  */
-export class CifKpiLoggerElement extends LitElement {
+export class CifKpiLoggerElement extends ReactiveElement {
   static override styles = css`
     :host {
       display: none;
@@ -208,10 +208,6 @@ export class CifKpiLoggerElement extends LitElement {
     options.callTimeout = finiteOr(this.callTimeout, DEFAULTS.callTimeout, 1);
     this.#currentContext();
     if (changed.has('scope') && this.isConnected) this.#attachScope();
-  }
-
-  protected override render(): unknown {
-    return null;
   }
 
   /** The context in force now; resolving it reports a bad correlation id and releases held events. */

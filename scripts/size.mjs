@@ -1,0 +1,27 @@
+// Prints the minified and gzip sizes of the script-tag bundles (run after `npm run build`).
+// With --check, fails when dist/cdn/cif-kpi-logger.js is over its gzip budget.
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+
+const BUDGET_GZIP = Number(process.env.SIZE_BUDGET ?? 11 * 1024);
+const files = ['dist/cdn/cif-kpi-logger.js', 'dist/cdn/cif-kpi-logger.classic.js'];
+
+export function sizes(file) {
+  const bytes = readFileSync(new URL(`../${file}`, import.meta.url));
+  return { file, min: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const rows = files.map(sizes);
+  for (const { file, min, gzip } of rows) {
+    console.log(`${file}: ${(min / 1024).toFixed(1)} KB minified, ${(gzip / 1024).toFixed(1)} KB gzip`);
+  }
+  if (process.argv.includes('--check')) {
+    const main = rows[0];
+    if (main.gzip > BUDGET_GZIP) {
+      console.error(`size budget exceeded: ${main.gzip} B gzip > ${BUDGET_GZIP} B`);
+      process.exit(1);
+    }
+    console.log(`size budget ok: ${main.gzip} B gzip <= ${BUDGET_GZIP} B`);
+  }
+}

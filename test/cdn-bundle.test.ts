@@ -1,0 +1,64 @@
+import { expect } from '@open-wc/testing';
+import type { SimulatedCifHost } from '../src/testing/simulated-cif-host.js';
+import { until } from './support/harness.js';
+
+/**
+ * The script-tag bundles as a provider uses them: a plain HTML page with the CIF library (simulated, appearing
+ * late), a sibling widget that dispatches `cif-kpi`, and the logger. Runs against `dist/cdn`, built by `npm test`.
+ */
+async function providerPage(loggerScript: string): Promise<{ win: Window & { host?: SimulatedCifHost }; doc: Document }> {
+  const frame = document.createElement('iframe');
+  frame.srcdoc = `<!doctype html>
+    <script type="module">
+      import { SimulatedCifHost } from '/dist/cdn/simulated-cif-host.js';
+      window.host = new SimulatedCifHost({ initDelay: 50 }).install();
+    </script>
+    ${loggerScript}
+    <div class="panel">
+      <button id="hold">Hold</button>
+      <cif-kpi-logger conversation-id="conv-9" provider-session-id="prov-9" flush-delay="10"></cif-kpi-logger>
+    </div>`;
+  document.body.append(frame);
+  after(() => frame.remove());
+  await new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
+  const win = frame.contentWindow as Window & { host?: SimulatedCifHost };
+  await until(() => win.customElements.get('cif-kpi-logger') !== undefined && win.host !== undefined, 3000, 'bundle');
+  return { win, doc: frame.contentDocument! };
+}
+
+for (const [name, tag] of [
+  ['ES module bundle', '<script type="module" src="/dist/cdn/cif-kpi-logger.js"></script>'],
+  ['classic script bundle', '<script src="/dist/cdn/cif-kpi-logger.classic.js"></script>'],
+] as const) {
+  describe(`dist/cdn ${name}`, () => {
+    it('registers the element and turns each widget event into valid logAnalyticsEvent calls', async () => {
+      const { win, doc } = await providerPage(tag);
+      const button = doc.getElementById('hold')!;
+      for (const reason of ['first', 'second']) {
+        button.dispatchEvent(
+          new (win as unknown as typeof globalThis).CustomEvent('cif-kpi', {
+            bubbles: true,
+            composed: true,
+            detail: { kpiEventName: 'CallHold', kpiEventReason: reason },
+          }),
+        );
+      }
+      await until(() => win.host!.events.length === 2, 3000, 'delivery');
+      const calls = win.host!.calls;
+      expect(calls.length).to.be.within(1, 2);
+      for (const call of calls) {
+        expect(call.violations).to.deep.equal([]);
+        expect(call.data).to.deep.include({ conversationId: 'conv-9', providerSessionId: 'prov-9' });
+      }
+      expect(win.host!.events.map((e) => (e as { kpiEventReason: string }).kpiEventReason)).to.deep.equal(['first', 'second']);
+    });
+  });
+}
+
+describe('dist/cdn classic script bundle', () => {
+  it('exposes the API as window.CifKpiLogger', async () => {
+    const { win } = await providerPage('<script src="/dist/cdn/cif-kpi-logger.classic.js"></script>');
+    const api = (win as unknown as { CifKpiLogger: Record<string, unknown> }).CifKpiLogger;
+    expect(api.CifKpiLoggerElement).to.equal(win.customElements.get('cif-kpi-logger'));
+  });
+});
