@@ -2,46 +2,77 @@ import { ReactiveElement, css, type PropertyDeclaration, type PropertyValues } f
 import { CIF_KPI_EVENT, ScopedCapture } from './capture/event-capture.js';
 import { resolveScopeRoot } from './capture/scope.js';
 import { normaliseKpiEvent, type CifKpiEvent } from './normalise/kpi-event.js';
-import { resolveContext, type ContextState } from './normalise/delivery-context.js';
-import { DeliveryQueue, type DeliveryOutcome } from './queue/delivery-queue.js';
+import { resolveContext, type ContextState, type DeliveryContext } from './normalise/delivery-context.js';
+import {
+  DeliveryQueue,
+  type DeliveryOutcome,
+  type DeliveryStats,
+  type DropReason,
+} from './queue/delivery-queue.js';
+import { QueueStore, newOwnerId } from './queue/queue-store.js';
 import { CifHostWatcher } from './deliver/cif-host.js';
 import {
+  CIF_KPI_DROPPED,
   CIF_KPI_ERROR,
+  CIF_KPI_FAILED,
   CIF_KPI_SENT,
   CIF_KPI_WARNING,
+  dropMessage,
   fire,
+  type CifKpiDroppedDetail,
   type CifKpiErrorDetail,
+  type CifKpiFailedDetail,
   type CifKpiSentDetail,
   type CifKpiWarningDetail,
 } from './report/events.js';
 import { problem, type CifKpiProblem } from './report/problems.js';
 
 /** How `logger.log()` ended for one event. */
-export type CifKpiLogResult =
-  | DeliveryOutcome
-  | { status: 'invalid'; problem: CifKpiProblem };
+export type CifKpiLogResult = DeliveryOutcome | { status: 'invalid'; problem: CifKpiProblem };
 
-interface AwaitingContext {
+/** Counts since the logger was created. */
+export interface CifKpiStats extends DeliveryStats {
+  /** Events heard or logged, valid or not. */
+  captured: number;
+  /** Events rejected by validation. */
+  invalid: number;
+}
+
+/** An event given up after its last retry. */
+export interface CifKpiFailedEvent {
   event: CifKpiEvent;
-  onSettled?: (outcome: DeliveryOutcome) => void;
+  context: DeliveryContext | undefined;
+  attempts: number;
+  error: CifKpiProblem | undefined;
 }
 
 /** Defaults of the delivery attributes; the README explains each choice. */
-export const DEFAULTS = { flushDelay: 500, maxBatch: 100, callTimeout: 15000 } as const;
+export const DEFAULTS = {
+  flushDelay: 500,
+  maxBatch: 100,
+  callTimeout: 15_000,
+  maxRetries: 5,
+  retryDelay: 1000,
+  maxQueue: 1000,
+  contextTimeout: 300_000,
+} as const;
 
-const CONTEXT_PROPERTIES = [
+/** How often the queue is written to storage at most, besides at once when the page is hidden. */
+const SAVE_INTERVAL = 1000;
+
+const CONTEXT_PROPERTIES: readonly PropertyKey[] = [
   'conversationId',
   'providerSessionId',
   'clientSessionId',
   'participantId',
   'eventName',
   'correlationId',
-] as const;
+];
 
 /**
  * Turns what sibling widgets report into Dynamics 365 CIF KPI analytics: it hears `cif-kpi` events in its
  * scope, validates them against the CIF column limits and delivers them through
- * `Microsoft.CIFramework.logAnalyticsEvent`, batched and in capture order, once the CIF library is ready.
+ * `Microsoft.CIFramework.logAnalyticsEvent`: batched, in capture order, retried, kept across reloads.
  *
  * @summary Logs contact-center widget activity as CIF KPI analytics events.
  *
@@ -55,10 +86,18 @@ const CONTEXT_PROPERTIES = [
  * @attr flush-delay - How long the first queued event waits for others to share its call, in ms.
  * @attr max-batch - Most events in one call.
  * @attr call-timeout - Deadline of one `logAnalyticsEvent` call, in ms.
+ * @attr max-retries - Retries of a failed call before its events are given up.
+ * @attr retry-delay - Delay before the first retry, in ms; doubled for each next one, with jitter.
+ * @attr max-queue - Most events held at once; more are dropped with `cif-kpi-dropped`.
+ * @attr context-timeout - How long events wait for both ids before they are dropped, in ms.
+ * @attr no-persist - Keep the queue in memory only, not in sessionStorage.
+ * @attr disabled - Stop capturing; what is already held is still delivered.
  *
  * @fires cif-kpi-sent - A call was accepted by the host. Detail: `{ data, eventName, correlationId, result }`.
- * @fires cif-kpi-error - An event was rejected, or a call failed. Detail: `{ code, message, field?, event?, call?, events? }`.
+ * @fires cif-kpi-error - An event was rejected, a call failed, or the logger is misconfigured. Detail: `{ code, message, field?, event?, call?, events?, attempt?, retryIn? }`.
  * @fires cif-kpi-warning - An event was logged but changed (e.g. truncated). Detail: `{ code, message, field?, event }`.
+ * @fires cif-kpi-failed - Events were given up after their last retry. Detail: `{ events, error, attempts }`.
+ * @fires cif-kpi-dropped - Events were dropped without delivery. Detail: `{ count, reason, message, events }`.
  */
 export class CifKpiLoggerElement extends ReactiveElement {
   static override styles = css`
@@ -78,53 +117,66 @@ export class CifKpiLoggerElement extends ReactiveElement {
     flushDelay: { type: Number, attribute: 'flush-delay' },
     maxBatch: { type: Number, attribute: 'max-batch' },
     callTimeout: { type: Number, attribute: 'call-timeout' },
+    maxRetries: { type: Number, attribute: 'max-retries' },
+    retryDelay: { type: Number, attribute: 'retry-delay' },
+    maxQueue: { type: Number, attribute: 'max-queue' },
+    contextTimeout: { type: Number, attribute: 'context-timeout' },
+    noPersist: { type: Boolean, attribute: 'no-persist' },
+    disabled: { type: Boolean, reflect: true },
   };
 
   /** The conversation (Omnichannel live work item) id. */
   declare conversationId: string | null;
-
   /** The provider's own session id for this conversation. */
   declare providerSessionId: string | null;
-
   /** The client (CIF/agent app) session id. */
   declare clientSessionId: string | null;
-
   /** The participant (agent) id. */
   declare participantId: string | null;
-
   /** The `eventName` argument of each call; when null, each event's `kpiEventName`. */
   declare eventName: string | null;
-
   /** A GUID sent as the `correlationId` argument; a value that is not a GUID is left out and reported. */
   declare correlationId: string | null;
-
   /** Where events are heard: null for the parent element, `document`, or an element id. */
   declare scope: string | null;
-
   /** How long (ms) the first queued event waits for others to share its call. Default 500. */
   declare flushDelay: number;
-
   /** Most events in one `logAnalyticsEvent` call. Default 100. */
   declare maxBatch: number;
-
   /** Deadline (ms) of one `logAnalyticsEvent` call; a call that does not settle by then has failed. Default 15000. */
   declare callTimeout: number;
+  /** Retries of a failed call before its events are given up. Default 5. */
+  declare maxRetries: number;
+  /** Delay (ms) before the first retry, doubled for each next one, with jitter. Default 1000. */
+  declare retryDelay: number;
+  /** Most events held at once; more are dropped. Default 1000. */
+  declare maxQueue: number;
+  /** How long (ms) events wait for both ids before they are dropped. Default 300000 (5 minutes). */
+  declare contextTimeout: number;
+  /** Keep the queue in memory only instead of the tab's sessionStorage. */
+  declare noPersist: boolean;
+  /** Stop capturing events; what is already held is still delivered. */
+  declare disabled: boolean;
 
   #context: ContextState = { status: 'incomplete', missing: ['conversationId', 'providerSessionId'] };
   /** Set synchronously when an id changes, so an event captured right after gets the new ids. */
   #contextDirty = true;
   #correlationProblem: string | undefined;
-  #awaitingContext: AwaitingContext[] = [];
+  #ownerId = newOwnerId();
+  #nextId = 0;
+  #counts = { captured: 0, invalid: 0 };
   #host = new CifHostWatcher(window);
   #cancelHostWait: (() => void) | undefined;
-  #capture = new ScopedCapture((event) => this.#onCaptured(event));
+  #capture = new ScopedCapture((event) => this.#accept((event as CustomEvent<unknown>).detail));
   #scopeObserver: MutationObserver | undefined;
   /** The missing scope last reported, so each is reported once. */
   #missingScopeReported: string | null | undefined;
+  #store: QueueStore | undefined;
+  #storeProblemReported = false;
+  #saveTimer: ReturnType<typeof setTimeout> | undefined;
+  #drops = new Map<DropReason, { count: number; events: CifKpiEvent[] }>();
   #queue = new DeliveryQueue({
-    flushDelay: DEFAULTS.flushDelay,
-    maxBatch: DEFAULTS.maxBatch,
-    callTimeout: DEFAULTS.callTimeout,
+    ...DEFAULTS,
     framework: () => this.#host.framework,
     reporter: {
       sent: (call, _items, result) =>
@@ -134,8 +186,22 @@ export class CifKpiLoggerElement extends ReactiveElement {
           correlationId: call.correlationId,
           result,
         }),
-      rejected: (call, _items, p) =>
-        this.#fire<CifKpiErrorDetail>(CIF_KPI_ERROR, { ...p, call, events: call.data.events }),
+      attemptFailed: (call, items, p, retryIn) =>
+        this.#fire<CifKpiErrorDetail>(CIF_KPI_ERROR, {
+          ...p,
+          call,
+          events: call.data.events,
+          attempt: items[0]!.attempts,
+          ...(retryIn === undefined ? {} : { retryIn }),
+        } as CifKpiErrorDetail),
+      failed: (items, error) =>
+        this.#fire<CifKpiFailedDetail>(CIF_KPI_FAILED, {
+          events: items.map((item) => item.event),
+          error,
+          attempts: items[0]!.attempts,
+        }),
+      dropped: (items, reason) => this.#reportDropped(items.map((item) => item.event), reason),
+      changed: () => this.#scheduleSave(),
     },
   });
 
@@ -151,6 +217,12 @@ export class CifKpiLoggerElement extends ReactiveElement {
     this.flushDelay = DEFAULTS.flushDelay;
     this.maxBatch = DEFAULTS.maxBatch;
     this.callTimeout = DEFAULTS.callTimeout;
+    this.maxRetries = DEFAULTS.maxRetries;
+    this.retryDelay = DEFAULTS.retryDelay;
+    this.maxQueue = DEFAULTS.maxQueue;
+    this.contextTimeout = DEFAULTS.contextTimeout;
+    this.noPersist = false;
+    this.disabled = false;
     this.#capture.listen(CIF_KPI_EVENT);
   }
 
@@ -159,32 +231,54 @@ export class CifKpiLoggerElement extends ReactiveElement {
     return this.#host.framework !== undefined;
   }
 
-  /** Events held: waiting for the context, queued, or in the call in flight. */
+  /** Events held: waiting for ids, queued, in flight or awaiting a retry. */
   get pendingCount(): number {
-    return this.#awaitingContext.length + this.#queue.size + this.#queue.inFlightSize;
+    return this.#queue.size;
+  }
+
+  /** Counts since the logger was created: captured, invalid, sent, retried, failed, dropped, and held now. */
+  get stats(): CifKpiStats {
+    return { ...this.#counts, ...this.#queue.stats };
+  }
+
+  /** Events given up after their last retry, oldest first. `retryFailed()` tries them again. */
+  get failed(): CifKpiFailedEvent[] {
+    return this.#queue.failed.map((item) => ({
+      event: item.event,
+      context: item.context,
+      attempts: item.attempts,
+      error: item.problem,
+    }));
   }
 
   /**
    * Logs one KPI event as if a widget had dispatched it. Resolves (never rejects) with how it ended:
-   * `sent`, `rejected` by the host, or `invalid`.
+   * `sent`, `failed` after its retries, `dropped`, or `invalid`.
    */
   log(detail: unknown): Promise<CifKpiLogResult> {
     return new Promise((resolve) => this.#accept(detail, resolve));
   }
 
   /**
-   * Sends what is queued without waiting for `flush-delay`. Resolves when every event queued before the call
-   * was delivered or rejected; it waits for the CIF library if it is not ready. Events still waiting for
-   * `conversation-id` / `provider-session-id` stay held.
+   * Sends what is queued without waiting for `flush-delay` or retry backoff. Resolves when every event queued
+   * before the call was sent, given up or dropped; it waits for the CIF library if it is not ready. Events still
+   * waiting for `conversation-id` / `provider-session-id` stay held.
    */
   flush(): Promise<void> {
     return this.#queue.flush();
+  }
+
+  /** Queues the failed events again with fresh retries; resolves when they have been tried. */
+  retryFailed(): Promise<void> {
+    return this.#queue.retryFailed();
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
     this.#attachScope();
     this.#waitForHost();
+    window.addEventListener('pagehide', this.#saveNow);
+    document.addEventListener('visibilitychange', this.#onVisibilityChange);
   }
 
   override disconnectedCallback(): void {
@@ -192,51 +286,55 @@ export class CifKpiLoggerElement extends ReactiveElement {
     this.#capture.detach();
     this.#scopeObserver?.disconnect();
     this.#scopeObserver = undefined;
+    window.removeEventListener('pagehide', this.#saveNow);
+    document.removeEventListener('visibilitychange', this.#onVisibilityChange);
+    this.#saveNow();
     // What was captured is still delivered: start sending it now.
     void this.#queue.flush();
   }
 
   override requestUpdate(name?: PropertyKey, oldValue?: unknown, options?: PropertyDeclaration): void {
-    if ((CONTEXT_PROPERTIES as readonly PropertyKey[]).includes(name as PropertyKey)) this.#contextDirty = true;
+    if (CONTEXT_PROPERTIES.includes(name as PropertyKey)) this.#contextDirty = true;
     super.requestUpdate(name, oldValue, options);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     const options = this.#queue.options;
-    options.flushDelay = finiteOr(this.flushDelay, DEFAULTS.flushDelay, 0);
-    options.maxBatch = Math.floor(finiteOr(this.maxBatch, DEFAULTS.maxBatch, 1));
-    options.callTimeout = finiteOr(this.callTimeout, DEFAULTS.callTimeout, 1);
+    options.flushDelay = atLeast(this.flushDelay, DEFAULTS.flushDelay, 0);
+    options.maxBatch = Math.floor(atLeast(this.maxBatch, DEFAULTS.maxBatch, 1));
+    options.callTimeout = atLeast(this.callTimeout, DEFAULTS.callTimeout, 1);
+    options.maxRetries = Math.floor(atLeast(this.maxRetries, DEFAULTS.maxRetries, 0));
+    options.retryDelay = atLeast(this.retryDelay, DEFAULTS.retryDelay, 0);
+    options.maxQueue = Math.floor(atLeast(this.maxQueue, DEFAULTS.maxQueue, 1));
+    options.contextTimeout = atLeast(this.contextTimeout, DEFAULTS.contextTimeout, 0);
     this.#currentContext();
-    if (changed.has('scope') && this.isConnected) this.#attachScope();
+    if ((changed.has('scope') || changed.has('disabled')) && this.isConnected) this.#attachScope();
+    if (changed.has('noPersist')) this.#updatePersistence();
   }
 
   /** The context in force now; resolving it reports a bad correlation id and releases held events. */
   #currentContext(): ContextState {
     if (this.#contextDirty) {
       this.#contextDirty = false;
-      this.#resolveContext();
+      const resolved = resolveContext(this);
+      this.#context = resolved.state;
+      const correlationMessage = resolved.correlationProblem?.message;
+      if (resolved.correlationProblem && correlationMessage !== this.#correlationProblem) {
+        this.#fire<CifKpiErrorDetail>(CIF_KPI_ERROR, resolved.correlationProblem as CifKpiErrorDetail);
+      }
+      this.#correlationProblem = correlationMessage;
+      if (this.#context.status === 'complete') this.#queue.provideContext(this.#context.context);
     }
     return this.#context;
-  }
-
-  #resolveContext(): void {
-    const resolved = resolveContext(this);
-    this.#context = resolved.state;
-    const correlationMessage = resolved.correlationProblem?.message;
-    if (resolved.correlationProblem && correlationMessage !== this.#correlationProblem) {
-      this.#fire<CifKpiErrorDetail>(CIF_KPI_ERROR, resolved.correlationProblem as CifKpiErrorDetail);
-    }
-    this.#correlationProblem = correlationMessage;
-    if (this.#context.status === 'complete' && this.#awaitingContext.length > 0) {
-      const released = this.#awaitingContext;
-      this.#awaitingContext = [];
-      for (const item of released) this.#queue.enqueue(item.event, this.#context.context, item.onSettled);
-    }
   }
 
   #attachScope(): void {
     this.#scopeObserver?.disconnect();
     this.#scopeObserver = undefined;
+    if (this.disabled) {
+      this.#capture.detach();
+      return;
+    }
     const root = resolveScopeRoot(this, this.scope);
     if (root) {
       this.#missingScopeReported = undefined;
@@ -252,11 +350,15 @@ export class CifKpiLoggerElement extends ReactiveElement {
         field: 'scope',
       });
     }
-    const tree = this.getRootNode();
     this.#scopeObserver = new MutationObserver(() => {
       if (resolveScopeRoot(this, this.scope)) this.#attachScope();
     });
-    this.#scopeObserver.observe(tree, { childList: true, subtree: true, attributes: true, attributeFilter: ['id'] });
+    this.#scopeObserver.observe(this.getRootNode(), {
+      childList: true,
+      subtree: true,
+      attributes: true,
+      attributeFilter: ['id'],
+    });
   }
 
   #waitForHost(): void {
@@ -267,42 +369,108 @@ export class CifKpiLoggerElement extends ReactiveElement {
     });
   }
 
-  #onCaptured(event: Event): void {
-    this.#accept((event as CustomEvent<unknown>).detail);
-  }
-
   /** Normalises, reports and queues one event. Never throws. */
   #accept(detail: unknown, resolve?: (result: CifKpiLogResult) => void): void {
     try {
+      this.#counts.captured += 1;
+      if (this.disabled) {
+        resolve?.({ status: 'dropped', reason: 'disabled' });
+        this.#reportDropped([], 'disabled', 1);
+        return;
+      }
       const normalised = normaliseKpiEvent(detail, Date.now());
       for (const warning of normalised.warnings) {
         this.#fire<CifKpiWarningDetail>(CIF_KPI_WARNING, { ...warning, event: detail });
       }
-      if (!normalised.ok) {
-        this.#fire<CifKpiErrorDetail>(CIF_KPI_ERROR, { ...normalised.problem, event: detail });
-        resolve?.({ status: 'invalid', problem: normalised.problem });
-        return;
-      }
       const context = this.#currentContext();
-      if (context.status === 'invalid') {
-        this.#fire<CifKpiErrorDetail>(CIF_KPI_ERROR, { ...context.problem, event: detail });
-        resolve?.({ status: 'invalid', problem: context.problem });
+      const invalid = !normalised.ok ? normalised.problem : context.status === 'invalid' ? context.problem : undefined;
+      if (invalid || !normalised.ok) {
+        this.#counts.invalid += 1;
+        this.#fire<CifKpiErrorDetail>(CIF_KPI_ERROR, { ...invalid!, event: detail } as CifKpiErrorDetail);
+        resolve?.({ status: 'invalid', problem: invalid! });
         return;
       }
-      if (context.status === 'incomplete') {
-        this.#awaitingContext.push({ event: normalised.event, onSettled: resolve });
-        return;
-      }
-      this.#queue.enqueue(normalised.event, context.context, resolve);
+      this.#queue.enqueue(
+        {
+          id: `${this.#ownerId}.${this.#nextId++}`,
+          event: normalised.event,
+          context: context.status === 'complete' ? context.context : undefined,
+        },
+        resolve,
+      );
       if (!this.#cancelHostWait && !this.#host.framework) this.#waitForHost();
     } catch (error) {
       const p = problem('internal-error', `The logger failed to handle an event: ${String(error)}`);
       try {
-        this.#fire<CifKpiErrorDetail>(CIF_KPI_ERROR, { ...p, event: detail });
+        this.#fire<CifKpiErrorDetail>(CIF_KPI_ERROR, { ...p, event: detail } as CifKpiErrorDetail);
       } finally {
         resolve?.({ status: 'invalid', problem: p });
       }
     }
+  }
+
+  /** Drops are reported once per reason per task, however many events a burst drops. */
+  #reportDropped(events: CifKpiEvent[], reason: DropReason, count = events.length): void {
+    const pending = this.#drops.get(reason);
+    if (pending) {
+      pending.count += count;
+      pending.events.push(...events);
+      return;
+    }
+    const drop = { count, events: [...events] };
+    this.#drops.set(reason, drop);
+    queueMicrotask(() => {
+      this.#drops.delete(reason);
+      this.#fire<CifKpiDroppedDetail>(CIF_KPI_DROPPED, {
+        count: drop.count,
+        reason,
+        message: dropMessage(reason, drop.count),
+        events: drop.events,
+      });
+    });
+  }
+
+  #updatePersistence(): void {
+    if (this.noPersist) {
+      this.#store?.close();
+      this.#store = undefined;
+      this.#queue.resume();
+      return;
+    }
+    if (this.#store) return;
+    const store = new QueueStore({ ownerId: this.#ownerId });
+    this.#store = store;
+    // Events left by the page before a reload are older than anything captured here: they go first.
+    this.#queue.pause();
+    void store
+      .open()
+      .then(({ restored, problem: p }) => {
+        if (p) this.#storeFailed(p);
+        else this.#queue.restore(restored);
+      })
+      .finally(() => this.#queue.resume());
+  }
+
+  #scheduleSave(): void {
+    if (!this.#store || this.#saveTimer !== undefined) return;
+    this.#saveTimer = setTimeout(this.#saveNow, SAVE_INTERVAL);
+  }
+
+  #saveNow = (): void => {
+    clearTimeout(this.#saveTimer);
+    this.#saveTimer = undefined;
+    const p = this.#store?.save(this.#queue.snapshot());
+    if (p) this.#storeFailed(p);
+  };
+
+  #onVisibilityChange = (): void => {
+    if (document.visibilityState === 'hidden') this.#saveNow();
+  };
+
+  #storeFailed(p: CifKpiProblem): void {
+    if (this.#storeProblemReported) return;
+    this.#storeProblemReported = true;
+    this.#fire<CifKpiErrorDetail>(CIF_KPI_ERROR, p as CifKpiErrorDetail);
   }
 
   #fire<T>(type: string, detail: T): void {
@@ -310,6 +478,6 @@ export class CifKpiLoggerElement extends ReactiveElement {
   }
 }
 
-function finiteOr(value: number, fallback: number, min: number): number {
+function atLeast(value: number, fallback: number, min: number): number {
   return Number.isFinite(value) ? Math.max(min, value) : fallback;
 }

@@ -302,13 +302,15 @@ describe('<cif-kpi-logger> and the CIF host', () => {
     it(`fires host-rejected with the host's message when it rejects with ${shape === 'map' ? 'a Map' : shape === 'json' ? 'a JSON string' : 'an object'}`, async () => {
       const host = readyHost();
       host.queueReplies({ kind: 'reject', shape, message: 'Conversation does not exist', name: 'logAnalyticsEvent' });
-      const { root, logger, widget } = await page();
+      const { root, logger, widget } = await page('conversation-id="c" provider-session-id="p" flush-delay="0" max-retries="0"');
       const errors = collect<CifKpiErrorDetail>(root, 'cif-kpi-error');
       const sent = collect(root, 'cif-kpi-sent');
       reportKpi(widget, { kpiEventName: 'A' });
       await logger.flush();
       expect(errors).to.have.length(1);
       expect(errors[0]!.code).to.equal('host-rejected');
+      expect(errors[0]!.attempt).to.equal(1);
+      expect(errors[0]).to.not.have.property('retryIn');
       expect(errors[0]!.message).to.equal('Conversation does not exist (logAnalyticsEvent)');
       expect(errors[0]!.events!.map((e) => e.kpiEventName)).to.deep.equal(['A']);
       expect(errors[0]!.call!.eventName).to.equal('A');
@@ -319,7 +321,7 @@ describe('<cif-kpi-logger> and the CIF host', () => {
   it('contains a host that throws, and keeps sending later events', async () => {
     const host = readyHost();
     host.queueReplies({ kind: 'throw', message: 'CIFramework internal error' });
-    const { root, logger, widget } = await page();
+    const { root, logger, widget } = await page('conversation-id="c" provider-session-id="p" flush-delay="0" max-retries="0"');
     const errors = collect<CifKpiErrorDetail>(root, 'cif-kpi-error');
     const pageErrors = await pageErrorsDuring(async () => {
       reportKpi(widget, { kpiEventName: 'A' });
@@ -335,7 +337,7 @@ describe('<cif-kpi-logger> and the CIF host', () => {
   it('fails a call the host never answers after call-timeout, and moves on', async () => {
     const host = readyHost();
     host.queueReplies({ kind: 'stall' });
-    const { root, logger, widget } = await page('conversation-id="c" provider-session-id="p" flush-delay="0" call-timeout="40"');
+    const { root, logger, widget } = await page('conversation-id="c" provider-session-id="p" flush-delay="0" call-timeout="40" max-retries="0"');
     const errors = collect<CifKpiErrorDetail>(root, 'cif-kpi-error');
     reportKpi(widget, { kpiEventName: 'Stalled' });
     await logger.flush();
@@ -385,7 +387,7 @@ describe('<cif-kpi-logger> context', () => {
 });
 
 describe('<cif-kpi-logger> JS API', () => {
-  it('log() resolves with sent, invalid or rejected, and never rejects', async () => {
+  it('log() resolves with sent, invalid or failed, and never rejects', async () => {
     const host = readyHost();
     const { logger } = await page();
     const sent = await logger.log({ kpiEventName: 'A', customData: { msdyn_customattribute1: 'gold' } });
@@ -396,10 +398,12 @@ describe('<cif-kpi-logger> JS API', () => {
     expect(invalid.status).to.equal('invalid');
     if (invalid.status === 'invalid') expect(invalid.problem.code).to.equal('invalid-timestamp');
 
+    logger.maxRetries = 0;
+    await logger.updateComplete;
     host.queueReplies({ kind: 'reject', shape: 'object', message: 'Denied' });
     const rejected = await logger.log({ kpiEventName: 'A' });
-    expect(rejected.status).to.equal('rejected');
-    if (rejected.status === 'rejected') expect(rejected.problem.message).to.contain('Denied');
+    expect(rejected.status).to.equal('failed');
+    if (rejected.status === 'failed') expect(rejected.problem.message).to.contain('Denied');
     expect(host.calls).to.have.length(2);
   });
 

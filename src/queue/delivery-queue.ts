@@ -1,28 +1,44 @@
 import { batchKey, buildCall, type CifAnalyticsCall, type DeliveryContext } from '../normalise/delivery-context.js';
 import type { CifKpiEvent } from '../normalise/kpi-event.js';
-import { callLogAnalyticsEvent, type CifFramework } from '../deliver/cif-host.js';
+import { callLogAnalyticsEvent, type CallOutcome, type CifFramework } from '../deliver/cif-host.js';
 import type { CifKpiProblem } from '../report/problems.js';
+import { retryDelay } from './retry-policy.js';
 
-/** One valid KPI event waiting for delivery, stamped with the context in force when it was captured. */
+/** One valid KPI event held by the logger until the host accepts it or it is given up. */
 export interface QueuedEvent {
-  /** Capture order within this queue. */
-  seq: number;
+  /** Unique within the tab; survives a reload, so a restored event is never taken twice. */
+  id: string;
   event: CifKpiEvent;
-  context: DeliveryContext;
-  /** Events with equal keys can share a call. */
-  key: string;
+  /** The ids in force when it was captured; absent while they were incomplete. */
+  context?: DeliveryContext;
+  /** Calls that carried it and failed. */
+  attempts: number;
+  /** Epoch ms when it was captured (or restored without a context). */
+  heldSince: number;
+  /** Why it was given up; set on failed events. */
+  problem?: CifKpiProblem;
 }
 
-/** How a logged event ended. */
+/** Why events were dropped instead of delivered. */
+export type DropReason = 'queue-full' | 'context-timeout' | 'disabled' | 'failed-overflow';
+
+/** How delivery of one event ended. */
 export type DeliveryOutcome =
   | { status: 'sent'; call: CifAnalyticsCall; result: unknown }
-  | { status: 'rejected'; call: CifAnalyticsCall; problem: CifKpiProblem };
+  | { status: 'failed'; problem: CifKpiProblem }
+  | { status: 'dropped'; reason: DropReason };
 
 export interface DeliveryReporter {
   /** The host accepted `call`, which carried `items`. */
   sent(call: CifAnalyticsCall, items: readonly QueuedEvent[], result: unknown): void;
-  /** The host rejected `call`, or did not answer in time. */
-  rejected(call: CifAnalyticsCall, items: readonly QueuedEvent[], problem: CifKpiProblem): void;
+  /** A call failed; it is retried after `retryIn` ms, or not at all when `retryIn` is undefined. */
+  attemptFailed(call: CifAnalyticsCall, items: readonly QueuedEvent[], problem: CifKpiProblem, retryIn: number | undefined): void;
+  /** Events given up after their last retry; they stay in `failed`. */
+  failed(items: readonly QueuedEvent[], problem: CifKpiProblem): void;
+  /** Events dropped without delivery. */
+  dropped(items: readonly QueuedEvent[], reason: DropReason): void;
+  /** What the queue holds changed (for persistence). */
+  changed(): void;
 }
 
 export interface DeliveryQueueOptions {
@@ -32,131 +48,372 @@ export interface DeliveryQueueOptions {
   maxBatch: number;
   /** Deadline of one call, in ms. */
   callTimeout: number;
+  /** Retries of a failed call before its events are given up. */
+  maxRetries: number;
+  /** Delay before the first retry, in ms; it doubles with each retry (with jitter). */
+  retryDelay: number;
+  /** Most events held at once (waiting for ids, queued, in flight or awaiting retry); more are dropped. */
+  maxQueue: number;
+  /** How long an event may wait for complete ids before it is dropped, in ms. */
+  contextTimeout: number;
   /** The CIF framework if it is usable now. */
   framework: () => CifFramework | undefined;
   reporter: DeliveryReporter;
 }
 
+/** Counts for dashboards and tests. */
+export interface DeliveryStats {
+  /** Events accepted by the host. */
+  sent: number;
+  /** Event sends repeated after a failed call. */
+  retried: number;
+  /** Events given up after their last retry. */
+  failed: number;
+  /** Events dropped (queue full, ids never completed, logger disabled). */
+  dropped: number;
+  /** Events held now: waiting for ids, queued, in flight or awaiting retry. */
+  held: number;
+}
+
+interface Retry {
+  items: QueuedEvent[];
+  notBefore: number;
+}
+
 interface FlushWaiter {
-  upTo: number;
+  remaining: number;
   resolve: () => void;
 }
 
 /**
- * Holds valid events and delivers them through `logAnalyticsEvent`: batched by context and event name,
- * one call in flight at a time so capture order is kept, nothing sent before the host is usable.
+ * Holds valid events and delivers them through `logAnalyticsEvent`: batched by context and event name, one
+ * call in flight at a time so capture order is kept, nothing sent before the host is usable or before the
+ * ids are complete, failed calls retried with backoff (the retry goes first: no retry storm, no reordering),
+ * and everything bounded.
  */
 export class DeliveryQueue {
   readonly options: DeliveryQueueOptions;
+  /** Events whose ids were incomplete at capture, in capture order. */
+  #waiting: QueuedEvent[] = [];
+  /** Events ready to send, in capture order. */
   #pending: QueuedEvent[] = [];
   #inFlight: QueuedEvent[] | undefined;
+  #retry: Retry | undefined;
+  #failed: QueuedEvent[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
-  #nextSeq = 1;
-  #waiters = new Map<number, (outcome: DeliveryOutcome) => void>();
-  #flushWaiters: FlushWaiter[] = [];
-  /** How many pending events share each key, so a full batch is seen without scanning. */
+  #timerAt = Infinity;
+  #contextTimer: ReturnType<typeof setTimeout> | undefined;
+  #paused = false;
+  #flushing = 0;
+  #waiters = new Map<string, (outcome: DeliveryOutcome) => void>();
+  #flushWaiters = new Map<string, FlushWaiter[]>();
+  /** Pending events per batch key, so a full batch is seen without scanning. */
   #countByKey = new Map<string, number>();
+  #keys = new WeakMap<QueuedEvent, string>();
+  #stats = { sent: 0, retried: 0, failed: 0, dropped: 0 };
 
   constructor(options: DeliveryQueueOptions) {
     this.options = options;
   }
 
-  /** Events waiting to be sent (not counting the call in flight). */
+  /** Events held now: waiting for ids, queued, in flight or awaiting retry. */
   get size(): number {
-    return this.#pending.length;
+    return this.#waiting.length + this.#pending.length + (this.#inFlight?.length ?? 0) + (this.#retry?.items.length ?? 0);
   }
 
-  /** Events in the call in flight. */
-  get inFlightSize(): number {
-    return this.#inFlight?.length ?? 0;
+  get stats(): DeliveryStats {
+    return { ...this.#stats, held: this.size };
+  }
+
+  /** Events given up after their last retry, oldest first. */
+  get failed(): readonly QueuedEvent[] {
+    return this.#failed;
+  }
+
+  /** Everything held, oldest first, then the failed events: what persistence stores. */
+  snapshot(): QueuedEvent[] {
+    const active = [...(this.#retry?.items ?? []), ...(this.#inFlight ?? []), ...this.#pending, ...this.#waiting];
+    return [...active, ...this.#failed];
   }
 
   /**
-   * Queues a valid event. `onSettled`, when given, is called once with how its delivery ended.
+   * Queues a valid event, stamped with `context` (or waiting for one when undefined). Returns false, and
+   * reports a drop, when the queue is full. `onSettled` is called once with how delivery ended.
    */
-  enqueue(event: CifKpiEvent, context: DeliveryContext, onSettled?: (outcome: DeliveryOutcome) => void): void {
-    const seq = this.#nextSeq++;
-    const key = batchKey(context, event);
-    this.#pending.push({ seq, event, context, key });
-    this.#countByKey.set(key, (this.#countByKey.get(key) ?? 0) + 1);
-    if (onSettled) this.#waiters.set(seq, onSettled);
+  enqueue(
+    item: Pick<QueuedEvent, 'id' | 'event' | 'context'>,
+    onSettled?: (outcome: DeliveryOutcome) => void,
+  ): boolean {
+    const queued: QueuedEvent = { ...item, attempts: 0, heldSince: Date.now() };
+    if (this.size >= this.options.maxQueue) {
+      this.#stats.dropped += 1;
+      onSettled?.({ status: 'dropped', reason: 'queue-full' });
+      this.options.reporter.dropped([queued], 'queue-full');
+      return false;
+    }
+    if (onSettled) this.#waiters.set(queued.id, onSettled);
+    this.#admit(queued);
+    this.options.reporter.changed();
+    this.#schedule();
+    return true;
+  }
+
+  /**
+   * Takes back events stored by an earlier page: held ones go before anything captured since (they are older),
+   * failed ones back to `failed`. Events whose id is already held are skipped. Returns how many were taken.
+   */
+  restore(items: readonly QueuedEvent[]): number {
+    const known = new Set(this.snapshot().map((item) => item.id));
+    const fresh = items.filter((item) => !known.has(item.id) && (known.add(item.id), true));
+    const failed = fresh.filter((item) => item.problem);
+    const held = fresh.filter((item) => !item.problem).slice(0, Math.max(0, this.options.maxQueue - this.size));
+    const overflow = fresh.length - failed.length - held.length;
+    const previousPending = this.#pending;
+    const previousWaiting = this.#waiting;
+    this.#pending = [];
+    this.#waiting = [];
+    this.#countByKey.clear();
+    for (const item of [...held, ...previousPending, ...previousWaiting]) this.#admit(item);
+    this.#failed.push(...failed);
+    this.#trimFailed();
+    if (overflow > 0) {
+      this.#stats.dropped += overflow;
+      this.options.reporter.dropped(fresh.filter((i) => !i.problem).slice(held.length), 'queue-full');
+    }
+    if (fresh.length > 0) this.options.reporter.changed();
+    this.#schedule();
+    return fresh.length;
+  }
+
+  /** The ids are complete now: events that waited for them are stamped with `context` and queued. */
+  provideContext(context: DeliveryContext): void {
+    if (this.#waiting.length === 0) return;
+    const waiting = this.#waiting;
+    this.#waiting = [];
+    for (const item of waiting) {
+      item.context = context;
+      this.#admit(item);
+    }
+    this.options.reporter.changed();
     this.#schedule();
   }
 
   /**
-   * Sends everything queued now without waiting for `flushDelay`. Resolves once every event queued before the
-   * call has been delivered or rejected (it waits for the host to become usable).
+   * Sends everything queued now without waiting for `flushDelay` (or a retry's backoff). Resolves once every
+   * event queued before the call (not those waiting for ids) has been sent, given up or dropped; it waits for
+   * the host to become usable.
    */
   flush(): Promise<void> {
-    const upTo = this.#nextSeq - 1;
-    if (this.#oldestOutstanding() > upTo) return Promise.resolve();
+    const items = [...(this.#retry?.items ?? []), ...(this.#inFlight ?? []), ...this.#pending];
+    if (items.length === 0) return Promise.resolve();
     return new Promise((resolve) => {
-      this.#flushWaiters.push({ upTo, resolve });
-      this.#clearTimer();
+      const waiter: FlushWaiter = {
+        remaining: items.length,
+        resolve: () => {
+          this.#flushing -= 1;
+          resolve();
+        },
+      };
+      for (const item of items) {
+        const list = this.#flushWaiters.get(item.id);
+        if (list) list.push(waiter);
+        else this.#flushWaiters.set(item.id, [waiter]);
+      }
+      this.#flushing += 1;
+      if (this.#retry) this.#retry.notBefore = 0;
       this.pump();
     });
+  }
+
+  /** Puts the failed events back in the queue with fresh retries. Resolves when they have been tried. */
+  retryFailed(): Promise<void> {
+    if (this.#failed.length === 0) return Promise.resolve();
+    const failed = this.#failed;
+    this.#failed = [];
+    for (const item of failed) {
+      item.attempts = 0;
+      delete item.problem;
+      this.#admit(item);
+    }
+    this.options.reporter.changed();
+    return this.flush();
+  }
+
+  /** Stops sending (and its timers) until `resume()`; events are still accepted. */
+  pause(): void {
+    this.#paused = true;
+    this.#clearTimer();
+  }
+
+  resume(): void {
+    this.#paused = false;
+    this.#schedule();
+  }
+
+  /** Drops everything still held and not in flight (the logger was told to forget it). */
+  dropHeld(reason: DropReason): void {
+    const items = [...(this.#retry?.items ?? []), ...this.#pending, ...this.#waiting];
+    if (items.length === 0) return;
+    this.#retry = undefined;
+    this.#pending = [];
+    this.#waiting = [];
+    this.#countByKey.clear();
+    this.#drop(items, reason);
   }
 
   /** Tries to send now: call when the host becomes usable. */
   pump(): void {
-    if (this.#inFlight || this.#pending.length === 0) return;
+    if (this.#paused || this.#inFlight) return;
     const framework = this.options.framework();
     if (!framework) return;
+    let batch: QueuedEvent[];
+    if (this.#retry) {
+      const wait = this.#retry.notBefore - Date.now();
+      if (wait > 0) {
+        this.#setTimer(wait);
+        return;
+      }
+      batch = this.#retry.items;
+      this.#retry = undefined;
+      this.#stats.retried += batch.length;
+    } else {
+      if (this.#pending.length === 0) return;
+      batch = this.#takeBatch();
+    }
     this.#clearTimer();
-    const batch = this.#takeBatch();
     this.#inFlight = batch;
     const call = buildCall(
-      batch[0]!.context,
+      batch[0]!.context!,
       batch.map((item) => item.event),
     );
-    void callLogAnalyticsEvent(framework, call, this.options.callTimeout).then((outcome) => {
-      this.#inFlight = undefined;
-      if (outcome.ok) {
-        this.#settle(batch, { status: 'sent', call, result: outcome.result });
-        this.options.reporter.sent(call, batch, outcome.result);
-      } else {
-        this.#settle(batch, { status: 'rejected', call, problem: outcome.problem });
-        this.options.reporter.rejected(call, batch, outcome.problem);
-      }
-      this.#resolveFlushWaiters();
-      // Events that arrived during the call have waited long enough: send them now.
-      this.pump();
-    });
+    void callLogAnalyticsEvent(framework, call, this.options.callTimeout).then((outcome) =>
+      this.#onAnswer(batch, call, outcome),
+    );
   }
 
-  /** Stops timers. Queued events stay queued. */
-  pause(): void {
-    this.#clearTimer();
+  #onAnswer(batch: QueuedEvent[], call: CifAnalyticsCall, outcome: CallOutcome): void {
+    this.#inFlight = undefined;
+    if (outcome.ok) {
+      this.#sent(batch, call, outcome.result);
+    } else {
+      const attempts = batch[0]!.attempts + 1;
+      for (const item of batch) item.attempts = attempts;
+      if (attempts > this.options.maxRetries) {
+        this.options.reporter.attemptFailed(call, batch, outcome.problem, undefined);
+        this.#giveUp(batch, outcome.problem);
+      } else {
+        const delay = this.#flushing > 0 ? 0 : retryDelay(attempts, this.options.retryDelay);
+        const retry: Retry = { items: batch, notBefore: Date.now() + delay };
+        this.#retry = retry;
+        // A call that timed out may still be accepted late: then it must not be sent again.
+        void outcome.late?.then((late) => {
+          if (late.ok && this.#retry === retry) {
+            this.#retry = undefined;
+            this.#sent(batch, call, late.result);
+            this.pump();
+          }
+        });
+        this.options.reporter.attemptFailed(call, batch, outcome.problem, delay);
+      }
+    }
+    this.options.reporter.changed();
+    // Events that arrived during the call have waited long enough: send them now.
+    this.pump();
+  }
+
+  #sent(batch: QueuedEvent[], call: CifAnalyticsCall, result: unknown): void {
+    this.#stats.sent += batch.length;
+    this.#settle(batch, { status: 'sent', call, result });
+    this.options.reporter.sent(call, batch, result);
+  }
+
+  #giveUp(batch: QueuedEvent[], reason: CifKpiProblem): void {
+    for (const item of batch) item.problem = reason;
+    this.#stats.failed += batch.length;
+    this.#failed.push(...batch);
+    this.#settle(batch, { status: 'failed', problem: reason });
+    this.options.reporter.failed(batch, reason);
+    this.#trimFailed();
+  }
+
+  /** Failed events are kept for `retryFailed()`, but no more than `maxQueue` of them: the oldest go first. */
+  #trimFailed(): void {
+    const excess = this.#failed.length - this.options.maxQueue;
+    if (excess > 0) this.#drop(this.#failed.splice(0, excess), 'failed-overflow', false);
+  }
+
+  #drop(items: QueuedEvent[], reason: DropReason, settle = true): void {
+    this.#stats.dropped += items.length;
+    if (settle) this.#settle(items, { status: 'dropped', reason });
+    this.options.reporter.dropped(items, reason);
+    this.options.reporter.changed();
+  }
+
+  /** Places an event by whether its ids are complete. */
+  #admit(item: QueuedEvent): void {
+    if (!item.context) {
+      this.#waiting.push(item);
+      this.#armContextTimer();
+      return;
+    }
+    const key = batchKey(item.context, item.event);
+    this.#keys.set(item, key);
+    this.#pending.push(item);
+    this.#countByKey.set(key, (this.#countByKey.get(key) ?? 0) + 1);
+  }
+
+  #armContextTimer(): void {
+    if (this.#contextTimer !== undefined || this.#waiting.length === 0) return;
+    const oldest = this.#waiting[0]!.heldSince;
+    const wait = Math.max(0, oldest + this.options.contextTimeout - Date.now());
+    this.#contextTimer = setTimeout(() => {
+      this.#contextTimer = undefined;
+      const limit = Date.now() - this.options.contextTimeout;
+      const expired = this.#waiting.filter((item) => item.heldSince <= limit);
+      if (expired.length > 0) {
+        this.#waiting = this.#waiting.filter((item) => item.heldSince > limit);
+        this.#drop(expired, 'context-timeout');
+      }
+      this.#armContextTimer();
+    }, wait);
   }
 
   #schedule(): void {
-    if (this.#inFlight) return;
+    if (this.#paused || this.#inFlight) return;
     // Without a host nothing can be sent; the host watcher calls pump() when it appears.
     if (!this.options.framework()) return;
-    if (this.#flushWaiters.length > 0 || this.#headBatchIsFull()) {
+    if (this.#retry || this.#flushing > 0 || this.#headBatchIsFull()) {
       this.pump();
       return;
     }
-    if (this.#timer !== undefined) return;
+    if (this.#pending.length > 0) this.#setTimer(this.options.flushDelay);
+  }
+
+  #setTimer(delay: number): void {
+    const at = Date.now() + Math.max(0, delay);
+    if (this.#timer !== undefined && this.#timerAt <= at) return;
+    this.#clearTimer();
+    this.#timerAt = at;
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
+      this.#timerAt = Infinity;
       this.pump();
-    }, Math.max(0, this.options.flushDelay));
+    }, Math.max(0, delay));
   }
 
   #headBatchIsFull(): boolean {
     const head = this.#pending[0];
-    return head !== undefined && (this.#countByKey.get(head.key) ?? 0) >= this.options.maxBatch;
+    return head !== undefined && (this.#countByKey.get(this.#keys.get(head)!) ?? 0) >= this.options.maxBatch;
   }
 
   /** The oldest event and every later one with the same key, up to `maxBatch`, in capture order. */
   #takeBatch(): QueuedEvent[] {
-    const key = this.#pending[0]!.key;
+    const key = this.#keys.get(this.#pending[0]!)!;
     const max = Math.max(1, this.options.maxBatch);
     const batch: QueuedEvent[] = [];
     const rest: QueuedEvent[] = [];
     for (const item of this.#pending) {
-      if (batch.length < max && item.key === key) batch.push(item);
+      if (batch.length < max && this.#keys.get(item) === key) batch.push(item);
       else rest.push(item);
     }
     this.#pending = rest;
@@ -168,31 +425,23 @@ export class DeliveryQueue {
 
   #settle(items: readonly QueuedEvent[], outcome: DeliveryOutcome): void {
     for (const item of items) {
-      const waiter = this.#waiters.get(item.seq);
-      if (!waiter) continue;
-      this.#waiters.delete(item.seq);
-      waiter(outcome);
+      const waiter = this.#waiters.get(item.id);
+      if (waiter) {
+        this.#waiters.delete(item.id);
+        waiter(outcome);
+      }
+      const flushWaiters = this.#flushWaiters.get(item.id);
+      if (flushWaiters) {
+        this.#flushWaiters.delete(item.id);
+        for (const flushWaiter of flushWaiters) if (--flushWaiter.remaining === 0) flushWaiter.resolve();
+      }
     }
-  }
-
-  #oldestOutstanding(): number {
-    return Math.min(this.#pending[0]?.seq ?? Infinity, this.#inFlight?.[0]?.seq ?? Infinity);
-  }
-
-  #resolveFlushWaiters(): void {
-    if (this.#flushWaiters.length === 0) return;
-    const oldest = this.#oldestOutstanding();
-    const still: FlushWaiter[] = [];
-    for (const waiter of this.#flushWaiters) {
-      if (waiter.upTo < oldest) waiter.resolve();
-      else still.push(waiter);
-    }
-    this.#flushWaiters = still;
   }
 
   #clearTimer(): void {
     if (this.#timer === undefined) return;
     clearTimeout(this.#timer);
     this.#timer = undefined;
+    this.#timerAt = Infinity;
   }
 }

@@ -21,6 +21,8 @@ export type CifKpiErrorCode =
   | 'invalid-correlation-id'
   /** `scope` names an element id that is not in the logger's document or shadow root (yet). */
   | 'scope-not-found'
+  /** sessionStorage is missing, full or throws: the queue lives in memory only (reported once). */
+  | 'storage-unavailable'
   /** Something unexpected went wrong inside the logger; it was caught so the page is not affected. */
   | 'internal-error'
   /** The CIF host rejected the call (or threw). `message` is the host's message. */

@@ -1,27 +1,52 @@
 import { expect } from '@open-wc/testing';
 import sinon from 'sinon';
-import { DeliveryQueue, type DeliveryOutcome, type DeliveryQueueOptions } from '../../src/queue/delivery-queue.js';
+import {
+  DeliveryQueue,
+  type DeliveryOutcome,
+  type DeliveryQueueOptions,
+  type DropReason,
+  type QueuedEvent,
+} from '../../src/queue/delivery-queue.js';
 import { SimulatedCifHost } from '../../src/testing/simulated-cif-host.js';
 import type { CifAnalyticsCall, DeliveryContext } from '../../src/normalise/delivery-context.js';
 import type { CifKpiProblem } from '../../src/report/problems.js';
 import { findCifFramework } from '../../src/deliver/cif-host.js';
 
 const ctx: DeliveryContext = { conversationId: 'c', providerSessionId: 'p' };
+let nextId = 0;
 const ev = (name: string, n = 0) => ({ kpiEventName: name, eventTimestamp: new Date(n).toISOString() });
+const item = (name: string, n = 0) => ({ id: `t.${nextId++}`, event: ev(name, n), context: ctx });
+/** An event captured before the ids were complete. */
+const waiting = (name: string, n = 0) => ({ id: `t.${nextId++}`, event: ev(name, n), context: undefined });
+const stamps = (call: { data: unknown }) =>
+  (call.data as { events: Array<{ eventTimestamp: string }> }).events.map((e) => new Date(e.eventTimestamp).getTime());
 
 describe('DeliveryQueue', () => {
   let clock: sinon.SinonFakeTimers;
   let host: SimulatedCifHost;
   let sent: CifAnalyticsCall[];
-  let rejected: Array<[CifAnalyticsCall, CifKpiProblem]>;
+  let attempts: Array<{ problem: CifKpiProblem; retryIn: number | undefined; count: number }>;
+  let failed: Array<{ items: readonly QueuedEvent[]; problem: CifKpiProblem }>;
+  let dropped: Array<{ items: readonly QueuedEvent[]; reason: DropReason }>;
+  let changes: number;
 
   function queue(options: Partial<DeliveryQueueOptions> = {}): DeliveryQueue {
     return new DeliveryQueue({
       flushDelay: 50,
       maxBatch: 100,
       callTimeout: 1000,
+      maxRetries: 3,
+      retryDelay: 100,
+      maxQueue: 1000,
+      contextTimeout: 60_000,
       framework: () => findCifFramework(window),
-      reporter: { sent: (call) => sent.push(call), rejected: (call, _items, p) => rejected.push([call, p]) },
+      reporter: {
+        sent: (call) => sent.push(call),
+        attemptFailed: (_call, items, problem, retryIn) => attempts.push({ problem, retryIn, count: items.length }),
+        failed: (items, problem) => failed.push({ items, problem }),
+        dropped: (items, reason) => dropped.push({ items, reason }),
+        changed: () => changes++,
+      },
       ...options,
     });
   }
@@ -30,99 +55,257 @@ describe('DeliveryQueue', () => {
     clock = sinon.useFakeTimers();
     host = new SimulatedCifHost({ initDelay: null, latency: 10 });
     sent = [];
-    rejected = [];
+    attempts = [];
+    failed = [];
+    dropped = [];
+    changes = 0;
   });
   afterEach(() => {
     host.uninstall();
     clock.restore();
   });
 
-  it('waits flushDelay, then sends events with the same key in one call', async () => {
-    host.appear();
-    const q = queue();
-    q.enqueue(ev('A', 1), ctx);
-    q.enqueue(ev('A', 2), ctx);
-    await clock.tickAsync(49);
-    expect(host.calls).to.have.length(0);
-    await clock.tickAsync(1);
-    expect(host.calls).to.have.length(1);
-    expect((host.calls[0]!.data as { events: unknown[] }).events).to.deep.equal([ev('A', 1), ev('A', 2)]);
-    await clock.tickAsync(10);
-    expect(sent).to.have.length(1);
+  describe('batching and order', () => {
+    it('waits flushDelay, then sends events with the same key in one call', async () => {
+      host.appear();
+      const q = queue();
+      q.enqueue(item('A', 1));
+      q.enqueue(item('A', 2));
+      await clock.tickAsync(49);
+      expect(host.calls).to.have.length(0);
+      await clock.tickAsync(1);
+      expect(host.calls).to.have.length(1);
+      expect(stamps(host.calls[0]!)).to.deep.equal([1, 2]);
+      await clock.tickAsync(10);
+      expect(sent).to.have.length(1);
+      expect(q.stats).to.deep.include({ sent: 2, held: 0 });
+    });
+
+    it('keeps one call in flight and sends keys in the order of their oldest event', async () => {
+      host.appear();
+      const q = queue();
+      q.enqueue(item('A', 1));
+      q.enqueue(item('B', 2));
+      q.enqueue(item('A', 3));
+      await clock.tickAsync(50);
+      expect(host.calls.map((c) => c.eventName)).to.deep.equal(['A']);
+      await clock.tickAsync(9);
+      expect(host.calls).to.have.length(1);
+      await clock.tickAsync(1);
+      expect(host.calls.map((c) => c.eventName)).to.deep.equal(['A', 'B']);
+      await clock.tickAsync(10);
+      expect(sent.map(stamps)).to.deep.equal([[1, 3], [2]]);
+    });
+
+    it('splits at maxBatch and sends a full batch without waiting', async () => {
+      host.appear();
+      const q = queue({ maxBatch: 3 });
+      for (let i = 0; i < 7; i++) q.enqueue(item('A', i));
+      await clock.tickAsync(0);
+      expect(host.calls).to.have.length(1);
+      await clock.tickAsync(100);
+      expect(host.calls.map((c) => stamps(c).length)).to.deep.equal([3, 3, 1]);
+    });
+
+    it('sends nothing while the host is absent, then everything in capture order once pumped', async () => {
+      const q = queue();
+      q.enqueue(item('A', 1));
+      q.enqueue(item('A', 2));
+      await clock.tickAsync(5000);
+      expect(q.size).to.equal(2);
+      host.appear();
+      q.pump();
+      await clock.tickAsync(10);
+      expect(sent.map(stamps)).to.deep.equal([[1, 2]]);
+    });
+
+    it('flush() sends without waiting for flushDelay and resolves once all earlier events settled', async () => {
+      host.appear();
+      const q = queue({ flushDelay: 60_000 });
+      q.enqueue(item('A'));
+      q.enqueue(item('B'));
+      let flushed = false;
+      void q.flush().then(() => (flushed = true));
+      await clock.tickAsync(10);
+      expect(flushed).to.equal(false);
+      await clock.tickAsync(10);
+      expect(flushed).to.equal(true);
+      expect(host.calls).to.have.length(2);
+    });
+
+    it('flush() with nothing queued resolves at once', async () => {
+      let flushed = false;
+      void queue().flush().then(() => (flushed = true));
+      await clock.tickAsync(0);
+      expect(flushed).to.equal(true);
+    });
   });
 
-  it('keeps one call in flight and sends keys in the order of their oldest event', async () => {
-    host.appear();
-    const q = queue();
-    q.enqueue(ev('A', 1), ctx);
-    q.enqueue(ev('B', 2), ctx);
-    q.enqueue(ev('A', 3), ctx);
-    await clock.tickAsync(50);
-    expect(host.calls.map((c) => c.eventName)).to.deep.equal(['A']);
-    expect(q.inFlightSize).to.equal(2);
-    await clock.tickAsync(10);
-    expect(host.calls.map((c) => c.eventName)).to.deep.equal(['A', 'B']);
-    expect(host.calls[1]!.at - host.calls[0]!.at).to.be.at.least(10);
-    await clock.tickAsync(10);
-    expect(sent.map((c) => c.data.events.map((e) => e.eventTimestamp))).to.deep.equal([
-      [ev('A', 1).eventTimestamp, ev('A', 3).eventTimestamp],
-      [ev('B', 2).eventTimestamp],
-    ]);
+  describe('retries', () => {
+    it('retries a rejected call with growing, jittered backoff, before anything newer', async () => {
+      host.appear();
+      host.queueReplies(
+        { kind: 'reject', shape: 'map', message: 'busy' },
+        { kind: 'reject', shape: 'map', message: 'busy' },
+      );
+      const q = queue({ flushDelay: 0 });
+      const outcomes: DeliveryOutcome[] = [];
+      q.enqueue(item('A', 1), (o) => outcomes.push(o));
+      await clock.tickAsync(10);
+      q.enqueue(item('B', 2));
+      expect(attempts).to.have.length(1);
+      const first = attempts[0]!.retryIn!;
+      expect(first).to.be.within(50, 100);
+      await clock.tickAsync(first + 10);
+      expect(host.calls.map((c) => c.eventName)).to.deep.equal(['A', 'A']);
+      const second = attempts[1]!.retryIn!;
+      expect(second).to.be.within(100, 200);
+      await clock.tickAsync(second + 20);
+      expect(host.calls.map((c) => c.eventName)).to.deep.equal(['A', 'A', 'A', 'B']);
+      expect(outcomes.map((o) => o.status)).to.deep.equal(['sent']);
+      expect(q.stats).to.deep.include({ sent: 2, retried: 2, failed: 0, held: 0 });
+    });
+
+    it('gives up after maxRetries, keeps the events in failed, and retryFailed() sends them again', async () => {
+      host.appear();
+      host.setReply(() => ({ kind: 'reject', shape: 'object', message: 'Conversation closed' }));
+      const q = queue({ flushDelay: 0, maxRetries: 2 });
+      const outcomes: DeliveryOutcome[] = [];
+      q.enqueue(item('A', 1), (o) => outcomes.push(o));
+      await clock.tickAsync(10_000);
+      expect(host.calls).to.have.length(3);
+      expect(attempts.map((a) => a.retryIn === undefined)).to.deep.equal([false, false, true]);
+      expect(failed).to.have.length(1);
+      expect(failed[0]!.problem.message).to.contain('Conversation closed');
+      expect(outcomes).to.deep.equal([{ status: 'failed', problem: failed[0]!.problem }]);
+      expect(q.failed.map((i) => i.attempts)).to.deep.equal([3]);
+      expect(q.stats).to.deep.include({ failed: 1, held: 0 });
+
+      host.setReply(undefined);
+      const retried = q.retryFailed();
+      await clock.tickAsync(20);
+      await retried;
+      expect(host.calls).to.have.length(4);
+      expect(q.failed).to.have.length(0);
+      expect(q.stats.sent).to.equal(1);
+    });
+
+    it('does not send again a timed-out call the host accepts late', async () => {
+      host.appear();
+      host.queueReplies({ kind: 'resolve', delay: 1500 });
+      const q = queue({ flushDelay: 0, callTimeout: 1000, retryDelay: 2000 });
+      const outcomes: DeliveryOutcome[] = [];
+      q.enqueue(item('A', 1), (o) => outcomes.push(o));
+      await clock.tickAsync(1000);
+      expect(attempts.map((a) => a.problem.code)).to.deep.equal(['host-timeout']);
+      await clock.tickAsync(600);
+      expect(outcomes.map((o) => o.status)).to.deep.equal(['sent']);
+      await clock.tickAsync(10_000);
+      expect(host.calls).to.have.length(1);
+      expect(q.stats).to.deep.include({ sent: 1, retried: 0 });
+    });
+
+    it('retries a call that never answers', async () => {
+      host.appear();
+      host.queueReplies({ kind: 'stall' });
+      const q = queue({ flushDelay: 0, callTimeout: 1000, retryDelay: 100 });
+      q.enqueue(item('A', 1));
+      await clock.tickAsync(1200);
+      expect(host.calls).to.have.length(2);
+      expect(sent).to.have.length(1);
+    });
+
+    it('flush() skips the backoff of a pending retry', async () => {
+      host.appear();
+      host.queueReplies({ kind: 'reject', shape: 'map', message: 'busy' });
+      const q = queue({ flushDelay: 0, retryDelay: 60_000 });
+      q.enqueue(item('A', 1));
+      await clock.tickAsync(10);
+      expect(attempts).to.have.length(1);
+      const flushed = q.flush();
+      await clock.tickAsync(10);
+      await flushed;
+      expect(sent).to.have.length(1);
+    });
   });
 
-  it('splits at maxBatch and sends a full batch without waiting', async () => {
-    host.appear();
-    const q = queue({ maxBatch: 3 });
-    for (let i = 0; i < 7; i++) q.enqueue(ev('A', i), ctx);
-    await clock.tickAsync(0);
-    expect(host.calls).to.have.length(1);
-    await clock.tickAsync(100);
-    expect(host.calls.map((c) => (c.data as { events: unknown[] }).events.length)).to.deep.equal([3, 3, 1]);
+  describe('bounds', () => {
+    it('drops events beyond maxQueue and says so', async () => {
+      const q = queue({ maxQueue: 3 });
+      const outcomes: DeliveryOutcome[] = [];
+      for (let i = 0; i < 5; i++) q.enqueue(item('A', i), (o) => outcomes.push(o));
+      expect(q.size).to.equal(3);
+      expect(dropped.map((d) => [d.reason, d.items.length])).to.deep.equal([
+        ['queue-full', 1],
+        ['queue-full', 1],
+      ]);
+      expect(outcomes).to.deep.equal([
+        { status: 'dropped', reason: 'queue-full' },
+        { status: 'dropped', reason: 'queue-full' },
+      ]);
+      expect(q.stats).to.deep.include({ dropped: 2, held: 3 });
+    });
+
+    it('holds at most maxQueue failed events, dropping the oldest', async () => {
+      host.appear();
+      host.setReply(() => ({ kind: 'reject', shape: 'map', message: 'no' }));
+      const q = queue({ flushDelay: 0, maxRetries: 0, maxQueue: 2, maxBatch: 1 });
+      for (let i = 0; i < 3; i++) {
+        q.enqueue(item('A', i));
+        await clock.tickAsync(20);
+      }
+      expect(q.failed.map((i) => new Date(i.event.eventTimestamp).getTime())).to.deep.equal([1, 2]);
+      expect(dropped.map((d) => d.reason)).to.deep.equal(['failed-overflow']);
+    });
   });
 
-  it('sends nothing while the host is absent, then everything in capture order once it is pumped', async () => {
-    const q = queue();
-    q.enqueue(ev('A', 1), ctx);
-    q.enqueue(ev('A', 2), ctx);
-    await clock.tickAsync(5000);
-    expect(q.size).to.equal(2);
-    host.appear();
-    q.pump();
-    await clock.tickAsync(10);
-    expect(sent).to.have.length(1);
-    expect(sent[0]!.data.events.map((e) => e.eventTimestamp)).to.deep.equal([ev('A', 1).eventTimestamp, ev('A', 2).eventTimestamp]);
+  describe('ids not ready', () => {
+    it('holds events without ids until provideContext(), then sends them first', async () => {
+      host.appear();
+      const q = queue({ flushDelay: 0 });
+      q.enqueue(waiting('A', 1));
+      q.enqueue(waiting('A', 2));
+      await clock.tickAsync(100);
+      expect(host.calls).to.have.length(0);
+      q.provideContext({ conversationId: 'late', providerSessionId: 'p' });
+      await clock.tickAsync(20);
+      expect(host.calls.map((c) => (c.data as { conversationId: string }).conversationId)).to.deep.equal(['late']);
+      expect(stamps(host.calls[0]!)).to.deep.equal([1, 2]);
+    });
+
+    it('drops events whose ids never come within contextTimeout', async () => {
+      const q = queue({ contextTimeout: 1000 });
+      const outcomes: DeliveryOutcome[] = [];
+      q.enqueue(waiting('A', 1), (o) => outcomes.push(o));
+      await clock.tickAsync(500);
+      q.enqueue(waiting('A', 2), (o) => outcomes.push(o));
+      await clock.tickAsync(500);
+      expect(dropped.map((d) => [d.reason, d.items.length])).to.deep.equal([['context-timeout', 1]]);
+      await clock.tickAsync(500);
+      expect(dropped.map((d) => [d.reason, d.items.length])).to.deep.equal([
+        ['context-timeout', 1],
+        ['context-timeout', 1],
+      ]);
+      expect(outcomes.map((o) => o.status)).to.deep.equal(['dropped', 'dropped']);
+      expect(q.size).to.equal(0);
+    });
   });
 
-  it('settles each event with its outcome and reports rejections', async () => {
-    host.appear();
-    host.queueReplies({ kind: 'reject', shape: 'json', message: 'Bad conversation' });
-    const q = queue();
-    const outcomes: DeliveryOutcome[] = [];
-    q.enqueue(ev('A'), ctx, (o) => outcomes.push(o));
-    q.enqueue(ev('B'), ctx, (o) => outcomes.push(o));
-    await clock.tickAsync(100);
-    expect(outcomes.map((o) => o.status)).to.deep.equal(['rejected', 'sent']);
-    expect(rejected[0]![1]).to.deep.equal({ code: 'host-rejected', message: 'Bad conversation (logAnalyticsEvent)' });
-  });
-
-  it('flush() sends without waiting for flushDelay and resolves once all earlier events settled', async () => {
-    host.appear();
-    const q = queue({ flushDelay: 60_000 });
-    q.enqueue(ev('A'), ctx);
-    q.enqueue(ev('B'), ctx);
-    let flushed = false;
-    void q.flush().then(() => (flushed = true));
-    await clock.tickAsync(10);
-    expect(flushed).to.equal(false);
-    await clock.tickAsync(10);
-    expect(flushed).to.equal(true);
-    expect(host.calls).to.have.length(2);
-  });
-
-  it('flush() with nothing queued resolves at once', async () => {
-    let flushed = false;
-    void queue().flush().then(() => (flushed = true));
-    await clock.tickAsync(0);
-    expect(flushed).to.equal(true);
+  describe('restore', () => {
+    it('puts restored events before newer ones, skips ids it holds, and keeps failed ones failed', async () => {
+      host.appear();
+      const q = queue({ flushDelay: 0 });
+      q.pause();
+      const newer = item('A', 5);
+      q.enqueue(newer);
+      const old = { ...item('A', 1), attempts: 1, heldSince: 1 };
+      const gaveUp = { ...item('A', 0), attempts: 4, heldSince: 0, problem: { code: 'host-rejected' as const, message: 'x' } };
+      expect(q.restore([old, { ...newer, attempts: 0, heldSince: 5 }, gaveUp])).to.equal(2);
+      q.resume();
+      await clock.tickAsync(20);
+      expect(host.calls.map(stamps)).to.deep.equal([[1, 5]]);
+      expect(q.failed.map((i) => i.id)).to.deep.equal([gaveUp.id]);
+      expect(changes).to.be.greaterThan(0);
+    });
   });
 });
