@@ -1,0 +1,161 @@
+import { expect } from '@open-wc/testing';
+import type { SimulatedCifHost } from '../src/testing/simulated-cif-host.js';
+import type { CifKpiLoggerElement } from '../src/cif-kpi-logger.js';
+import { until } from './support/harness.js';
+
+/**
+ * Real reloads of a provider page in an iframe. The frame shares this page's sessionStorage (same tab, same
+ * origin), which is also how two same-origin frames of one tab, or a duplicated tab's copied storage, look.
+ */
+interface ProviderFrame {
+  frame: HTMLIFrameElement;
+  name: string;
+  win: () => Window & { host: SimulatedCifHost };
+  logger: () => CifKpiLoggerElement;
+  report: (reason: string) => void;
+  setHost: (mode: 'absent' | 'stall' | 'ok') => void;
+  reload: () => Promise<void>;
+}
+
+const frames: HTMLIFrameElement[] = [];
+function clearStorage(): void {
+  for (const key of Object.keys(sessionStorage)) {
+    if (key.startsWith('test-host-mode:') || key.startsWith('cif-kpi-logger:')) sessionStorage.removeItem(key);
+  }
+}
+beforeEach(clearStorage);
+afterEach(() => {
+  for (const frame of frames.splice(0)) frame.remove();
+  clearStorage();
+});
+
+async function loaded(frame: HTMLIFrameElement): Promise<void> {
+  await new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
+  const win = frame.contentWindow as Window & { host?: SimulatedCifHost };
+  await until(() => win.customElements?.get('cif-kpi-logger') !== undefined && win.host !== undefined, 4000, 'page');
+  const logger = frame.contentDocument!.querySelector('cif-kpi-logger') as CifKpiLoggerElement;
+  await logger.updateComplete;
+}
+
+async function providerFrame(name: string, mode: 'absent' | 'stall' | 'ok'): Promise<ProviderFrame> {
+  sessionStorage.setItem(`test-host-mode:${name}`, mode);
+  const frame = document.createElement('iframe');
+  frame.src = `/test/pages/provider-page.html?name=${name}`;
+  frames.push(frame);
+  const ready = loaded(frame);
+  document.body.append(frame);
+  await ready;
+  const win = () => frame.contentWindow as Window & { host: SimulatedCifHost };
+  return {
+    frame,
+    name,
+    win,
+    logger: () => frame.contentDocument!.querySelector('cif-kpi-logger') as CifKpiLoggerElement,
+    report: (reason) => {
+      const doc = frame.contentDocument!;
+      const Custom = (win() as unknown as typeof globalThis).CustomEvent;
+      doc.getElementById('widget')!.dispatchEvent(
+        new Custom('cif-kpi', { bubbles: true, composed: true, detail: { kpiEventName: 'CallHold', kpiEventReason: reason } }),
+      );
+    },
+    setHost: (next) => sessionStorage.setItem(`test-host-mode:${name}`, next),
+    reload: async () => {
+      const done = loaded(frame);
+      frame.contentWindow!.location.reload();
+      await done;
+    },
+  };
+}
+
+/** Reasons of the events each host accepted. */
+function accepted(...hosts: SimulatedCifHost[]): string[] {
+  return hosts.flatMap((host) =>
+    host.calls
+      .filter((call) => call.outcome === 'resolved')
+      .flatMap((call) => (call.data as { events: Array<{ kpiEventReason: string }> }).events.map((e) => e.kpiEventReason)),
+  );
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
+
+describe('persistence across real reloads', function () {
+  this.timeout(15_000);
+
+  it('sends events held when the page reloads once after the reload, with their original ids and times', async () => {
+    const page = await providerFrame('held', 'absent');
+    page.report('r1');
+    page.report('r2');
+    page.report('r3');
+    expect(page.logger().pendingCount).to.equal(3);
+    page.setHost('ok');
+    await page.reload();
+    await until(() => accepted(page.win().host).length >= 3, 4000, 'delivery after reload');
+    await settle();
+    expect(accepted(page.win().host)).to.deep.equal(['r1', 'r2', 'r3']);
+    const call = page.win().host.calls[0]!;
+    expect(call.violations).to.deep.equal([]);
+    expect(call.data).to.deep.include({ conversationId: 'conv', providerSessionId: 'prov' });
+  });
+
+  it('sends a call that was in flight (never answered) when the page reloaded, once', async () => {
+    const page = await providerFrame('inflight', 'stall');
+    page.report('f1');
+    page.report('f2');
+    await until(() => page.win().host.calls.length === 1, 2000, 'the stalled call');
+    page.setHost('ok');
+    await page.reload();
+    await until(() => accepted(page.win().host).length >= 2, 4000, 'delivery after reload');
+    await settle();
+    expect(accepted(page.win().host)).to.deep.equal(['f1', 'f2']);
+    expect(page.win().host.calls).to.have.length(1);
+  });
+
+  it('survives two reloads in a row without losing or doubling anything', async () => {
+    const page = await providerFrame('twice', 'absent');
+    page.report('t1');
+    await page.reload();
+    page.report('t2');
+    await until(() => page.logger().pendingCount === 2, 2000, 't1 restored beside t2');
+    page.setHost('ok');
+    await page.reload();
+    await until(() => accepted(page.win().host).length >= 2, 4000, 'delivery');
+    await settle();
+    expect(accepted(page.win().host)).to.deep.equal(['t1', 't2']);
+  });
+
+  it('with two live pages sharing storage, each event is delivered once, by its own page', async () => {
+    const a = await providerFrame('a', 'absent');
+    const b = await providerFrame('b', 'absent');
+    a.report('a1');
+    a.report('a2');
+    b.report('b1');
+    // Let B write its queue, so that A's next page finds an entry whose owner is alive.
+    await until(() => Object.values(sessionStorage).some((value) => value.includes('"b1"')), 3000, "B's entry");
+    a.setHost('ok');
+    await a.reload();
+    await until(() => accepted(a.win().host).length >= 2, 4000, 'page A delivery');
+    await settle();
+    expect(accepted(a.win().host)).to.deep.equal(['a1', 'a2']);
+
+    b.report('b2');
+    b.setHost('ok');
+    await b.reload();
+    await until(() => accepted(b.win().host).length >= 2, 4000, 'page B delivery');
+    await settle();
+    expect(accepted(a.win().host, b.win().host).sort()).to.deep.equal(['a1', 'a2', 'b1', 'b2']);
+  });
+
+  it('with no-persist, nothing is stored and nothing comes back after a reload', async () => {
+    const page = await providerFrame('nopersist', 'absent');
+    page.logger().noPersist = true;
+    await page.logger().updateComplete;
+    page.report('gone');
+    page.win().dispatchEvent(new Event('pagehide'));
+    const stored = Object.keys(sessionStorage).filter((key) => key.startsWith('cif-kpi-logger:v1:'));
+    expect(stored.map((key) => sessionStorage.getItem(key)).join()).to.not.contain('gone');
+    page.setHost('ok');
+    await page.reload();
+    await settle();
+    expect(page.win().host.calls).to.have.length(0);
+  });
+});
