@@ -1,6 +1,10 @@
 import { ReactiveElement, css, type PropertyDeclaration, type PropertyValues } from 'lit';
 import { CIF_KPI_EVENT, ScopedCapture } from './capture/event-capture.js';
 import { resolveScopeRoot } from './capture/scope.js';
+import { DEFAULT_TRIGGERS, detailFromAttributes, kpiSourceOf } from './capture/markup-attributes.js';
+import { RuleSet } from './capture/rule-set.js';
+import { RULE_CHANGE_EVENT } from './capture/kpi-rule-element.js';
+import { ScopeScanner } from './capture/scope-scanner.js';
 import { normaliseKpiEvent, type CifKpiEvent } from './normalise/kpi-event.js';
 import { resolveContext, type ContextState, type DeliveryContext } from './normalise/delivery-context.js';
 import {
@@ -167,8 +171,23 @@ export class CifKpiLoggerElement extends ReactiveElement {
   #counts = { captured: 0, invalid: 0 };
   #host = new CifHostWatcher(window);
   #cancelHostWait: (() => void) | undefined;
-  #capture = new ScopedCapture((event) => this.#accept((event as CustomEvent<unknown>).detail));
+  #capture = new ScopedCapture((event, path) => this.#onCaptured(event, path));
   #scopeObserver: MutationObserver | undefined;
+  /** Finds `data-kpi-on` types and open shadow roots in scope. */
+  #scanner = new ScopeScanner({
+    type: (type) => this.#listenForMarkup(type),
+    shadowRoot: (root) => this.#capture.addInnerRoot(root),
+    wants: (root) => root !== this.renderRoot,
+  });
+  #markupTypes = new Set<string>();
+  #rules = new RuleSet({
+    listen: (type) => this.#capture.listen(type),
+    unlisten: (type) => this.#capture.unlisten(type),
+    malformed: (rule, message) =>
+      this.#fire<CifKpiErrorDetail>(CIF_KPI_ERROR, { code: 'invalid-rule', message: `${rule}: ${message}` }),
+  });
+  /** Sees rules added or changed without a synchronous notice (e.g. `custom-*` attributes). */
+  #ruleObserver = new MutationObserver(() => this.#rules.refresh(this));
   /** The missing scope last reported, so each is reported once. */
   #missingScopeReported: string | null | undefined;
   #store: QueueStore | undefined;
@@ -224,6 +243,10 @@ export class CifKpiLoggerElement extends ReactiveElement {
     this.noPersist = false;
     this.disabled = false;
     this.#capture.listen(CIF_KPI_EVENT);
+    for (const type of DEFAULT_TRIGGERS) this.#listenForMarkup(type);
+    // Heard only to meet shadow roots attached late, before their non-composed events happen.
+    this.#capture.listen('focusin');
+    this.addEventListener(RULE_CHANGE_EVENT, () => this.#rules.refresh(this));
   }
 
   /** Whether the CIF library is usable now. */
@@ -275,6 +298,8 @@ export class CifKpiLoggerElement extends ReactiveElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    this.#rules.refresh(this);
+    this.#ruleObserver.observe(this, { childList: true, subtree: true, attributes: true });
     this.#attachScope();
     this.#waitForHost();
     window.addEventListener('pagehide', this.#saveNow);
@@ -284,6 +309,8 @@ export class CifKpiLoggerElement extends ReactiveElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.#capture.detach();
+    this.#scanner.disconnect();
+    this.#ruleObserver.disconnect();
     this.#scopeObserver?.disconnect();
     this.#scopeObserver = undefined;
     window.removeEventListener('pagehide', this.#saveNow);
@@ -331,6 +358,7 @@ export class CifKpiLoggerElement extends ReactiveElement {
   #attachScope(): void {
     this.#scopeObserver?.disconnect();
     this.#scopeObserver = undefined;
+    this.#scanner.disconnect();
     if (this.disabled) {
       this.#capture.detach();
       return;
@@ -339,6 +367,7 @@ export class CifKpiLoggerElement extends ReactiveElement {
     if (root) {
       this.#missingScopeReported = undefined;
       this.#capture.attach(root);
+      this.#scanner.observe(root as Node);
       return;
     }
     this.#capture.detach();
@@ -367,6 +396,42 @@ export class CifKpiLoggerElement extends ReactiveElement {
       this.#cancelHostWait = undefined;
       this.#queue.pump();
     });
+  }
+
+  #listenForMarkup(type: string): void {
+    if (this.#markupTypes.has(type)) return;
+    this.#markupTypes.add(type);
+    this.#capture.listen(type);
+  }
+
+  /** Turns an event heard in scope into KPI events: a `cif-kpi` detail, `data-kpi-*` markup, matching rules. */
+  #onCaptured(event: Event, path: EventTarget[]): boolean {
+    if (event.type === CIF_KPI_EVENT) {
+      this.#accept((event as CustomEvent<unknown>).detail);
+      return true;
+    }
+    // A `custom-*` change not yet seen by the observer still applies to this event.
+    if (this.#ruleObserver.takeRecords().length > 0) this.#rules.refresh(this);
+    // A shadow root met on the way (attached after its host was scanned) is listened in from now on, so that
+    // its non-composed events (`change`, `submit`) are heard too.
+    for (const node of path) if (node instanceof ShadowRoot && node !== this.renderRoot) this.#scanner.adopt(node);
+    const root = this.#capture.root!;
+    let taken = false;
+    if (this.#markupTypes.has(event.type)) {
+      const source = kpiSourceOf(event, path, root);
+      if (source) {
+        this.#accept(detailFromAttributes(source));
+        taken = true;
+      }
+    }
+    for (const rule of this.#rules.rulesFor(event.type)) {
+      const detail = rule.detailFor(event, path, root);
+      if (detail) {
+        this.#accept(detail);
+        taken = true;
+      }
+    }
+    return taken;
   }
 
   /** Normalises, reports and queues one event. Never throws. */

@@ -8,6 +8,7 @@ export {
   type CifKpiFailedEvent,
 } from './cif-kpi-logger.js';
 export { defineCifKpiLogger } from './define.js';
+export { CifKpiRuleElement } from './capture/kpi-rule-element.js';
 export { CIF_KPI_EVENT } from './capture/event-capture.js';
 export {
   normaliseKpiEvent,

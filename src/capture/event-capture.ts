@@ -6,16 +6,21 @@ const active = new Set<ScopedCapture>();
 /** Events one capture has taken: nobody else logs them. */
 const claimed = new WeakSet<Event>();
 
-export type CaptureHandler = (event: Event) => void;
+/**
+ * Gets each event heard, with its composed path as seen from the scope root; returns whether it took the event
+ * (logged something). An event nobody takes may go to an outer capture.
+ */
+export type CaptureHandler = (event: Event, path: EventTarget[]) => boolean;
 
 /**
  * Listens for events inside one scope root, in the capture phase so that a widget that stops propagation of
- * its own event does not hide it. Where the scopes of several loggers contain the same event, only the
- * innermost one gets it: an outer capture steps aside when an inner scope root is on the event's path, and
- * the first capture to take an event claims it.
+ * its own event does not hide it, with one listener per event type. Where the scopes of several loggers contain
+ * the same event, the innermost one that takes it logs it, once.
  */
 export class ScopedCapture {
   #root: EventTarget | undefined;
+  /** Open shadow roots inside the scope, where non-composed events (`change`, `submit`) can be heard. */
+  #innerRoots = new Set<EventTarget>();
   #types = new Map<string, number>();
   #handler: CaptureHandler;
   #listener = (event: Event) => this.#onEvent(event);
@@ -41,16 +46,33 @@ export class ScopedCapture {
   /** Stops listening. The event types stay registered for the next attach. */
   detach(): void {
     if (!this.#root) return;
-    for (const type of this.#types.keys()) this.#root.removeEventListener(type, this.#listener, true);
+    for (const target of this.#targets()) {
+      for (const type of this.#types.keys()) target.removeEventListener(type, this.#listener, true);
+    }
     this.#root = undefined;
+    this.#innerRoots.clear();
     active.delete(this);
+  }
+
+  /**
+   * Also listens inside a shadow root of the scope: events that are not composed never leave it. An event heard
+   * at both places is taken once (the scope root hears it first).
+   */
+  addInnerRoot(root: EventTarget): void {
+    if (!this.#root || this.#innerRoots.has(root)) return;
+    this.#innerRoots.add(root);
+    for (const type of this.#types.keys()) root.addEventListener(type, this.#listener, true);
+  }
+
+  #targets(): EventTarget[] {
+    return this.#root ? [this.#root, ...this.#innerRoots] : [];
   }
 
   /** Adds interest in an event type; counted, so several users of one type share one listener. */
   listen(type: string): void {
     const count = this.#types.get(type) ?? 0;
     this.#types.set(type, count + 1);
-    if (count === 0) this.#root?.addEventListener(type, this.#listener, true);
+    if (count === 0) for (const target of this.#targets()) target.addEventListener(type, this.#listener, true);
   }
 
   /** Removes one interest in an event type added by `listen`. */
@@ -62,7 +84,7 @@ export class ScopedCapture {
       return;
     }
     this.#types.delete(type);
-    this.#root?.removeEventListener(type, this.#listener, true);
+    for (const target of this.#targets()) target.removeEventListener(type, this.#listener, true);
   }
 
   #hears(type: string): boolean {
@@ -71,21 +93,26 @@ export class ScopedCapture {
 
   #onEvent(event: Event): void {
     if (claimed.has(event)) return;
-    if (active.size > 1 && this.#innerCaptureWillHear(event)) return;
     claimed.add(event);
-    this.#handler(event);
+    const path = event.composedPath();
+    // The outermost listener hears the event first (capture phase); it hands it to the innermost capture whose
+    // root is on the path, then outwards, until one takes it.
+    for (const capture of this.#capturesOnPath(event.type, path)) {
+      if (capture.#handler(event, path)) return;
+    }
   }
 
-  /** Whether another capture whose root lies between the event's origin and ours will get it. */
-  #innerCaptureWillHear(event: Event): boolean {
-    const path = event.composedPath();
+  /** Captures hearing `type` whose root is on `path` at or inside ours, innermost first. */
+  #capturesOnPath(type: string, path: EventTarget[]): ScopedCapture[] {
+    if (active.size === 1) return [this];
     const own = path.indexOf(this.#root!);
-    if (own <= 0) return false;
-    for (const other of active) {
-      if (other === this || !other.#hears(event.type)) continue;
-      const index = path.indexOf(other.#root!);
-      if (index >= 0 && index < own) return true;
+    const found: Array<[number, ScopedCapture]> = [];
+    for (const capture of active) {
+      if (!capture.#hears(type)) continue;
+      const index = capture === this ? own : path.indexOf(capture.#root!);
+      if (index >= 0 && (own < 0 || index <= own)) found.push([index, capture]);
     }
-    return false;
+    if (!found.some(([, capture]) => capture === this)) found.push([Infinity, this]);
+    return found.sort((a, b) => a[0] - b[0]).map(([, capture]) => capture);
   }
 }

@@ -19,6 +19,8 @@ export type CifKpiErrorCode =
   | 'invalid-context'
   /** `correlation-id` is not a GUID; it is omitted from calls. */
   | 'invalid-correlation-id'
+  /** A `<cif-kpi-rule>` is malformed (the message names the rule and the problem); other rules keep working. */
+  | 'invalid-rule'
   /** `scope` names an element id that is not in the logger's document or shadow root (yet). */
   | 'scope-not-found'
   /** sessionStorage is missing, full or throws: the queue lives in memory only (reported once). */

@@ -1,0 +1,43 @@
+/** Attributes whose change takes effect synchronously (`custom-*` changes are seen by a MutationObserver). */
+const RULE_ATTRIBUTES = ['on', 'kpi', 'reason', 'additional-data', 'notification-response-action', 'external-correlation-id', 'match', 'when'];
+
+/** Fired (not bubbling) on a rule's logger when the rule is added, changed or removed. */
+export const RULE_CHANGE_EVENT = 'cif-kpi-rule-change';
+
+/**
+ * `<cif-kpi-rule>`: a declarative mapping from a DOM event to a KPI event, read by its parent `<cif-kpi-logger>`.
+ * It renders nothing; it only tells its logger, synchronously, when it is added, changed or removed, so that a
+ * rule takes effect before the next event.
+ *
+ * @summary Maps a DOM event heard in the logger's scope to a KPI event.
+ * @attr on - The DOM event type to map.
+ * @attr kpi - The KPI event name; may hold `{detail.x}` / `{target.x}` placeholders, like every value attribute.
+ * @attr reason - `kpiEventReason`.
+ * @attr additional-data - `additionalData`.
+ * @attr notification-response-action - `notificationResponseAction`.
+ * @attr external-correlation-id - `externalCorrelationId`.
+ * @attr match - A CSS selector the event's origin, or an ancestor of it, must match.
+ * @attr when - A `detail.x` / `target.x` path that must be truthy.
+ */
+export class CifKpiRuleElement extends HTMLElement {
+  static observedAttributes = RULE_ATTRIBUTES;
+  #logger: Element | null = null;
+
+  connectedCallback(): void {
+    this.#logger = this.parentElement;
+    this.#notify();
+  }
+
+  disconnectedCallback(): void {
+    this.#notify();
+    this.#logger = null;
+  }
+
+  attributeChangedCallback(): void {
+    if (this.isConnected) this.#notify();
+  }
+
+  #notify(): void {
+    this.#logger?.dispatchEvent(new Event(RULE_CHANGE_EVENT));
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * `data-kpi-*` markup: any element in scope can be a KPI source without JavaScript.
+ *
+ *     <button data-kpi="CallRejected" data-kpi-reason="Agent busy" data-kpi-custom-msdyn_customattribute1="Queue A">
+ */
+
+/** Marks an element as a KPI source; the value is the KPI name. */
+export const KPI_ATTRIBUTE = 'data-kpi';
+/** Picks the DOM event that fires it (default: `click`; `submit` for forms; `change` for form fields). */
+export const KPI_ON_ATTRIBUTE = 'data-kpi-on';
+/** On an element or ancestor: its events are not captured from markup. */
+export const KPI_IGNORE_ATTRIBUTE = 'data-kpi-ignore';
+
+const FIELD_ATTRIBUTES: ReadonlyArray<[string, string]> = [
+  ['data-kpi-reason', 'kpiEventReason'],
+  ['data-kpi-additional-data', 'additionalData'],
+  ['data-kpi-notification-response-action', 'notificationResponseAction'],
+  ['data-kpi-external-correlation-id', 'externalCorrelationId'],
+];
+const CUSTOM_PREFIX = 'data-kpi-custom-';
+
+/** The DOM events markup listens for by default. */
+export const DEFAULT_TRIGGERS = ['click', 'submit', 'change'] as const;
+
+/** The DOM event that fires a `data-kpi` element. */
+export function triggerOf(element: Element): string {
+  const chosen = element.getAttribute(KPI_ON_ATTRIBUTE)?.trim();
+  if (chosen) return chosen;
+  switch (element.localName) {
+    case 'form':
+      return 'submit';
+    case 'input':
+    case 'select':
+    case 'textarea':
+      return 'change';
+    default:
+      return 'click';
+  }
+}
+
+/**
+ * The element whose `data-kpi` this event fires: the nearest one on the event's path (across shadow roots) whose
+ * trigger is this event's type, below `root`. None when `data-kpi-ignore` is on the way.
+ */
+export function kpiSourceOf(event: Event, path: readonly EventTarget[], root: EventTarget): Element | undefined {
+  let source: Element | undefined;
+  for (const node of path) {
+    if (node === root) break;
+    if (!(node instanceof Element)) continue;
+    if (node.hasAttribute(KPI_IGNORE_ATTRIBUTE)) return undefined;
+    if (!source && node.hasAttribute(KPI_ATTRIBUTE) && triggerOf(node) === event.type) source = node;
+  }
+  if (root instanceof Element && root.hasAttribute(KPI_IGNORE_ATTRIBUTE)) return undefined;
+  return source;
+}
+
+/** The `cif-kpi` detail an element's `data-kpi-*` attributes describe. */
+export function detailFromAttributes(element: Element): Record<string, unknown> {
+  const detail: Record<string, unknown> = { kpiEventName: element.getAttribute(KPI_ATTRIBUTE) };
+  for (const [attribute, field] of FIELD_ATTRIBUTES) {
+    const value = element.getAttribute(attribute);
+    if (value !== null) detail[field] = value;
+  }
+  let custom: Array<{ attribute: string; value: string }> | undefined;
+  for (const name of element.getAttributeNames()) {
+    if (!name.startsWith(CUSTOM_PREFIX)) continue;
+    (custom ??= []).push({ attribute: name.slice(CUSTOM_PREFIX.length), value: element.getAttribute(name)! });
+  }
+  if (custom) detail.customData = custom;
+  return detail;
+}

@@ -1,0 +1,282 @@
+import { expect, fixture, html } from '@open-wc/testing';
+import sinon from 'sinon';
+import '../src/define.js';
+import type { CifKpiErrorDetail } from '../src/report/events.js';
+import type { CifKpiEvent } from '../src/normalise/kpi-event.js';
+import { collect, readyHost, type Logger } from './support/harness.js';
+
+const LOGGER = 'conversation-id="c" provider-session-id="p" flush-delay="0"';
+
+async function mount(markup: string, rules = ''): Promise<{ root: HTMLElement; logger: Logger }> {
+  const root = await fixture<HTMLElement>(html`<div></div>`);
+  root.innerHTML = `${markup}<cif-kpi-logger ${LOGGER}>${rules}</cif-kpi-logger>`;
+  const logger = root.querySelector('cif-kpi-logger')!;
+  await logger.updateComplete;
+  return { root, logger };
+}
+
+async function sentEvents(logger: Logger): Promise<CifKpiEvent[]> {
+  await logger.flush();
+  return (window as unknown as { __host: { events: CifKpiEvent[] } }).__host.events;
+}
+
+const names = (events: CifKpiEvent[]) => events.map((e) => e.kpiEventName);
+/** Lets the logger's deferred scan of added elements run. */
+const nextTask = () => new Promise((resolve) => setTimeout(resolve, 5));
+
+describe('data-kpi-* markup', () => {
+  beforeEach(() => {
+    (window as unknown as { __host: unknown }).__host = readyHost();
+  });
+
+  it('turns a click on a data-kpi element into a KPI event with every data-kpi-* field', async () => {
+    const { root, logger } = await mount(`
+      <button data-kpi="CallRejected" data-kpi-reason="Agent busy" data-kpi-additional-data="queue=billing"
+              data-kpi-notification-response-action="Reject" data-kpi-external-correlation-id="ext-77"
+              data-kpi-custom-msdyn_customattribute2="Gold" data-kpi-custom-tier="2">Reject</button>`);
+    root.querySelector('button')!.click();
+    const [event] = await sentEvents(logger);
+    expect(event).to.deep.include({
+      kpiEventName: 'CallRejected',
+      kpiEventReason: 'Agent busy',
+      additionalData: 'queue=billing',
+      notificationResponseAction: 'Reject',
+      externalCorrelationId: 'ext-77',
+    });
+    expect(event!.customData).to.deep.equal([
+      { attribute: 'msdyn_customattribute2', value: 'Gold' },
+      { attribute: 'tier', value: '2' },
+    ]);
+  });
+
+  it('counts a click on a descendant for the nearest data-kpi element, across shadow roots', async () => {
+    const { root, logger } = await mount(`
+      <div data-kpi="PanelClicked">
+        <button data-kpi="Accepted"><span class="icon">✓</span><span class="shadowy"></span></button>
+        <span class="plain">text</span>
+      </div>`);
+    const shadowHost = root.querySelector('.shadowy')!;
+    const inner = shadowHost.attachShadow({ mode: 'open' }).appendChild(document.createElement('i'));
+    (root.querySelector('.icon') as HTMLElement).click();
+    inner.click();
+    (root.querySelector('.plain') as HTMLElement).click();
+    expect(names(await sentEvents(logger))).to.deep.equal(['Accepted', 'Accepted', 'PanelClicked']);
+  });
+
+  it('hears data-kpi elements inside open shadow roots of sibling widgets', async () => {
+    const { root, logger } = await mount(`<div class="widget"></div>`);
+    const shadow = root.querySelector('.widget')!.attachShadow({ mode: 'open' });
+    shadow.innerHTML = `<button data-kpi="ShadowButton"><b>icon</b></button>`;
+    shadow.querySelector('b')!.click();
+    expect(names(await sentEvents(logger))).to.deep.equal(['ShadowButton']);
+  });
+
+  it('fires forms on submit and form fields on change by default, and data-kpi-on picks another event', async () => {
+    const { root, logger } = await mount(`
+      <form data-kpi="WrapUpSubmitted"><input name="notes" data-kpi="NotesEdited"><button>Send</button></form>
+      <select data-kpi="DispositionChosen"><option>a</option><option>b</option></select>
+      <div data-kpi="CardOpened" data-kpi-on="dblclick">card</div>`);
+    const form = root.querySelector('form')!;
+    form.addEventListener('submit', (event) => event.preventDefault());
+    root.querySelector('button')!.click();
+    const input = root.querySelector('input')!;
+    input.click();
+    input.value = 'x';
+    input.dispatchEvent(new Event('change', { bubbles: true }));
+    root.querySelector('select')!.dispatchEvent(new Event('change', { bubbles: true }));
+    const card = root.querySelector('div[data-kpi]')!;
+    card.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+    card.dispatchEvent(new MouseEvent('dblclick', { bubbles: true }));
+    expect(names(await sentEvents(logger))).to.deep.equal(['WrapUpSubmitted', 'NotesEdited', 'DispositionChosen', 'CardOpened']);
+  });
+
+  it('hears elements and event types added after it started, without any call', async () => {
+    const { root, logger } = await mount(`<div class="later"></div>`);
+    const later = root.querySelector('.later')!;
+    later.innerHTML = `<button data-kpi="LateButton"></button><input data-kpi="KeyPressed" data-kpi-on="keyup">`;
+    await nextTask();
+    later.querySelector('button')!.click();
+    later.querySelector('input')!.dispatchEvent(new KeyboardEvent('keyup', { bubbles: true, composed: true }));
+    expect(names(await sentEvents(logger))).to.deep.equal(['LateButton', 'KeyPressed']);
+  });
+
+  it('data-kpi-ignore on the element, an ancestor or the clicked part silences it', async () => {
+    const { root, logger } = await mount(`
+      <button class="a" data-kpi="A" data-kpi-ignore>a</button>
+      <div data-kpi-ignore><button class="b" data-kpi="B">b</button></div>
+      <button class="c" data-kpi="C"><span class="close" data-kpi-ignore>x</span><span class="label">c</span></button>`);
+    for (const selector of ['.a', '.b', '.close', '.label']) (root.querySelector(selector) as HTMLElement).click();
+    expect(names(await sentEvents(logger))).to.deep.equal(['C']);
+  });
+
+  it('still hears a click the widget stops', async () => {
+    const { root, logger } = await mount(`<button data-kpi="Stopped">s</button>`);
+    const button = root.querySelector('button')!;
+    button.addEventListener('click', (event) => event.stopImmediatePropagation());
+    button.click();
+    expect(names(await sentEvents(logger))).to.deep.equal(['Stopped']);
+  });
+
+  it('hears non-composed change and submit events inside open shadow roots of widgets, also ones added later', async () => {
+    if (!customElements.get('wrap-up-widget')) {
+      customElements.define(
+        'wrap-up-widget',
+        class extends HTMLElement {
+          constructor() {
+            super();
+            this.attachShadow({ mode: 'open' }).innerHTML = `<form data-kpi="ShadowForm"><select data-kpi="ShadowSelect"><option>a</option></select></form>`;
+          }
+        },
+      );
+    }
+    const { root, logger } = await mount(`<wrap-up-widget class="early"></wrap-up-widget>`);
+    root.insertAdjacentHTML('afterbegin', `<wrap-up-widget class="late"></wrap-up-widget>`);
+    await nextTask();
+    for (const selector of ['.early', '.late']) {
+      const shadow = root.querySelector(selector)!.shadowRoot!;
+      shadow.querySelector('select')!.dispatchEvent(new Event('change', { bubbles: true }));
+      const form = shadow.querySelector('form')!;
+      form.addEventListener('submit', (event) => event.preventDefault());
+      form.requestSubmit();
+    }
+    // Batched by name: both selects share a call, both forms the next.
+    expect(names(await sentEvents(logger))).to.deep.equal(['ShadowSelect', 'ShadowSelect', 'ShadowForm', 'ShadowForm']);
+  });
+
+  it('starts hearing inside a shadow root attached late, from the first composed event out of it', async () => {
+    const { root, logger } = await mount(`<div class="widget"></div>`);
+    const shadow = root.querySelector('.widget')!.attachShadow({ mode: 'open' });
+    shadow.innerHTML = `<select data-kpi="LateShadowSelect"><option>a</option></select>`;
+    const select = shadow.querySelector('select')!;
+    select.dispatchEvent(new Event('change', { bubbles: true }));
+    select.dispatchEvent(new FocusEvent('focusin', { bubbles: true, composed: true }));
+    select.dispatchEvent(new Event('change', { bubbles: true }));
+    expect(names(await sentEvents(logger))).to.deep.equal(['LateShadowSelect']);
+  });
+
+  it('reports a data-kpi element whose event is invalid, naming the problem', async () => {
+    const { root, logger } = await mount(`<button data-kpi="${'x'.repeat(101)}">long</button><button data-kpi="Fine">ok</button>`);
+    const errors = collect<CifKpiErrorDetail>(root, 'cif-kpi-error');
+    for (const button of root.querySelectorAll('button')) button.click();
+    expect(names(await sentEvents(logger))).to.deep.equal(['Fine']);
+    expect(errors.map((e) => [e.code, e.field])).to.deep.equal([['value-too-long', 'kpiEventName']]);
+  });
+
+  it('listens with one listener per event type at the scope root, not one per element', async () => {
+    const spy = sinon.spy(EventTarget.prototype, 'addEventListener');
+    try {
+      const buttons = Array.from({ length: 50 }, (_, i) => `<button data-kpi="K${i}">${i}</button>`).join('');
+      await mount(buttons);
+      const clickListeners = spy.getCalls().filter((call) => call.args[0] === 'click');
+      expect(clickListeners).to.have.length(1);
+      expect(clickListeners[0]!.args[2]).to.equal(true);
+    } finally {
+      spy.restore();
+    }
+  });
+});
+
+describe('<cif-kpi-rule>', () => {
+  beforeEach(() => {
+    (window as unknown as { __host: unknown }).__host = readyHost();
+  });
+
+  const callEnded = (target: EventTarget, detail: unknown) =>
+    target.dispatchEvent(new CustomEvent('call-ended', { bubbles: true, composed: true, detail }));
+
+  it('maps an existing DOM event, filling values from its detail and original target', async () => {
+    const { root, logger } = await mount(
+      `<softphone-widget id="phone" data-line="L2"></softphone-widget>`,
+      `<cif-kpi-rule on="call-ended" kpi="CallEnded" reason="{detail.reason}" additional-data="{detail.stats}"
+                     external-correlation-id="line {target.dataset.line}/{detail.missing}"
+                     custom-msdyn_customattribute1="{detail.queue.name}"></cif-kpi-rule>`,
+    );
+    callEnded(root.querySelector('#phone')!, { reason: 'Resolved', stats: { talk: 120 }, queue: { name: 'Billing' } });
+    const [event] = await sentEvents(logger);
+    expect(event).to.deep.include({
+      kpiEventName: 'CallEnded',
+      kpiEventReason: 'Resolved',
+      additionalData: '{"talk":120}',
+      externalCorrelationId: 'line L2/',
+    });
+    expect(event!.customData).to.deep.equal([{ attribute: 'msdyn_customattribute1', value: 'Billing' }]);
+  });
+
+  it('uses {target.x} of the original target inside a shadow root, and match against its ancestors', async () => {
+    const { root, logger } = await mount(
+      `<softphone-widget></softphone-widget><chat-widget></chat-widget>`,
+      `<cif-kpi-rule on="call-ended" kpi="PhoneEnded" reason="{target.id}" match="softphone-widget"></cif-kpi-rule>`,
+    );
+    const inner = root.querySelector('softphone-widget')!.attachShadow({ mode: 'open' }).appendChild(document.createElement('button'));
+    inner.id = 'hangup';
+    callEnded(inner, {});
+    callEnded(root.querySelector('chat-widget')!, {});
+    const events = await sentEvents(logger);
+    expect(events.map((e) => [e.kpiEventName, e.kpiEventReason])).to.deep.equal([['PhoneEnded', 'hangup']]);
+  });
+
+  it('logs only when the when path is truthy', async () => {
+    const { root, logger } = await mount('<div id="w"></div>', `<cif-kpi-rule on="call-ended" kpi="Abandoned" when="detail.abandoned"></cif-kpi-rule>`);
+    callEnded(root.querySelector('#w')!, { abandoned: false });
+    callEnded(root.querySelector('#w')!, { abandoned: true });
+    callEnded(root.querySelector('#w')!, null);
+    expect(names(await sentEvents(logger))).to.deep.equal(['Abandoned']);
+  });
+
+  it('reports each malformed rule by name and problem, while the other rules keep working', async () => {
+    const root = await fixture<HTMLElement>(html`<div><div id="w"></div></div>`);
+    const errors = collect<CifKpiErrorDetail>(root, 'cif-kpi-error');
+    root.insertAdjacentHTML(
+      'beforeend',
+      `<cif-kpi-logger ${LOGGER}>
+        <cif-kpi-rule on="call-ended" kpi="Proto" reason="{detail.__proto__.x}"></cif-kpi-rule>
+        <cif-kpi-rule kpi="NoOn"></cif-kpi-rule>
+        <cif-kpi-rule on="call-ended" kpi="BadMatch" match="[[["></cif-kpi-rule>
+        <cif-kpi-rule on="call-ended" kpi="Typo" reasn="x"></cif-kpi-rule>
+        <cif-kpi-rule on="call-ended" kpi="Code" reason="{detail.a; alert(1)}"></cif-kpi-rule>
+        <cif-kpi-rule on="call-ended" kpi="Good"></cif-kpi-rule>
+      </cif-kpi-logger>`,
+    );
+    const logger = root.querySelector('cif-kpi-logger')!;
+    await logger.updateComplete;
+    callEnded(root.querySelector('#w')!, {});
+    expect(names(await sentEvents(logger))).to.deep.equal(['Good']);
+    expect(errors.map((e) => e.code)).to.deep.equal(Array(5).fill('invalid-rule'));
+    const messages = errors.map((e) => e.message);
+    expect(messages[0]).to.contain('#1 on="call-ended" kpi="Proto"').and.contain('"__proto__" is not allowed');
+    expect(messages[1]).to.contain('#2').and.contain('needs on=');
+    expect(messages[2]).to.contain('not a valid CSS selector');
+    expect(messages[3]).to.contain('"reasn" is not a rule attribute');
+    expect(messages[4]).to.contain('not a plain property name');
+  });
+
+  it('takes rules added, changed or removed at run time into account at once', async () => {
+    const { root, logger } = await mount('<div id="w"></div>');
+    const widget = root.querySelector('#w')!;
+    const rule = document.createElement('cif-kpi-rule');
+    rule.setAttribute('on', 'call-ended');
+    rule.setAttribute('kpi', 'First');
+    logger.append(rule);
+    callEnded(widget, {});
+    rule.setAttribute('kpi', 'Renamed');
+    callEnded(widget, {});
+    rule.setAttribute('custom-tier', '{detail.tier}');
+    callEnded(widget, { tier: 3 });
+    rule.setAttribute('on', 'call-missed');
+    callEnded(widget, {});
+    widget.dispatchEvent(new CustomEvent('call-missed', { bubbles: true, composed: true }));
+    rule.remove();
+    widget.dispatchEvent(new CustomEvent('call-missed', { bubbles: true, composed: true }));
+    const events = await sentEvents(logger);
+    expect(names(events)).to.deep.equal(['First', 'Renamed', 'Renamed', 'Renamed']);
+    expect(events[2]!.customData).to.deep.equal([{ attribute: 'tier', value: '3' }]);
+  });
+
+  it('evaluates no code: a placeholder is a property path, nothing else', async () => {
+    const { root, logger } = await mount('<div id="w"></div>', `<cif-kpi-rule on="call-ended" kpi="K" reason="{detail.fn}"></cif-kpi-rule>`);
+    let called = false;
+    callEnded(root.querySelector('#w')!, { fn: () => (called = true) });
+    await logger.flush();
+    expect(called).to.equal(false);
+  });
+});
