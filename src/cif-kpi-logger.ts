@@ -302,8 +302,6 @@ export class CifKpiLoggerElement extends ReactiveElement {
     this.#ruleObserver.observe(this, { childList: true, subtree: true, attributes: true });
     this.#attachScope();
     this.#waitForHost();
-    window.addEventListener('pagehide', this.#saveNow);
-    document.addEventListener('visibilitychange', this.#onVisibilityChange);
   }
 
   override disconnectedCallback(): void {
@@ -313,8 +311,6 @@ export class CifKpiLoggerElement extends ReactiveElement {
     this.#ruleObserver.disconnect();
     this.#scopeObserver?.disconnect();
     this.#scopeObserver = undefined;
-    window.removeEventListener('pagehide', this.#saveNow);
-    document.removeEventListener('visibilitychange', this.#onVisibilityChange);
     this.#saveNow();
     // What was captured is still delivered: start sending it now.
     void this.#queue.flush();
@@ -499,12 +495,18 @@ export class CifKpiLoggerElement extends ReactiveElement {
     if (this.noPersist) {
       this.#store?.close();
       this.#store = undefined;
+      // Saving at unload follows the store, not the connection: a removed logger still delivers, and its entry
+      // must still be brought up to date when the page goes.
+      window.removeEventListener('pagehide', this.#saveNow);
+      document.removeEventListener('visibilitychange', this.#onVisibilityChange);
       this.#queue.resume();
       return;
     }
     if (this.#store) return;
     const store = new QueueStore({ ownerId: this.#ownerId });
     this.#store = store;
+    window.addEventListener('pagehide', this.#saveNow);
+    document.addEventListener('visibilitychange', this.#onVisibilityChange);
     // Events left by the page before a reload are older than anything captured here: they go first.
     this.#queue.pause();
     void store

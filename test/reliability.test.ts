@@ -191,6 +191,18 @@ describe('persistence in the page', () => {
     expect(reasons(host.events).filter((r) => r?.startsWith('full-'))).to.deep.equal(['full-1', 'full-2']);
   });
 
+  it('brings its entry up to date when the page goes, also after it was removed from the page', async () => {
+    const host = startHost({ initDelay: null });
+    const { logger, widget } = await mount('');
+    reportKpi(widget, { kpiEventName: 'A', kpiEventReason: 'removed-then-sent' });
+    logger.remove();
+    expect(storedReasons()).to.contain('removed-then-sent');
+    host.appear();
+    await logger.flush();
+    window.dispatchEvent(new Event('pagehide'));
+    expect(storedReasons()).to.not.contain('removed-then-sent');
+  });
+
   it('removes its entry once everything is delivered', async () => {
     readyHost();
     const { logger, widget } = await mount('');

@@ -1,6 +1,9 @@
 import { SimulatedCifHost, type SimulatedCifHostOptions } from '../../src/testing/simulated-cif-host.js';
 import type { CifKpiLoggerElement } from '../../src/cif-kpi-logger.js';
 
+// Test files may run one after another in the same tab: start without queues left by an earlier file.
+for (const key of Object.keys(sessionStorage)) if (key.startsWith('cif-kpi-logger:')) sessionStorage.removeItem(key);
+
 const hosts: SimulatedCifHost[] = [];
 
 /** A simulated CIF library on this window; removed after each test. */
