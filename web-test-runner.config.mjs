@@ -3,6 +3,7 @@ import { chromeLauncher } from '@web/test-runner';
 import { defaultReporter } from '@web/test-runner';
 import { chromiumLaunchOptions } from './scripts/chromium.mjs';
 import { closingLineReporter } from './scripts/closing-line-reporter.mjs';
+import { reactForTests } from './scripts/react-for-tests.mjs';
 
 export default {
   files: ['test/**/*.test.ts'],
@@ -14,7 +15,7 @@ export default {
     config: { timeout: 5000 },
   },
   browsers: [chromeLauncher({ launchOptions: await chromiumLaunchOptions() })],
-  plugins: [esbuildPlugin({ ts: true, target: 'es2021', tsconfig: './tsconfig.json' })],
+  plugins: [reactForTests(), esbuildPlugin({ ts: true, target: 'es2021', tsconfig: './tsconfig.json' })],
   reporters: [defaultReporter(), closingLineReporter()],
   coverageConfig: {
     include: ['src/**/*.ts'],
