@@ -28,13 +28,31 @@ function item(list, className, title, body, { collapsed = false } = {}) {
   list.prepend(li);
 }
 
-// Captured: every cif-kpi event, seen on the way down (capture phase), before the logger handles it.
+// Captured: what the widgets did, as the logger heard it — cif-kpi events, clicks on data-kpi markup, and the
+// queue widget's own event — seen on the way down (capture phase), before the logger handles it.
+const captured = document.getElementById('captured');
 document.addEventListener(
   'cif-kpi',
   (event) =>
-    item(document.getElementById('captured'), 'captured', String(event.detail?.kpiEventName ?? '(no name)').slice(0, 40), event.detail, {
+    item(captured, 'captured', `cif-kpi: ${String(event.detail?.kpiEventName ?? '(no name)').slice(0, 40)}`, event.detail, {
       collapsed: true,
     }),
+  true,
+);
+for (const type of ['click', 'change']) {
+  document.addEventListener(
+    type,
+    (event) => {
+      const source = event.composedPath().find((node) => node instanceof Element && node.hasAttribute('data-kpi'));
+      const fires = source && (source.localName === 'select' ? 'change' : 'click') === type;
+      if (fires) item(captured, 'captured markup', `data-kpi ${type}: ${source.getAttribute('data-kpi')}`);
+    },
+    true,
+  );
+}
+document.addEventListener(
+  'queue-call-ended',
+  (event) => item(captured, 'captured rule', 'queue-call-ended (rule)', event.detail, { collapsed: true }),
   true,
 );
 

@@ -53,3 +53,20 @@ document.getElementById('mistakes').addEventListener('click', (event) => {
   const detail = mistakes[event.target.id];
   if (detail) report(event.target, detail);
 });
+
+// A widget the provider did not write and cannot change: it only dispatches its own `queue-call-ended` event
+// (not composed, from its light DOM). A <cif-kpi-rule> inside the logger maps it to a KPI event.
+class LegacyQueueWidget extends HTMLElement {
+  connectedCallback() {
+    this.innerHTML = `<button>End queued call</button> <span class="queue">Queue: Premium support</span>`;
+    this.querySelector('button').addEventListener('click', () => {
+      this.dispatchEvent(
+        new CustomEvent('queue-call-ended', {
+          bubbles: true,
+          detail: { outcome: 'Resolved on first contact', queue: 'Premium support', stats: { waitSeconds: 42, talkSeconds: 315 } },
+        }),
+      );
+    });
+  }
+}
+customElements.define('legacy-queue-widget', LegacyQueueWidget);

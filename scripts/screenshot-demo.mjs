@@ -10,24 +10,21 @@ const server = await startDevServer({ config: { ...config, port: 8123 }, readCli
 const browser = await puppeteer.launch(await chromiumLaunchOptions());
 try {
   const page = await browser.newPage();
-  await page.setViewport({ width: 1400, height: 900 });
+  await page.setViewport({ width: 1400, height: 1000 });
   await page.goto('http://localhost:8123/demo/', { waitUntil: 'load' });
   const click = async (selector) => {
     await page.click(selector);
     await new Promise((resolve) => setTimeout(resolve, 150));
   };
-  await click('#softphone [data-demo-kpi="CallAccepted"]');
+  await click('[data-kpi="IncomingCallAnswered"]');
   await click('#softphone [data-demo-kpi="CallHold"]');
-  await page.evaluate(() => {
-    const chat = document.querySelector('demo-chat-widget');
-    const r = chat.getBoundingClientRect();
-    return [r.x, r.y];
-  });
+  await click('legacy-queue-widget button');
   await click('#bad-timestamp');
   await click('#long-reason');
   await new Promise((resolve) => setTimeout(resolve, 2600));
   await click('#softphone [data-demo-kpi="CallResume"]');
   await new Promise((resolve) => setTimeout(resolve, 900));
+  await page.evaluate(() => window.scrollTo(0, 0));
   mkdirSync(new URL('../docs', import.meta.url), { recursive: true });
   await page.screenshot({ path: new URL('../docs/demo.png', import.meta.url).pathname });
   console.log('wrote docs/demo.png');
