@@ -272,6 +272,32 @@ describe('<cif-kpi-rule>', () => {
     expect(events[2]!.customData).to.deep.equal([{ attribute: 'tier', value: '3' }]);
   });
 
+  it('with nested loggers, the innermost that has something for the event logs it, once', async () => {
+    const host = (window as unknown as { __host: { calls: Array<{ data: { conversationId: string; events: CifKpiEvent[] } }> } }).__host;
+    const root = await fixture<HTMLElement>(html`<div></div>`);
+    root.innerHTML = `
+      <cif-kpi-logger id="outer" conversation-id="outer" provider-session-id="p" flush-delay="0">
+        <cif-kpi-rule on="call-ended" kpi="OuterRule"></cif-kpi-rule>
+      </cif-kpi-logger>
+      <section>
+        <cif-kpi-logger id="inner" conversation-id="inner" provider-session-id="p" flush-delay="0"></cif-kpi-logger>
+        <button data-kpi="InnerButton">b</button>
+      </section>`;
+    const outer = root.querySelector<Logger>('#outer')!;
+    const inner = root.querySelector<Logger>('#inner')!;
+    await Promise.all([outer.updateComplete, inner.updateComplete]);
+    const button = root.querySelector('button')!;
+    button.click();
+    callEnded(button, {});
+    await Promise.all([outer.flush(), inner.flush()]);
+    const rows = host.calls.flatMap((c) => c.data.events.map((e) => [c.data.conversationId, e.kpiEventName]));
+    expect(rows).to.have.deep.members([
+      ['inner', 'InnerButton'],
+      ['outer', 'OuterRule'],
+    ]);
+    expect(rows).to.have.length(2);
+  });
+
   it('evaluates no code: a placeholder is a property path, nothing else', async () => {
     const { root, logger } = await mount('<div id="w"></div>', `<cif-kpi-rule on="call-ended" kpi="K" reason="{detail.fn}"></cif-kpi-rule>`);
     let called = false;
