@@ -18,13 +18,26 @@ const treeshake = {
 export default [
   {
     input: 'src/define.ts',
-    output: { file: 'dist/cdn/cif-kpi-logger.js', format: 'es', sourcemap: true },
+    // The debug inspector is a chunk of its own, loaded next to the bundle only when `debug` is turned on.
+    output: {
+      dir: 'dist/cdn',
+      entryFileNames: 'cif-kpi-logger.js',
+      chunkFileNames: 'cif-kpi-logger-[name]-[hash].js',
+      format: 'es',
+      sourcemap: true,
+    },
     plugins: plugins(),
     treeshake,
   },
   {
     input: 'src/cdn-classic.ts',
-    output: { file: 'dist/cdn/cif-kpi-logger.classic.js', format: 'iife', name: 'CifKpiLogger', sourcemap: true },
+    output: {
+      file: 'dist/cdn/cif-kpi-logger.classic.js',
+      format: 'iife',
+      name: 'CifKpiLogger',
+      sourcemap: true,
+      inlineDynamicImports: true,
+    },
     plugins: plugins({ module: false }),
     treeshake,
   },

@@ -30,6 +30,8 @@ import {
   type CifKpiWarningDetail,
 } from './report/events.js';
 import { problem, type CifKpiProblem } from './report/problems.js';
+import { ActivityLog } from './report/activity-log.js';
+import type { DebugInspector, InspectorView } from './report/debug-inspector.js';
 
 /** How `logger.log()` ended for one event. */
 export type CifKpiLogResult = DeliveryOutcome | { status: 'invalid'; problem: CifKpiProblem };
@@ -102,6 +104,31 @@ const CONTEXT_PROPERTIES: readonly PropertyKey[] = [
  * @fires cif-kpi-warning - An event was logged but changed (e.g. truncated). Detail: `{ code, message, field?, event }`.
  * @fires cif-kpi-failed - Events were given up after their last retry. Detail: `{ events, error, attempts }`.
  * @fires cif-kpi-dropped - Events were dropped without delivery. Detail: `{ count, reason, message, events }`.
+ *
+ * @attr debug - Show the debug inspector (also turned on by `?cif-kpi-debug` in the page URL).
+ *
+ * @csspart inspector - The debug inspector's box.
+ * @csspart header - Its header: title, host status and buttons.
+ * @csspart title - The inspector's title.
+ * @csspart host-status - "CIF host: ready" or "CIF host: waiting".
+ * @csspart button - Each button ("Send now", "Retry failed", "Clear list").
+ * @csspart context - The ids in force (a description list).
+ * @csspart stats - The counts.
+ * @csspart stat - One count.
+ * @csspart events - The list of recent events.
+ * @csspart event - One event; also `event-held`, `event-sent`, `event-retrying`, `event-failed`, `event-dropped`, `event-invalid`.
+ *
+ * @cssprop --cif-kpi-inspector-font - Font of the inspector.
+ * @cssprop --cif-kpi-inspector-color - Text color.
+ * @cssprop --cif-kpi-inspector-background - Background.
+ * @cssprop --cif-kpi-inspector-border-color - Border color.
+ * @cssprop --cif-kpi-inspector-radius - Corner radius.
+ * @cssprop --cif-kpi-inspector-accent - Focus ring color.
+ * @cssprop --cif-kpi-inspector-max-height - Height of the event list before it scrolls.
+ * @cssprop --cif-kpi-inspector-sent-color - Color of sent events and a ready host.
+ * @cssprop --cif-kpi-inspector-pending-color - Color of held and retrying events and a waiting host.
+ * @cssprop --cif-kpi-inspector-error-color - Color of failed, dropped and invalid events.
+ * @cssprop --cif-kpi-inspector-button-background - Background of the buttons.
  */
 export class CifKpiLoggerElement extends ReactiveElement {
   static override styles = css`
@@ -127,6 +154,7 @@ export class CifKpiLoggerElement extends ReactiveElement {
     contextTimeout: { type: Number, attribute: 'context-timeout' },
     noPersist: { type: Boolean, attribute: 'no-persist' },
     disabled: { type: Boolean, reflect: true },
+    debug: { type: Boolean, reflect: true },
   };
 
   /** The conversation (Omnichannel live work item) id. */
@@ -161,6 +189,8 @@ export class CifKpiLoggerElement extends ReactiveElement {
   declare noPersist: boolean;
   /** Stop capturing events; what is already held is still delivered. */
   declare disabled: boolean;
+  /** Show the debug inspector (also turned on by `?cif-kpi-debug` in the page URL). */
+  declare debug: boolean;
 
   #context: ContextState = { status: 'incomplete', missing: ['conversationId', 'providerSessionId'] };
   /** Set synchronously when an id changes, so an event captured right after gets the new ids. */
@@ -193,34 +223,52 @@ export class CifKpiLoggerElement extends ReactiveElement {
   #store: QueueStore | undefined;
   #storeProblemReported = false;
   #saveTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Recent events and their fate, kept only while `debug` is on. */
+  #activity: ActivityLog | undefined;
+  #inspector: DebugInspector | undefined;
   #drops = new Map<DropReason, { count: number; events: CifKpiEvent[] }>();
   #queue = new DeliveryQueue({
     ...DEFAULTS,
     framework: () => this.#host.framework,
     reporter: {
-      sent: (call, _items, result) =>
+      sent: (call, items, result) => {
+        this.#activity?.update(ids(items), 'sent');
         this.#fire<CifKpiSentDetail>(CIF_KPI_SENT, {
           data: call.data,
           eventName: call.eventName,
           correlationId: call.correlationId,
           result,
-        }),
-      attemptFailed: (call, items, p, retryIn) =>
+        });
+      },
+      attemptFailed: (call, items, p, retryIn) => {
+        if (retryIn !== undefined) this.#activity?.update(ids(items), 'retrying', `${p.message} (retry in ${retryIn} ms)`);
         this.#fire<CifKpiErrorDetail>(CIF_KPI_ERROR, {
           ...p,
           call,
           events: call.data.events,
           attempt: items[0]!.attempts,
           ...(retryIn === undefined ? {} : { retryIn }),
-        } as CifKpiErrorDetail),
-      failed: (items, error) =>
+        } as CifKpiErrorDetail);
+      },
+      failed: (items, error) => {
+        this.#activity?.update(ids(items), 'failed', error.message);
         this.#fire<CifKpiFailedDetail>(CIF_KPI_FAILED, {
           events: items.map((item) => item.event),
           error,
           attempts: items[0]!.attempts,
-        }),
-      dropped: (items, reason) => this.#reportDropped(items.map((item) => item.event), reason),
-      changed: () => this.#scheduleSave(),
+        });
+      },
+      dropped: (items, reason) => {
+        for (const item of items) this.#activity?.record(item.event.kpiEventName, 'dropped', item.id, dropMessage(reason, 1));
+        this.#reportDropped(
+          items.map((item) => item.event),
+          reason,
+        );
+      },
+      changed: () => {
+        this.#scheduleSave();
+        this.#inspector?.schedule();
+      },
     },
   });
 
@@ -242,6 +290,7 @@ export class CifKpiLoggerElement extends ReactiveElement {
     this.contextTimeout = DEFAULTS.contextTimeout;
     this.noPersist = false;
     this.disabled = false;
+    this.debug = false;
     this.#capture.listen(CIF_KPI_EVENT);
     for (const type of DEFAULT_TRIGGERS) this.#listenForMarkup(type);
     // Heard only to meet shadow roots attached late, before their non-composed events happen.
@@ -302,6 +351,7 @@ export class CifKpiLoggerElement extends ReactiveElement {
     this.#ruleObserver.observe(this, { childList: true, subtree: true, attributes: true });
     this.#attachScope();
     this.#waitForHost();
+    if (!this.debug && new URLSearchParams(location.search).has('cif-kpi-debug')) this.debug = true;
   }
 
   override disconnectedCallback(): void {
@@ -333,6 +383,50 @@ export class CifKpiLoggerElement extends ReactiveElement {
     this.#currentContext();
     if ((changed.has('scope') || changed.has('disabled')) && this.isConnected) this.#attachScope();
     if (changed.has('noPersist')) this.#updatePersistence();
+    if (changed.has('debug')) this.#updateInspector();
+    this.#inspector?.schedule();
+  }
+
+  #updateInspector(): void {
+    if (!this.debug) {
+      this.#inspector?.destroy();
+      this.#inspector = undefined;
+      this.#activity = undefined;
+      return;
+    }
+    if (this.#activity) return;
+    const activity = new ActivityLog(() => this.#inspector?.schedule());
+    this.#activity = activity;
+    // The inspector's code is loaded only when it is turned on; events meanwhile are already in the log.
+    void import('./report/debug-inspector.js').then(({ DebugInspector }) => {
+      if (this.#activity !== activity || this.#inspector) return;
+      this.#inspector = new DebugInspector(this.renderRoot as ShadowRoot, activity, () => this.#inspectorView(), {
+        flush: () => void this.flush(),
+        retryFailed: () => void this.retryFailed(),
+      });
+    });
+  }
+
+  #inspectorView(): InspectorView {
+    const context = this.#currentContext();
+    return {
+      ids: [
+        ['conversation-id', this.conversationId],
+        ['provider-session-id', this.providerSessionId],
+        ['client-session-id', this.clientSessionId],
+        ['participant-id', this.participantId],
+        ['event-name', this.eventName],
+        ['correlation-id', this.correlationId],
+      ],
+      contextNote:
+        context.status === 'incomplete'
+          ? `events wait for ${context.missing.join(' and ')}`
+          : context.status === 'invalid'
+            ? context.problem.message
+            : '',
+      hostReady: this.hostReady,
+      stats: { ...this.stats },
+    };
   }
 
   /** The context in force now; resolving it reports a bad correlation id and releases held events. */
@@ -390,6 +484,7 @@ export class CifKpiLoggerElement extends ReactiveElement {
     this.#cancelHostWait?.();
     this.#cancelHostWait = this.#host.whenReady(() => {
       this.#cancelHostWait = undefined;
+      this.#inspector?.schedule();
       this.#queue.pump();
     });
   }
@@ -435,6 +530,7 @@ export class CifKpiLoggerElement extends ReactiveElement {
     try {
       this.#counts.captured += 1;
       if (this.disabled) {
+        this.#activity?.record(nameOf(detail), 'dropped', undefined, dropMessage('disabled', 1));
         resolve?.({ status: 'dropped', reason: 'disabled' });
         this.#reportDropped([], 'disabled', 1);
         return;
@@ -447,16 +543,15 @@ export class CifKpiLoggerElement extends ReactiveElement {
       const invalid = !normalised.ok ? normalised.problem : context.status === 'invalid' ? context.problem : undefined;
       if (invalid || !normalised.ok) {
         this.#counts.invalid += 1;
+        this.#activity?.record(nameOf(detail), 'invalid', undefined, invalid!.message);
         this.#fire<CifKpiErrorDetail>(CIF_KPI_ERROR, { ...invalid!, event: detail } as CifKpiErrorDetail);
         resolve?.({ status: 'invalid', problem: invalid! });
         return;
       }
+      const id = `${this.#ownerId}.${this.#nextId++}`;
+      this.#activity?.record(normalised.event.kpiEventName, 'held', id);
       this.#queue.enqueue(
-        {
-          id: `${this.#ownerId}.${this.#nextId++}`,
-          event: normalised.event,
-          context: context.status === 'complete' ? context.context : undefined,
-        },
+        { id, event: normalised.event, context: context.status === 'complete' ? context.context : undefined },
         resolve,
       );
       if (!this.#cancelHostWait && !this.#host.framework) this.#waitForHost();
@@ -542,6 +637,20 @@ export class CifKpiLoggerElement extends ReactiveElement {
 
   #fire<T>(type: string, detail: T): void {
     fire(this, type, detail);
+  }
+}
+
+function ids(items: readonly { id: string }[]): string[] {
+  return items.map((item) => item.id);
+}
+
+/** The name to show for a detail that may not be valid. */
+function nameOf(detail: unknown): string {
+  try {
+    const name = (detail as { kpiEventName?: unknown } | null)?.kpiEventName;
+    return typeof name === 'string' && name ? name.slice(0, 60) : '(no kpiEventName)';
+  } catch {
+    return '(unreadable detail)';
   }
 }
 

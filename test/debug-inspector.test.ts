@@ -1,0 +1,129 @@
+import { expect, fixture, html } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import '../src/define.js';
+import { reportKpi, startHost, until, type Logger } from './support/harness.js';
+
+async function mount(attrs: string): Promise<{ root: HTMLElement; logger: Logger; widget: HTMLElement }> {
+  const root = await fixture<HTMLElement>(html`<div><button>w</button><cif-kpi-logger></cif-kpi-logger></div>`);
+  const logger = root.querySelector('cif-kpi-logger')!;
+  for (const match of attrs.matchAll(/([\w-]+)(?:="([^"]*)")?/g)) logger.setAttribute(match[1]!, match[2] ?? '');
+  await logger.updateComplete;
+  return { root, logger, widget: root.querySelector('button')! };
+}
+
+const part = (logger: Logger, name: string) => logger.shadowRoot!.querySelector(`[part~="${name}"]`) as HTMLElement | null;
+const inspectorShown = (logger: Logger) => until(() => part(logger, 'inspector') !== null, 2000, 'the inspector');
+const frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve(undefined)));
+const eventRows = (logger: Logger) =>
+  [...logger.shadowRoot!.querySelectorAll('[part~="event"]')].map((li) => li.textContent!.replace(/ · [^·]*?(?=$|[A-Z(])/, ''));
+
+describe('debug inspector', () => {
+  it('renders nothing and takes no space without debug', async () => {
+    startHost({ initDelay: null });
+    const { logger, widget } = await mount('conversation-id="c" provider-session-id="p"');
+    reportKpi(widget, { kpiEventName: 'A' });
+    await frame();
+    expect(getComputedStyle(logger).display).to.equal('none');
+    expect(logger.getBoundingClientRect().height).to.equal(0);
+    expect(logger.shadowRoot!.querySelector('[part]')).to.equal(null);
+  });
+
+  it('shows the ids, the host status, the counts and each event with its state', async () => {
+    const host = startHost({ initDelay: null });
+    const { logger, widget } = await mount('debug conversation-id="conv-1" flush-delay="0" max-retries="0"');
+    await inspectorShown(logger);
+    expect(getComputedStyle(logger).display).to.equal('block');
+    expect(part(logger, 'context')!.textContent).to.contain('conversation-id').and.contain('conv-1');
+    expect(part(logger, 'context')!.textContent).to.contain('events wait for providerSessionId');
+    expect(part(logger, 'host-status')!.textContent).to.equal('CIF host: waiting');
+
+    reportKpi(widget, { kpiEventName: 'Waiting' });
+    reportKpi(widget, { kpiEventName: 'Broken', eventTimestamp: 'later' });
+    await frame();
+    expect(eventRows(logger)[0]).to.match(/^invalid.*Broken.*not an ISO 8601/);
+    expect(eventRows(logger)[1]).to.match(/^held.*Waiting/);
+
+    logger.providerSessionId = 'p';
+    host.appear();
+    host.queueReplies({ kind: 'resolve' }, { kind: 'reject', shape: 'map', message: 'Nope' });
+    await logger.flush();
+    reportKpi(widget, { kpiEventName: 'Refused' });
+    await logger.flush();
+    await frame();
+    expect(part(logger, 'host-status')!.textContent).to.equal('CIF host: ready');
+    const rows = eventRows(logger);
+    expect(rows[0]).to.match(/^failed.*Refused.*Nope/);
+    expect(rows[2]).to.match(/^sent.*Waiting/);
+    expect(part(logger, 'stats')!.textContent).to.contain('captured 3').and.contain('sent 1').and.contain('failed 1').and.contain('invalid 1');
+  });
+
+  it('writes event data as text, never as HTML', async () => {
+    startHost({ initDelay: null });
+    const { logger, widget } = await mount('debug conversation-id="c" provider-session-id="p"');
+    await inspectorShown(logger);
+    const attack = '<img src=x onerror="window.__pwned=true">';
+    reportKpi(widget, { kpiEventName: attack });
+    reportKpi(widget, { kpiEventName: 'x', eventTimestamp: attack });
+    await frame();
+    expect(logger.shadowRoot!.querySelector('img')).to.equal(null);
+    expect(part(logger, 'events')!.textContent).to.contain(attack);
+    expect((window as unknown as { __pwned?: boolean }).__pwned).to.equal(undefined);
+  });
+
+  it('is accessible and usable from the keyboard', async () => {
+    const host = startHost({ initDelay: null });
+    host.appear();
+    const { logger, widget } = await mount('debug conversation-id="c" provider-session-id="p" flush-delay="600000"');
+    await inspectorShown(logger);
+    reportKpi(widget, { kpiEventName: 'KeyboardFlush' });
+    await frame();
+    await expect(logger).to.be.accessible();
+    const send = [...logger.shadowRoot!.querySelectorAll('button')].find((b) => b.textContent === 'Send now')!;
+    send.focus();
+    expect(logger.shadowRoot!.activeElement).to.equal(send);
+    await sendKeys({ press: 'Enter' });
+    await until(() => JSON.stringify(host.calls.map((c) => c.data)).includes('KeyboardFlush'), 2000, 'the flush');
+    expect(part(logger, 'events')!.tabIndex).to.equal(0);
+  });
+
+  it('is styleable through ::part and custom properties', async () => {
+    startHost({ initDelay: null });
+    const style = document.head.appendChild(document.createElement('style'));
+    style.textContent = `
+      cif-kpi-logger.styled::part(inspector) { border-color: rgb(1, 2, 3); }
+      cif-kpi-logger.styled { --cif-kpi-inspector-background: rgb(4, 5, 6); }`;
+    try {
+      const { logger } = await mount('class="styled" debug');
+      await inspectorShown(logger);
+      const box = getComputedStyle(part(logger, 'inspector')!);
+      expect(box.borderTopColor).to.equal('rgb(1, 2, 3)');
+      expect(box.backgroundColor).to.equal('rgb(4, 5, 6)');
+    } finally {
+      style.remove();
+    }
+  });
+
+  it('goes away when debug is turned off', async () => {
+    startHost({ initDelay: null });
+    const { logger } = await mount('debug');
+    await inspectorShown(logger);
+    logger.debug = false;
+    await logger.updateComplete;
+    expect(part(logger, 'inspector')).to.equal(null);
+    expect(getComputedStyle(logger).display).to.equal('none');
+  });
+
+  it('turns on with ?cif-kpi-debug in the page URL', async () => {
+    const frameEl = document.createElement('iframe');
+    frameEl.src = '/test/pages/provider-page.html?name=debug&cif-kpi-debug';
+    const loaded = new Promise((resolve) => frameEl.addEventListener('load', resolve, { once: true }));
+    document.body.append(frameEl);
+    try {
+      await loaded;
+      await until(() => frameEl.contentDocument?.querySelector('cif-kpi-logger')?.shadowRoot?.querySelector('[part~="inspector"]') != null, 3000, 'inspector in the frame');
+      expect((frameEl.contentDocument!.querySelector('cif-kpi-logger') as Logger).debug).to.equal(true);
+    } finally {
+      frameEl.remove();
+    }
+  });
+});
