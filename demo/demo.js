@@ -34,9 +34,15 @@ const captured = document.getElementById('captured');
 document.addEventListener(
   'cif-kpi',
   (event) =>
-    item(captured, 'captured', `cif-kpi: ${String(event.detail?.kpiEventName ?? '(no name)').slice(0, 40)}`, event.detail, {
-      collapsed: true,
-    }),
+    item(
+      captured,
+      'captured',
+      `cif-kpi: ${String(event.detail?.kpiEventName ?? '(no name)').slice(0, 40)}`,
+      event.detail,
+      {
+        collapsed: true,
+      },
+    ),
   true,
 );
 for (const type of ['click', 'change']) {
@@ -78,7 +84,12 @@ host.addEventListener('call', (event) => {
   const call = event.detail;
   const verdict = call.violations.length === 0 ? '✓ valid' : `✗ ${call.violations.join('; ')}`;
   const args = call.argumentCount > 2 ? `, "${call.correlationId}"` : '';
-  item(calls, call.violations.length === 0 ? 'call' : 'call invalid', `logAnalyticsEvent(data, "${call.eventName}"${args})  ${verdict}`, call.data);
+  item(
+    calls,
+    call.violations.length === 0 ? 'call' : 'call invalid',
+    `logAnalyticsEvent(data, "${call.eventName}"${args})  ${verdict}`,
+    call.data,
+  );
 });
 host.addEventListener('settle', (event) => {
   const li = calls.firstElementChild;

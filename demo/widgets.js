@@ -47,7 +47,10 @@ customElements.define('demo-chat-widget', DemoChatWidget);
 const mistakes = {
   'bad-name': { kpiEventName: 'CallHold'.repeat(13) },
   'bad-timestamp': { kpiEventName: 'CallHold', eventTimestamp: '2026-11-28 10:15:30' },
-  'long-reason': { kpiEventName: 'CallEnded', kpiEventReason: 'The customer explained the issue at length. '.repeat(4) },
+  'long-reason': {
+    kpiEventName: 'CallEnded',
+    kpiEventReason: 'The customer explained the issue at length. '.repeat(4),
+  },
 };
 document.getElementById('mistakes').addEventListener('click', (event) => {
   const detail = mistakes[event.target.id];
@@ -63,7 +66,11 @@ class LegacyQueueWidget extends HTMLElement {
       this.dispatchEvent(
         new CustomEvent('queue-call-ended', {
           bubbles: true,
-          detail: { outcome: 'Resolved on first contact', queue: 'Premium support', stats: { waitSeconds: 42, talkSeconds: 315 } },
+          detail: {
+            outcome: 'Resolved on first contact',
+            queue: 'Premium support',
+            stats: { waitSeconds: 42, talkSeconds: 315 },
+          },
         }),
       );
     });

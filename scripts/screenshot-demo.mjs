@@ -6,7 +6,12 @@ import { mkdirSync } from 'node:fs';
 import { chromiumLaunchOptions } from './chromium.mjs';
 import config from '../web-dev-server.config.mjs';
 
-const server = await startDevServer({ config: { ...config, port: 8123 }, readCliArgs: false, readFileConfig: false, logStartMessage: false });
+const server = await startDevServer({
+  config: { ...config, port: 8123 },
+  readCliArgs: false,
+  readFileConfig: false,
+  logStartMessage: false,
+});
 const browser = await puppeteer.launch(await chromiumLaunchOptions());
 try {
   const page = await browser.newPage();

@@ -7,12 +7,7 @@ import { RULE_CHANGE_EVENT } from './capture/kpi-rule-element.js';
 import { ScopeScanner } from './capture/scope-scanner.js';
 import { normaliseKpiEvent, type CifKpiEvent } from './normalise/kpi-event.js';
 import { resolveContext, type ContextState, type DeliveryContext } from './normalise/delivery-context.js';
-import {
-  DeliveryQueue,
-  type DeliveryOutcome,
-  type DeliveryStats,
-  type DropReason,
-} from './queue/delivery-queue.js';
+import { DeliveryQueue, type DeliveryOutcome, type DeliveryStats, type DropReason } from './queue/delivery-queue.js';
 import { QueueStore, newOwnerId } from './queue/queue-store.js';
 import { CifHostWatcher } from './deliver/cif-host.js';
 import {
@@ -81,6 +76,7 @@ const CONTEXT_PROPERTIES: readonly PropertyKey[] = [
  * `Microsoft.CIFramework.logAnalyticsEvent`: batched, in capture order, retried, kept across reloads.
  *
  * @summary Logs contact-center widget activity as CIF KPI analytics events.
+ * @tagname cif-kpi-logger
  *
  * @attr conversation-id - The conversation id (`data.conversationId`). Required before anything is sent.
  * @attr provider-session-id - The provider's session id (`data.providerSessionId`). Required before anything is sent.
@@ -99,13 +95,31 @@ const CONTEXT_PROPERTIES: readonly PropertyKey[] = [
  * @attr no-persist - Keep the queue in memory only, not in sessionStorage.
  * @attr disabled - Stop capturing; what is already held is still delivered.
  *
- * @fires cif-kpi-sent - A call was accepted by the host. Detail: `{ data, eventName, correlationId, result }`.
- * @fires cif-kpi-error - An event was rejected, a call failed, or the logger is misconfigured. Detail: `{ code, message, field?, event?, call?, events?, attempt?, retryIn? }`.
- * @fires cif-kpi-warning - An event was logged but changed (e.g. truncated). Detail: `{ code, message, field?, event }`.
- * @fires cif-kpi-failed - Events were given up after their last retry. Detail: `{ events, error, attempts }`.
- * @fires cif-kpi-dropped - Events were dropped without delivery. Detail: `{ count, reason, message, events }`.
+ * @fires {CustomEvent<CifKpiSentDetail>} cif-kpi-sent - A call was accepted by the host. Detail: `{ data, eventName, correlationId, result }`.
+ * @fires {CustomEvent<CifKpiErrorDetail>} cif-kpi-error - An event was rejected, a call failed, or the logger is misconfigured. Detail: `{ code, message, field?, event?, call?, events?, attempt?, retryIn? }`.
+ * @fires {CustomEvent<CifKpiWarningDetail>} cif-kpi-warning - An event was logged but changed (e.g. truncated). Detail: `{ code, message, field?, event }`.
+ * @fires {CustomEvent<CifKpiFailedDetail>} cif-kpi-failed - Events were given up after their last retry. Detail: `{ events, error, attempts }`.
+ * @fires {CustomEvent<CifKpiDroppedDetail>} cif-kpi-dropped - Events were dropped without delivery. Detail: `{ count, reason, message, events }`.
  *
  * @attr debug - Show the debug inspector (also turned on by `?cif-kpi-debug` in the page URL).
+ *
+ * @property {string | null} conversationId - The conversation id (`conversation-id`).
+ * @property {string | null} providerSessionId - The provider's session id (`provider-session-id`).
+ * @property {string | null} clientSessionId - The client session id (`client-session-id`).
+ * @property {string | null} participantId - The participant id (`participant-id`).
+ * @property {string | null} eventName - The `eventName` argument (`event-name`).
+ * @property {string | null} correlationId - The `correlationId` argument, a GUID (`correlation-id`).
+ * @property {string | null} scope - Where events are heard (`scope`).
+ * @property {number} flushDelay - Batching window in ms (`flush-delay`), default 500.
+ * @property {number} maxBatch - Most events in one call (`max-batch`), default 100.
+ * @property {number} callTimeout - Deadline of one call in ms (`call-timeout`), default 15000.
+ * @property {number} maxRetries - Retries of a failed call (`max-retries`), default 5.
+ * @property {number} retryDelay - First retry delay in ms (`retry-delay`), default 1000.
+ * @property {number} maxQueue - Most events held (`max-queue`), default 1000.
+ * @property {number} contextTimeout - How long events wait for both ids, in ms (`context-timeout`), default 300000.
+ * @property {boolean} noPersist - Keep the queue in memory only (`no-persist`).
+ * @property {boolean} disabled - Stop capturing (`disabled`).
+ * @property {boolean} debug - Show the debug inspector (`debug`).
  *
  * @csspart inspector - The debug inspector's box.
  * @csspart header - Its header: title, host status and buttons.
@@ -241,7 +255,8 @@ export class CifKpiLoggerElement extends ReactiveElement {
         });
       },
       attemptFailed: (call, items, p, retryIn) => {
-        if (retryIn !== undefined) this.#activity?.update(ids(items), 'retrying', `${p.message} (retry in ${retryIn} ms)`);
+        if (retryIn !== undefined)
+          this.#activity?.update(ids(items), 'retrying', `${p.message} (retry in ${retryIn} ms)`);
         this.#fire<CifKpiErrorDetail>(CIF_KPI_ERROR, {
           ...p,
           call,
@@ -259,7 +274,8 @@ export class CifKpiLoggerElement extends ReactiveElement {
         });
       },
       dropped: (items, reason) => {
-        for (const item of items) this.#activity?.record(item.event.kpiEventName, 'dropped', item.id, dropMessage(reason, 1));
+        for (const item of items)
+          this.#activity?.record(item.event.kpiEventName, 'dropped', item.id, dropMessage(reason, 1));
         this.#reportDropped(
           items.map((item) => item.event),
           reason,

@@ -6,7 +6,9 @@ import { until } from './support/harness.js';
  * The script-tag bundles as a provider uses them: a plain HTML page with the CIF library (simulated, appearing
  * late), a sibling widget that dispatches `cif-kpi`, and the logger. Runs against `dist/cdn`, built by `npm test`.
  */
-async function providerPage(loggerScript: string): Promise<{ win: Window & { host?: SimulatedCifHost }; doc: Document }> {
+async function providerPage(
+  loggerScript: string,
+): Promise<{ win: Window & { host?: SimulatedCifHost }; doc: Document }> {
   const frame = document.createElement('iframe');
   frame.srcdoc = `<!doctype html>
     <script type="module">
@@ -50,7 +52,10 @@ for (const [name, tag] of [
         expect(call.violations).to.deep.equal([]);
         expect(call.data).to.deep.include({ conversationId: 'conv-9', providerSessionId: 'prov-9' });
       }
-      expect(win.host!.events.map((e) => (e as { kpiEventReason: string }).kpiEventReason)).to.deep.equal(['first', 'second']);
+      expect(win.host!.events.map((e) => (e as { kpiEventReason: string }).kpiEventReason)).to.deep.equal([
+        'first',
+        'second',
+      ]);
     });
   });
 }

@@ -2,7 +2,16 @@ import { expect, fixture, html } from '@open-wc/testing';
 import '../src/define.js';
 import { checkCifCall } from '../src/testing/simulated-cif-host.js';
 import type { CifKpiErrorDetail, CifKpiSentDetail } from '../src/report/events.js';
-import { GUID, collect, pageErrorsDuring, readyHost, reportKpi, startHost, until, type Logger } from './support/harness.js';
+import {
+  GUID,
+  collect,
+  pageErrorsDuring,
+  readyHost,
+  reportKpi,
+  startHost,
+  until,
+  type Logger,
+} from './support/harness.js';
 
 interface Page {
   root: HTMLElement;
@@ -56,7 +65,12 @@ describe('<cif-kpi-logger> core path', () => {
     expect(event!.kpiEventName).to.equal('CallHold');
     expect(event!.kpiEventReason).to.equal('Agent put the call on hold');
     expect(event!.eventTimestamp).to.match(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
-    expect(sent[0]).to.deep.equal({ data: call.data, eventName: 'CallHold', correlationId: undefined, result: 'Success' });
+    expect(sent[0]).to.deep.equal({
+      data: call.data,
+      eventName: 'CallHold',
+      correlationId: undefined,
+      result: 'Success',
+    });
     expect(checkCifCall([call.data, call.eventName])).to.deep.equal([]);
   });
 });
@@ -64,18 +78,25 @@ describe('<cif-kpi-logger> core path', () => {
 describe('<cif-kpi-logger> call arguments', () => {
   it('uses event-name as the eventName argument when set', async () => {
     const host = readyHost();
-    const { logger, widget } = await page('conversation-id="c" provider-session-id="p" event-name="Softphone" flush-delay="0"');
+    const { logger, widget } = await page(
+      'conversation-id="c" provider-session-id="p" event-name="Softphone" flush-delay="0"',
+    );
     reportKpi(widget, { kpiEventName: 'CallHold' });
     reportKpi(widget, { kpiEventName: 'CallResume' });
     await logger.flush();
     expect(host.calls).to.have.length(1);
     expect(host.calls[0]!.eventName).to.equal('Softphone');
-    expect(host.events.map((e) => (e as { kpiEventName: string }).kpiEventName)).to.deep.equal(['CallHold', 'CallResume']);
+    expect(host.events.map((e) => (e as { kpiEventName: string }).kpiEventName)).to.deep.equal([
+      'CallHold',
+      'CallResume',
+    ]);
   });
 
   it('passes a GUID correlation-id as the third argument', async () => {
     const host = readyHost();
-    const { logger, widget } = await page(`conversation-id="c" provider-session-id="p" correlation-id="${GUID}" flush-delay="0"`);
+    const { logger, widget } = await page(
+      `conversation-id="c" provider-session-id="p" correlation-id="${GUID}" flush-delay="0"`,
+    );
     reportKpi(widget, { kpiEventName: 'CallHold' });
     await logger.flush();
     expect(host.calls[0]!.argumentCount).to.equal(3);
@@ -115,7 +136,10 @@ describe('<cif-kpi-logger> capture', () => {
     reportKpi(openButton, { kpiEventName: 'FromOpen' });
     reportKpi(closedButton, { kpiEventName: 'FromClosed' });
     await logger.flush();
-    expect(host.events.map((e) => (e as { kpiEventName: string }).kpiEventName)).to.deep.equal(['FromOpen', 'FromClosed']);
+    expect(host.events.map((e) => (e as { kpiEventName: string }).kpiEventName)).to.deep.equal([
+      'FromOpen',
+      'FromClosed',
+    ]);
   });
 
   it('does not hear a non-composed event from inside a shadow root', async () => {
@@ -136,7 +160,10 @@ describe('<cif-kpi-logger> capture', () => {
     reportKpi(widget, { kpiEventName: 'Stopped' });
     reportKpi(widget, { kpiEventName: 'NotBubbling' }, { bubbles: false, composed: true });
     await logger.flush();
-    expect(host.events.map((e) => (e as { kpiEventName: string }).kpiEventName)).to.deep.equal(['Stopped', 'NotBubbling']);
+    expect(host.events.map((e) => (e as { kpiEventName: string }).kpiEventName)).to.deep.equal([
+      'Stopped',
+      'NotBubbling',
+    ]);
   });
 
   it('hears only its parent by default, the whole document with scope="document", or the element with that id', async () => {
@@ -158,7 +185,11 @@ describe('<cif-kpi-logger> capture', () => {
     reportKpi(outside.firstElementChild!, { kpiEventName: 'Panel' });
     reportKpi(widget, { kpiEventName: 'NotInPanel' });
     await logger.flush();
-    expect(host.events.map((e) => (e as { kpiEventName: string }).kpiEventName)).to.deep.equal(['Inside', 'Document', 'Panel']);
+    expect(host.events.map((e) => (e as { kpiEventName: string }).kpiEventName)).to.deep.equal([
+      'Inside',
+      'Document',
+      'Panel',
+    ]);
   });
 
   it('reports a scope id that is not there yet, and hears the element once it appears', async () => {
@@ -211,10 +242,7 @@ describe('<cif-kpi-logger> capture', () => {
     reportKpi(root.querySelector('#deep')!, { kpiEventName: 'Deep' });
     reportKpi(root.querySelector('#shallow')!, { kpiEventName: 'Shallow' });
     await Promise.all([outer.flush(), inner.flush()]);
-    const byConversation = host.calls.map((c) => [
-      (c.data as { conversationId: string }).conversationId,
-      c.eventName,
-    ]);
+    const byConversation = host.calls.map((c) => [(c.data as { conversationId: string }).conversationId, c.eventName]);
     expect(byConversation).to.have.deep.members([
       ['inner', 'Deep'],
       ['outer', 'Shallow'],
@@ -264,7 +292,9 @@ describe('<cif-kpi-logger> validation', () => {
 
   it('rejects every event while an id is longer than its column', async () => {
     const host = readyHost();
-    const { root, logger, widget } = await page(`conversation-id="${'c'.repeat(101)}" provider-session-id="p" flush-delay="0"`);
+    const { root, logger, widget } = await page(
+      `conversation-id="${'c'.repeat(101)}" provider-session-id="p" flush-delay="0"`,
+    );
     const errors = collect<CifKpiErrorDetail>(root, 'cif-kpi-error');
     reportKpi(widget, { kpiEventName: 'A' });
     await logger.flush();
@@ -302,7 +332,9 @@ describe('<cif-kpi-logger> and the CIF host', () => {
     it(`fires host-rejected with the host's message when it rejects with ${shape === 'map' ? 'a Map' : shape === 'json' ? 'a JSON string' : 'an object'}`, async () => {
       const host = readyHost();
       host.queueReplies({ kind: 'reject', shape, message: 'Conversation does not exist', name: 'logAnalyticsEvent' });
-      const { root, logger, widget } = await page('conversation-id="c" provider-session-id="p" flush-delay="0" max-retries="0"');
+      const { root, logger, widget } = await page(
+        'conversation-id="c" provider-session-id="p" flush-delay="0" max-retries="0"',
+      );
       const errors = collect<CifKpiErrorDetail>(root, 'cif-kpi-error');
       const sent = collect(root, 'cif-kpi-sent');
       reportKpi(widget, { kpiEventName: 'A' });
@@ -321,7 +353,9 @@ describe('<cif-kpi-logger> and the CIF host', () => {
   it('contains a host that throws, and keeps sending later events', async () => {
     const host = readyHost();
     host.queueReplies({ kind: 'throw', message: 'CIFramework internal error' });
-    const { root, logger, widget } = await page('conversation-id="c" provider-session-id="p" flush-delay="0" max-retries="0"');
+    const { root, logger, widget } = await page(
+      'conversation-id="c" provider-session-id="p" flush-delay="0" max-retries="0"',
+    );
     const errors = collect<CifKpiErrorDetail>(root, 'cif-kpi-error');
     const pageErrors = await pageErrorsDuring(async () => {
       reportKpi(widget, { kpiEventName: 'A' });
@@ -337,7 +371,9 @@ describe('<cif-kpi-logger> and the CIF host', () => {
   it('fails a call the host never answers after call-timeout, and moves on', async () => {
     const host = readyHost();
     host.queueReplies({ kind: 'stall' });
-    const { root, logger, widget } = await page('conversation-id="c" provider-session-id="p" flush-delay="0" call-timeout="40" max-retries="0"');
+    const { root, logger, widget } = await page(
+      'conversation-id="c" provider-session-id="p" flush-delay="0" call-timeout="40" max-retries="0"',
+    );
     const errors = collect<CifKpiErrorDetail>(root, 'cif-kpi-error');
     reportKpi(widget, { kpiEventName: 'Stalled' });
     await logger.flush();
@@ -360,7 +396,12 @@ describe('<cif-kpi-logger> context', () => {
     reportKpi(widget, { kpiEventName: 'A' });
     host.appear();
     await logger.flush();
-    expect(host.calls.map((c) => [(c.data as { conversationId: string }).conversationId, (c.data as { providerSessionId: string }).providerSessionId])).to.deep.equal([
+    expect(
+      host.calls.map((c) => [
+        (c.data as { conversationId: string }).conversationId,
+        (c.data as { providerSessionId: string }).providerSessionId,
+      ]),
+    ).to.deep.equal([
       ['conv-1', 'prov-1'],
       ['conv-2', 'prov-1'],
       ['conv-2', 'prov-2'],
@@ -454,7 +495,14 @@ describe('<cif-kpi-logger> JS API', () => {
     const cycle: Record<string, unknown> = {};
     cycle.me = cycle;
     const errors = await pageErrorsDuring(async () => {
-      for (const detail of [hostile, null, undefined, 5, { kpiEventName: 'A', additionalData: cycle }, { kpiEventName: 'A', customData: 10n }]) {
+      for (const detail of [
+        hostile,
+        null,
+        undefined,
+        5,
+        { kpiEventName: 'A', additionalData: cycle },
+        { kpiEventName: 'A', customData: 10n },
+      ]) {
         reportKpi(widget, detail);
         await logger.log(detail);
       }

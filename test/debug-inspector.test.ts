@@ -11,11 +11,14 @@ async function mount(attrs: string): Promise<{ root: HTMLElement; logger: Logger
   return { root, logger, widget: root.querySelector('button')! };
 }
 
-const part = (logger: Logger, name: string) => logger.shadowRoot!.querySelector(`[part~="${name}"]`) as HTMLElement | null;
+const part = (logger: Logger, name: string) =>
+  logger.shadowRoot!.querySelector(`[part~="${name}"]`) as HTMLElement | null;
 const inspectorShown = (logger: Logger) => until(() => part(logger, 'inspector') !== null, 2000, 'the inspector');
 const frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve(undefined)));
 const eventRows = (logger: Logger) =>
-  [...logger.shadowRoot!.querySelectorAll('[part~="event"]')].map((li) => li.textContent!.replace(/ · [^·]*?(?=$|[A-Z(])/, ''));
+  [...logger.shadowRoot!.querySelectorAll('[part~="event"]')].map((li) =>
+    li.textContent!.replace(/ · [^·]*?(?=$|[A-Z(])/, ''),
+  );
 
 describe('debug inspector', () => {
   it('renders nothing and takes no space without debug', async () => {
@@ -54,7 +57,11 @@ describe('debug inspector', () => {
     const rows = eventRows(logger);
     expect(rows[0]).to.match(/^failed.*Refused.*Nope/);
     expect(rows[2]).to.match(/^sent.*Waiting/);
-    expect(part(logger, 'stats')!.textContent).to.contain('captured 3').and.contain('sent 1').and.contain('failed 1').and.contain('invalid 1');
+    expect(part(logger, 'stats')!.textContent)
+      .to.contain('captured 3')
+      .and.contain('sent 1')
+      .and.contain('failed 1')
+      .and.contain('invalid 1');
   });
 
   it('writes event data as text, never as HTML', async () => {
@@ -120,7 +127,13 @@ describe('debug inspector', () => {
     document.body.append(frameEl);
     try {
       await loaded;
-      await until(() => frameEl.contentDocument?.querySelector('cif-kpi-logger')?.shadowRoot?.querySelector('[part~="inspector"]') != null, 3000, 'inspector in the frame');
+      await until(
+        () =>
+          frameEl.contentDocument?.querySelector('cif-kpi-logger')?.shadowRoot?.querySelector('[part~="inspector"]') !=
+          null,
+        3000,
+        'inspector in the frame',
+      );
       expect((frameEl.contentDocument!.querySelector('cif-kpi-logger') as Logger).debug).to.equal(true);
     } finally {
       frameEl.remove();

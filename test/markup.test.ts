@@ -87,7 +87,12 @@ describe('data-kpi-* markup', () => {
     const card = root.querySelector('div[data-kpi]')!;
     card.dispatchEvent(new MouseEvent('click', { bubbles: true }));
     card.dispatchEvent(new MouseEvent('dblclick', { bubbles: true }));
-    expect(names(await sentEvents(logger))).to.deep.equal(['WrapUpSubmitted', 'NotesEdited', 'DispositionChosen', 'CardOpened']);
+    expect(names(await sentEvents(logger))).to.deep.equal([
+      'WrapUpSubmitted',
+      'NotesEdited',
+      'DispositionChosen',
+      'CardOpened',
+    ]);
   });
 
   it('hears elements and event types added after it started, without any call', async () => {
@@ -124,7 +129,8 @@ describe('data-kpi-* markup', () => {
         class extends HTMLElement {
           constructor() {
             super();
-            this.attachShadow({ mode: 'open' }).innerHTML = `<form data-kpi="ShadowForm"><select data-kpi="ShadowSelect"><option>a</option></select></form>`;
+            this.attachShadow({ mode: 'open' }).innerHTML =
+              `<form data-kpi="ShadowForm"><select data-kpi="ShadowSelect"><option>a</option></select></form>`;
           }
         },
       );
@@ -155,7 +161,9 @@ describe('data-kpi-* markup', () => {
   });
 
   it('reports a data-kpi element whose event is invalid, naming the problem', async () => {
-    const { root, logger } = await mount(`<button data-kpi="${'x'.repeat(101)}">long</button><button data-kpi="Fine">ok</button>`);
+    const { root, logger } = await mount(
+      `<button data-kpi="${'x'.repeat(101)}">long</button><button data-kpi="Fine">ok</button>`,
+    );
     const errors = collect<CifKpiErrorDetail>(root, 'cif-kpi-error');
     for (const button of root.querySelectorAll('button')) button.click();
     expect(names(await sentEvents(logger))).to.deep.equal(['Fine']);
@@ -207,7 +215,10 @@ describe('<cif-kpi-rule>', () => {
       `<softphone-widget></softphone-widget><chat-widget></chat-widget>`,
       `<cif-kpi-rule on="call-ended" kpi="PhoneEnded" reason="{target.id}" match="softphone-widget"></cif-kpi-rule>`,
     );
-    const inner = root.querySelector('softphone-widget')!.attachShadow({ mode: 'open' }).appendChild(document.createElement('button'));
+    const inner = root
+      .querySelector('softphone-widget')!
+      .attachShadow({ mode: 'open' })
+      .appendChild(document.createElement('button'));
     inner.id = 'hangup';
     callEnded(inner, {});
     callEnded(root.querySelector('chat-widget')!, {});
@@ -216,7 +227,10 @@ describe('<cif-kpi-rule>', () => {
   });
 
   it('logs only when the when path is truthy', async () => {
-    const { root, logger } = await mount('<div id="w"></div>', `<cif-kpi-rule on="call-ended" kpi="Abandoned" when="detail.abandoned"></cif-kpi-rule>`);
+    const { root, logger } = await mount(
+      '<div id="w"></div>',
+      `<cif-kpi-rule on="call-ended" kpi="Abandoned" when="detail.abandoned"></cif-kpi-rule>`,
+    );
     callEnded(root.querySelector('#w')!, { abandoned: false });
     callEnded(root.querySelector('#w')!, { abandoned: true });
     callEnded(root.querySelector('#w')!, null);
@@ -273,7 +287,9 @@ describe('<cif-kpi-rule>', () => {
   });
 
   it('with nested loggers, the innermost that has something for the event logs it, once', async () => {
-    const host = (window as unknown as { __host: { calls: Array<{ data: { conversationId: string; events: CifKpiEvent[] } }> } }).__host;
+    const host = (
+      window as unknown as { __host: { calls: Array<{ data: { conversationId: string; events: CifKpiEvent[] } }> } }
+    ).__host;
     const root = await fixture<HTMLElement>(html`<div></div>`);
     root.innerHTML = `
       <cif-kpi-logger id="outer" conversation-id="outer" provider-session-id="p" flush-delay="0">
@@ -299,7 +315,10 @@ describe('<cif-kpi-rule>', () => {
   });
 
   it('evaluates no code: a placeholder is a property path, nothing else', async () => {
-    const { root, logger } = await mount('<div id="w"></div>', `<cif-kpi-rule on="call-ended" kpi="K" reason="{detail.fn}"></cif-kpi-rule>`);
+    const { root, logger } = await mount(
+      '<div id="w"></div>',
+      `<cif-kpi-rule on="call-ended" kpi="K" reason="{detail.fn}"></cif-kpi-rule>`,
+    );
     let called = false;
     callEnded(root.querySelector('#w')!, { fn: () => (called = true) });
     await logger.flush();

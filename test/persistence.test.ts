@@ -55,7 +55,11 @@ async function providerFrame(name: string, mode: 'absent' | 'stall' | 'ok'): Pro
       const doc = frame.contentDocument!;
       const Custom = (win() as unknown as typeof globalThis).CustomEvent;
       doc.getElementById('widget')!.dispatchEvent(
-        new Custom('cif-kpi', { bubbles: true, composed: true, detail: { kpiEventName: 'CallHold', kpiEventReason: reason } }),
+        new Custom('cif-kpi', {
+          bubbles: true,
+          composed: true,
+          detail: { kpiEventName: 'CallHold', kpiEventReason: reason },
+        }),
       );
     },
     setHost: (next) => sessionStorage.setItem(`test-host-mode:${name}`, next),
@@ -72,7 +76,9 @@ function accepted(...hosts: SimulatedCifHost[]): string[] {
   return hosts.flatMap((host) =>
     host.calls
       .filter((call) => call.outcome === 'resolved')
-      .flatMap((call) => (call.data as { events: Array<{ kpiEventReason: string }> }).events.map((e) => e.kpiEventReason)),
+      .flatMap((call) =>
+        (call.data as { events: Array<{ kpiEventReason: string }> }).events.map((e) => e.kpiEventReason),
+      ),
   );
 }
 

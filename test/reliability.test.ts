@@ -8,7 +8,9 @@ import { collect, readyHost, reportKpi, startHost, until, type Logger } from './
 async function mount(attrs: string): Promise<{ root: HTMLElement; logger: Logger; widget: HTMLElement }> {
   const root = await fixture<HTMLElement>(html`<div><button>w</button><cif-kpi-logger></cif-kpi-logger></div>`);
   const logger = root.querySelector('cif-kpi-logger')!;
-  for (const match of `conversation-id="c" provider-session-id="p" flush-delay="0" ${attrs}`.matchAll(/([\w-]+)(?:="([^"]*)")?/g)) {
+  for (const match of `conversation-id="c" provider-session-id="p" flush-delay="0" ${attrs}`.matchAll(
+    /([\w-]+)(?:="([^"]*)")?/g,
+  )) {
     logger.setAttribute(match[1]!, match[2] ?? '');
   }
   await logger.updateComplete;
@@ -44,7 +46,10 @@ describe('retries and failure', () => {
     expect(host.calls).to.have.length(3);
     expect(reasons(failed[0]!.events)).to.deep.equal(['r1', 'r2']);
     expect(failed[0]!.attempts).to.equal(3);
-    expect(failed[0]!.error).to.deep.equal({ code: 'host-rejected', message: 'Conversation not found (logAnalyticsEvent)' });
+    expect(failed[0]!.error).to.deep.equal({
+      code: 'host-rejected',
+      message: 'Conversation not found (logAnalyticsEvent)',
+    });
     expect(logger.failed.map((f) => f.event.kpiEventReason)).to.deep.equal(['r1', 'r2']);
     expect(logger.failed[0]!.context).to.deep.equal({ conversationId: 'c', providerSessionId: 'p' });
     expect(logger.stats).to.deep.include({ failed: 2, held: 0 });
@@ -65,7 +70,10 @@ describe('retries and failure', () => {
     reportKpi(widget, { kpiEventName: 'B', kpiEventReason: 'second' });
     await logger.flush();
     const resolved = host.calls.filter((c) => c.outcome === 'resolved');
-    expect(reasons(resolved.flatMap((c) => (c.data as { events: unknown[] }).events))).to.deep.equal(['first', 'second']);
+    expect(reasons(resolved.flatMap((c) => (c.data as { events: unknown[] }).events))).to.deep.equal([
+      'first',
+      'second',
+    ]);
   });
 
   it('delivers every event exactly once through a storm of rejections, stalls and slow answers', async function () {
@@ -75,13 +83,20 @@ describe('retries and failure', () => {
     const host = readyHost({
       reply: (): HostReply => {
         const roll = random();
-        if (roll < 1 / 3) return { kind: 'reject', shape: (['map', 'json', 'object'] as const)[Math.floor(random() * 3)]!, message: 'storm' };
+        if (roll < 1 / 3)
+          return {
+            kind: 'reject',
+            shape: (['map', 'json', 'object'] as const)[Math.floor(random() * 3)]!,
+            message: 'storm',
+          };
         if (roll < 1 / 3 + 1 / 10) return { kind: 'stall' };
         return { kind: 'resolve', delay: Math.floor(random() * 15) };
       },
     });
     const total = 3000;
-    const { root, logger } = await mount(`retry-delay="1" max-retries="60" call-timeout="40" max-batch="50" max-queue="${total}"`);
+    const { root, logger } = await mount(
+      `retry-delay="1" max-retries="60" call-timeout="40" max-batch="50" max-queue="${total}"`,
+    );
     const failed = collect(root, 'cif-kpi-failed');
     const dropped = collect(root, 'cif-kpi-dropped');
     for (let i = 0; i < total; i++) {

@@ -1,5 +1,14 @@
 /** Attributes whose change takes effect synchronously (`custom-*` changes are seen by a MutationObserver). */
-const RULE_ATTRIBUTES = ['on', 'kpi', 'reason', 'additional-data', 'notification-response-action', 'external-correlation-id', 'match', 'when'];
+const RULE_ATTRIBUTES = [
+  'on',
+  'kpi',
+  'reason',
+  'additional-data',
+  'notification-response-action',
+  'external-correlation-id',
+  'match',
+  'when',
+];
 
 /** Fired (not bubbling) on a rule's logger when the rule is added, changed or removed. */
 export const RULE_CHANGE_EVENT = 'cif-kpi-rule-change';
@@ -10,6 +19,7 @@ export const RULE_CHANGE_EVENT = 'cif-kpi-rule-change';
  * rule takes effect before the next event.
  *
  * @summary Maps a DOM event heard in the logger's scope to a KPI event.
+ * @tagname cif-kpi-rule
  * @attr on - The DOM event type to map.
  * @attr kpi - The KPI event name; may hold `{detail.x}` / `{target.x}` placeholders, like every value attribute.
  * @attr reason - `kpiEventReason`.

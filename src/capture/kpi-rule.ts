@@ -59,7 +59,9 @@ export function parseRule(element: Element): RuleParse {
     const isCustom = name.startsWith(CUSTOM_PREFIX) && name.length > CUSTOM_PREFIX.length;
     if (!isCustom && !KNOWN.has(name)) {
       if (IGNORED.test(name)) continue;
-      return fail(`"${name}" is not a rule attribute (on, kpi, reason, additional-data, notification-response-action, external-correlation-id, custom-*, match, when)`);
+      return fail(
+        `"${name}" is not a rule attribute (on, kpi, reason, additional-data, notification-response-action, external-correlation-id, custom-*, match, when)`,
+      );
     }
     if (name === 'on' || name === 'match' || name === 'when') continue;
     const template = parseTemplate(value);

@@ -51,14 +51,23 @@ export class ScopeScanner {
   #watch(root: Node): void {
     if (this.#roots.has(root)) return;
     this.#roots.add(root);
-    this.#observer.observe(root, { subtree: true, childList: true, attributes: true, attributeFilter: [KPI_ON_ATTRIBUTE] });
+    this.#observer.observe(root, {
+      subtree: true,
+      childList: true,
+      attributes: true,
+      attributeFilter: [KPI_ON_ATTRIBUTE],
+    });
   }
 
   #scan(node: Node): void {
     const first = node instanceof Element ? node : node.firstChild;
     if (!first) return;
     const walker = (node.ownerDocument ?? (node as Document)).createTreeWalker(node, NodeFilter.SHOW_ELEMENT);
-    for (let current: Node | null = node instanceof Element ? node : walker.nextNode(); current; current = walker.nextNode()) {
+    for (
+      let current: Node | null = node instanceof Element ? node : walker.nextNode();
+      current;
+      current = walker.nextNode()
+    ) {
       const element = current as Element;
       const type = element.getAttribute(KPI_ON_ATTRIBUTE)?.trim();
       if (type) this.#callbacks.type(type);

@@ -63,7 +63,10 @@ function toJson(value: object, field: string): TextResult {
   try {
     json = JSON.stringify(value, replacer);
   } catch (error) {
-    const reason = error instanceof TypeError && /circular|cyclic/i.test(error.message) ? 'holds a cycle' : 'could not be serialised';
+    const reason =
+      error instanceof TypeError && /circular|cyclic/i.test(error.message)
+        ? 'holds a cycle'
+        : 'could not be serialised';
     return unserialisable(field, `${field} ${reason}: ${error instanceof Error ? error.message : String(error)}`);
   }
   if (refusal !== undefined) return unserialisable(field, refusal);

@@ -1,9 +1,4 @@
-import {
-  CIF_FIRST_PARTY_EVENT_NAMES,
-  CIF_LIMITS,
-  CUSTOM_ATTRIBUTE_PATTERN,
-  KPI_EVENT_FIELDS,
-} from './cif-limits.js';
+import { CIF_FIRST_PARTY_EVENT_NAMES, CIF_LIMITS, CUSTOM_ATTRIBUTE_PATTERN, KPI_EVENT_FIELDS } from './cif-limits.js';
 import { toCifText, truncateText } from './cif-text.js';
 import { problem, type CifKpiProblem, type CifKpiWarning } from '../report/problems.js';
 
@@ -46,8 +41,7 @@ export type NormaliseResult =
   | { ok: false; problem: CifKpiProblem; warnings: CifKpiWarning[] };
 
 const KNOWN_FIELDS: ReadonlySet<string> = new Set(KPI_EVENT_FIELDS);
-const ISO_DATE_TIME_WITH_ZONE =
-  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/i;
+const ISO_DATE_TIME_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/i;
 /** Dataverse DateTime columns hold years 1753–9999. */
 const MIN_TIME = Date.UTC(1753, 0, 1);
 const MAX_TIME = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
@@ -74,10 +68,7 @@ function build(detail: unknown, capturedAt: number, warnings: CifKpiWarning[]): 
   const fail = (p: CifKpiProblem): NormaliseResult => ({ ok: false, problem: p, warnings });
   if (typeof detail !== 'object' || detail === null || Array.isArray(detail)) {
     return fail(
-      problem(
-        'invalid-detail',
-        `A KPI event must be an object with at least kpiEventName; got ${describe(detail)}`,
-      ),
+      problem('invalid-detail', `A KPI event must be an object with at least kpiEventName; got ${describe(detail)}`),
     );
   }
   const input = detail as Record<string, unknown>;
@@ -85,7 +76,11 @@ function build(detail: unknown, capturedAt: number, warnings: CifKpiWarning[]): 
   const name = input.kpiEventName;
   if (typeof name !== 'string' || name.trim() === '') {
     return fail(
-      problem('missing-kpi-event-name', `kpiEventName must be a non-empty string; got ${describe(name)}`, 'kpiEventName'),
+      problem(
+        'missing-kpi-event-name',
+        `kpiEventName must be a non-empty string; got ${describe(name)}`,
+        'kpiEventName',
+      ),
     );
   }
   if (name.length > CIF_LIMITS.kpiEventName) {
@@ -141,9 +136,7 @@ function build(detail: unknown, capturedAt: number, warnings: CifKpiWarning[]): 
 
   for (const key of Object.keys(input)) {
     if (!KNOWN_FIELDS.has(key)) {
-      warnings.push(
-        problem('unknown-field', `"${key}" is not a CIF KPI event field and was not sent`, key),
-      );
+      warnings.push(problem('unknown-field', `"${key}" is not a CIF KPI event field and was not sent`, key));
     }
   }
 

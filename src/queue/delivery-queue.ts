@@ -32,7 +32,12 @@ export interface DeliveryReporter {
   /** The host accepted `call`, which carried `items`. */
   sent(call: CifAnalyticsCall, items: readonly QueuedEvent[], result: unknown): void;
   /** A call failed; it is retried after `retryIn` ms, or not at all when `retryIn` is undefined. */
-  attemptFailed(call: CifAnalyticsCall, items: readonly QueuedEvent[], problem: CifKpiProblem, retryIn: number | undefined): void;
+  attemptFailed(
+    call: CifAnalyticsCall,
+    items: readonly QueuedEvent[],
+    problem: CifKpiProblem,
+    retryIn: number | undefined,
+  ): void;
   /** Events given up after their last retry; they stay in `failed`. */
   failed(items: readonly QueuedEvent[], problem: CifKpiProblem): void;
   /** Events dropped without delivery. */
@@ -118,7 +123,9 @@ export class DeliveryQueue {
 
   /** Events held now: waiting for ids, queued, in flight or awaiting retry. */
   get size(): number {
-    return this.#waiting.length + this.#pending.length + (this.#inFlight?.length ?? 0) + (this.#retry?.items.length ?? 0);
+    return (
+      this.#waiting.length + this.#pending.length + (this.#inFlight?.length ?? 0) + (this.#retry?.items.length ?? 0)
+    );
   }
 
   get stats(): DeliveryStats {
@@ -394,11 +401,14 @@ export class DeliveryQueue {
     if (this.#timer !== undefined && this.#timerAt <= at) return;
     this.#clearTimer();
     this.#timerAt = at;
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      this.#timerAt = Infinity;
-      this.pump();
-    }, Math.max(0, delay));
+    this.#timer = setTimeout(
+      () => {
+        this.#timer = undefined;
+        this.#timerAt = Infinity;
+        this.pump();
+      },
+      Math.max(0, delay),
+    );
   }
 
   #headBatchIsFull(): boolean {

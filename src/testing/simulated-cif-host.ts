@@ -218,12 +218,19 @@ export function checkCifCall(args: readonly unknown[]): string[] {
   if (typeof data !== 'object' || data === null) return [...out, 'data is not an object'];
   const record = data as Record<string, unknown>;
   for (const key of Object.keys(record)) {
-    if (key !== 'events' && !(CONTEXT_FIELDS as readonly string[]).includes(key)) out.push(`data.${key} is not a CIF field`);
+    if (key !== 'events' && !(CONTEXT_FIELDS as readonly string[]).includes(key))
+      out.push(`data.${key} is not a CIF field`);
   }
   for (const field of CONTEXT_FIELDS) {
-    text(record[field], `data.${field}`, CIF_LIMITS[field], field === 'conversationId' || field === 'providerSessionId');
+    text(
+      record[field],
+      `data.${field}`,
+      CIF_LIMITS[field],
+      field === 'conversationId' || field === 'providerSessionId',
+    );
   }
-  if (!Array.isArray(record.events) || record.events.length === 0) return [...out, 'data.events is not a non-empty array'];
+  if (!Array.isArray(record.events) || record.events.length === 0)
+    return [...out, 'data.events is not a non-empty array'];
   record.events.forEach((item: unknown, i: number) => {
     const where = `data.events[${i}]`;
     if (typeof item !== 'object' || item === null) {
@@ -252,7 +259,8 @@ export function checkCifCall(args: readonly unknown[]): string[] {
           const at = `${where}.customData[${j}]`;
           const pair = entry as Record<string, unknown> | null;
           if (typeof pair !== 'object' || pair === null) return void out.push(`${at} is not an object`);
-          if (Object.keys(pair).some((k) => k !== 'attribute' && k !== 'value')) out.push(`${at} has fields other than attribute and value`);
+          if (Object.keys(pair).some((k) => k !== 'attribute' && k !== 'value'))
+            out.push(`${at} has fields other than attribute and value`);
           text(pair.attribute, `${at}.attribute`, CIF_LIMITS.customDataAttribute, true);
           if (pair.value === undefined) out.push(`${at}.value is missing`);
           text(pair.value, `${at}.value`, CIF_LIMITS.customDataValue);

@@ -1,11 +1,20 @@
 import { expect } from '@open-wc/testing';
 import sinon from 'sinon';
-import { CifHostWatcher, callLogAnalyticsEvent, hostErrorMessage, type CifFramework } from '../../src/deliver/cif-host.js';
+import {
+  CifHostWatcher,
+  callLogAnalyticsEvent,
+  hostErrorMessage,
+  type CifFramework,
+} from '../../src/deliver/cif-host.js';
 import { SimulatedCifHost } from '../../src/testing/simulated-cif-host.js';
 import type { CifAnalyticsCall } from '../../src/normalise/delivery-context.js';
 
 const call: CifAnalyticsCall = {
-  data: { conversationId: 'c', providerSessionId: 'p', events: [{ kpiEventName: 'A', eventTimestamp: '2026-11-28T10:15:30.123Z' }] },
+  data: {
+    conversationId: 'c',
+    providerSessionId: 'p',
+    events: [{ kpiEventName: 'A', eventTimestamp: '2026-11-28T10:15:30.123Z' }],
+  },
   eventName: 'A',
 };
 

@@ -32,7 +32,9 @@ describe('React 19', () => {
       return h(
         'div',
         { className: 'softphone' },
-        items.map((item) => h('button', { key: item, 'data-kpi': `Pressed${item}`, 'data-kpi-reason': `from ${item}` }, item)),
+        items.map((item) =>
+          h('button', { key: item, 'data-kpi': `Pressed${item}`, 'data-kpi-reason': `from ${item}` }, item),
+        ),
         h('button', {
           className: 'transfer',
           onClick: (event: { currentTarget: EventTarget }) =>
@@ -43,7 +45,9 @@ describe('React 19', () => {
         h('button', {
           className: 'hangup',
           onClick: (event: { currentTarget: EventTarget }) =>
-            event.currentTarget.dispatchEvent(new CustomEvent('call-ended', { bubbles: true, detail: { reason: 'Resolved' } })),
+            event.currentTarget.dispatchEvent(
+              new CustomEvent('call-ended', { bubbles: true, detail: { reason: 'Resolved' } }),
+            ),
         }),
       );
     }
@@ -102,6 +106,8 @@ describe('React 19', () => {
       ['conv-B', 'PressedTwo', 'from Two'],
     ]);
     expect(host.calls.every((call) => call.violations.length === 0)).to.equal(true);
-    expect(sent.map((s) => s.data.conversationId)).to.deep.equal(host.calls.map((c) => (c.data as { conversationId: string }).conversationId));
+    expect(sent.map((s) => s.data.conversationId)).to.deep.equal(
+      host.calls.map((c) => (c.data as { conversationId: string }).conversationId),
+    );
   });
 });

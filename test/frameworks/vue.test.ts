@@ -31,7 +31,9 @@ describe('Vue 3', () => {
             new CustomEvent('cif-kpi', { bubbles: true, composed: true, detail: { kpiEventName: 'Transferred' } }),
           ),
         hangUp: (event: Event) =>
-          event.currentTarget!.dispatchEvent(new CustomEvent('call-ended', { bubbles: true, detail: { reason: 'Resolved' } })),
+          event.currentTarget!.dispatchEvent(
+            new CustomEvent('call-ended', { bubbles: true, detail: { reason: 'Resolved' } }),
+          ),
       }),
       template: `
         <div>

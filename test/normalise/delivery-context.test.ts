@@ -6,7 +6,10 @@ const event = { kpiEventName: 'CallHold', eventTimestamp: '2026-11-28T10:15:30.1
 
 describe('resolveContext', () => {
   it('is incomplete until conversationId and providerSessionId are both set (blank counts as unset)', () => {
-    expect(resolveContext({}).state).to.deep.equal({ status: 'incomplete', missing: ['conversationId', 'providerSessionId'] });
+    expect(resolveContext({}).state).to.deep.equal({
+      status: 'incomplete',
+      missing: ['conversationId', 'providerSessionId'],
+    });
     expect(resolveContext({ conversationId: 'c', providerSessionId: '   ' }).state).to.deep.equal({
       status: 'incomplete',
       missing: ['providerSessionId'],
@@ -14,7 +17,12 @@ describe('resolveContext', () => {
   });
 
   it('keeps only the ids that are set, trimmed', () => {
-    const { state } = resolveContext({ conversationId: ' c ', providerSessionId: 'p', participantId: '', eventName: ' ' });
+    const { state } = resolveContext({
+      conversationId: ' c ',
+      providerSessionId: 'p',
+      participantId: '',
+      eventName: ' ',
+    });
     expect(state).to.deep.equal({ status: 'complete', context: { conversationId: 'c', providerSessionId: 'p' } });
   });
 
@@ -40,12 +48,22 @@ describe('resolveContext', () => {
 describe('buildCall', () => {
   it('writes exactly the documented data fields, omitting unset ones', () => {
     const call = buildCall({ conversationId: 'c', providerSessionId: 'p' }, [event]);
-    expect(call).to.deep.equal({ data: { conversationId: 'c', providerSessionId: 'p', events: [event] }, eventName: 'CallHold' });
+    expect(call).to.deep.equal({
+      data: { conversationId: 'c', providerSessionId: 'p', events: [event] },
+      eventName: 'CallHold',
+    });
   });
 
   it('uses the configured event name and correlation id when present', () => {
     const call = buildCall(
-      { conversationId: 'c', providerSessionId: 'p', clientSessionId: 's', participantId: 'a', eventName: 'Softphone', correlationId: GUID },
+      {
+        conversationId: 'c',
+        providerSessionId: 'p',
+        clientSessionId: 's',
+        participantId: 'a',
+        eventName: 'Softphone',
+        correlationId: GUID,
+      },
       [event],
     );
     expect(call).to.deep.equal({
@@ -62,7 +80,9 @@ describe('batchKey', () => {
     const other = { ...event, kpiEventName: 'CallResume' };
     expect(batchKey(ctx, event)).to.equal(batchKey(ctx, { ...event }));
     expect(batchKey(ctx, event)).to.not.equal(batchKey(ctx, other));
-    expect(batchKey({ ...ctx, eventName: 'Softphone' }, event)).to.equal(batchKey({ ...ctx, eventName: 'Softphone' }, other));
+    expect(batchKey({ ...ctx, eventName: 'Softphone' }, event)).to.equal(
+      batchKey({ ...ctx, eventName: 'Softphone' }, other),
+    );
     expect(batchKey(ctx, event)).to.not.equal(batchKey({ ...ctx, conversationId: 'c2' }, event));
   });
 });

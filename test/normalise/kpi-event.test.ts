@@ -21,7 +21,8 @@ describe('normaliseKpiEvent', () => {
   });
 
   it('accepts a Date, epoch ms or an ISO string with a zone, and writes UTC', () => {
-    const iso = (eventTimestamp: unknown) => ok(normaliseKpiEvent({ kpiEventName: 'A', eventTimestamp }, AT)).event.eventTimestamp;
+    const iso = (eventTimestamp: unknown) =>
+      ok(normaliseKpiEvent({ kpiEventName: 'A', eventTimestamp }, AT)).event.eventTimestamp;
     expect(iso(new Date(Date.UTC(2026, 0, 2, 3, 4, 5, 6)))).to.equal('2026-01-02T03:04:05.006Z');
     expect(iso(Date.UTC(2026, 0, 2))).to.equal('2026-01-02T00:00:00.000Z');
     expect(iso('2026-01-02T05:04:05+02:00')).to.equal('2026-01-02T03:04:05.000Z');
@@ -29,7 +30,16 @@ describe('normaliseKpiEvent', () => {
   });
 
   it('rejects timestamps that are not dates, have no zone, or fall outside a DateTime column', () => {
-    for (const eventTimestamp of ['2026-01-02 03:04:05', '2026-01-02T03:04:05', 'yesterday', new Date('x'), NaN, {}, true, -1e15]) {
+    for (const eventTimestamp of [
+      '2026-01-02 03:04:05',
+      '2026-01-02T03:04:05',
+      'yesterday',
+      new Date('x'),
+      NaN,
+      {},
+      true,
+      -1e15,
+    ]) {
       const p = bad(normaliseKpiEvent({ kpiEventName: 'A', eventTimestamp }, AT));
       expect(p.code, String(eventTimestamp)).to.equal('invalid-timestamp');
       expect(p.field).to.equal('eventTimestamp');
@@ -133,7 +143,10 @@ describe('normaliseKpiEvent', () => {
 
   it('takes customData as an object map or the CIF array, keeping attribute names exactly', () => {
     const fromMap = ok(
-      normaliseKpiEvent({ kpiEventName: 'A', customData: { msdyn_customattribute1: 'gold', Queue_2: 3, flag: false } }, AT),
+      normaliseKpiEvent(
+        { kpiEventName: 'A', customData: { msdyn_customattribute1: 'gold', Queue_2: 3, flag: false } },
+        AT,
+      ),
     ).event.customData;
     expect(fromMap).to.deep.equal([
       { attribute: 'msdyn_customattribute1', value: 'gold' },
@@ -161,7 +174,10 @@ describe('normaliseKpiEvent', () => {
       ['x'],
       { 'not a column': 'v' },
       { '1starts_with_digit': 'v' },
-      [{ attribute: 'a', value: 1 }, { attribute: 'a', value: 2 }],
+      [
+        { attribute: 'a', value: 1 },
+        { attribute: 'a', value: 2 },
+      ],
       [{ attribute: 7, value: 1 }],
     ];
     for (const customData of cases) {
@@ -172,13 +188,17 @@ describe('normaliseKpiEvent', () => {
   });
 
   it('rejects a customData value over 100 characters, naming the attribute', () => {
-    const p = bad(normaliseKpiEvent({ kpiEventName: 'A', customData: { msdyn_customattribute1: 'v'.repeat(101) } }, AT));
+    const p = bad(
+      normaliseKpiEvent({ kpiEventName: 'A', customData: { msdyn_customattribute1: 'v'.repeat(101) } }, AT),
+    );
     expect(p.code).to.equal('value-too-long');
     expect(p.field).to.equal('customData.msdyn_customattribute1');
   });
 
   it('warns about fields CIF does not know and does not send them', () => {
-    const { event, warnings } = ok(normaliseKpiEvent({ kpiEventName: 'A', kpiEventreason: 'typo', conversationId: 'x' }, AT));
+    const { event, warnings } = ok(
+      normaliseKpiEvent({ kpiEventName: 'A', kpiEventreason: 'typo', conversationId: 'x' }, AT),
+    );
     expect(Object.keys(event)).to.deep.equal(['kpiEventName', 'eventTimestamp']);
     expect(warnings.map((w) => [w.code, w.field])).to.deep.equal([
       ['unknown-field', 'kpiEventreason'],

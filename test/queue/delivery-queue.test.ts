@@ -135,7 +135,9 @@ describe('DeliveryQueue', () => {
 
     it('flush() with nothing queued resolves at once', async () => {
       let flushed = false;
-      void queue().flush().then(() => (flushed = true));
+      void queue()
+        .flush()
+        .then(() => (flushed = true));
       await clock.tickAsync(0);
       expect(flushed).to.equal(true);
     });
@@ -299,7 +301,12 @@ describe('DeliveryQueue', () => {
       const newer = item('A', 5);
       q.enqueue(newer);
       const old = { ...item('A', 1), attempts: 1, heldSince: 1 };
-      const gaveUp = { ...item('A', 0), attempts: 4, heldSince: 0, problem: { code: 'host-rejected' as const, message: 'x' } };
+      const gaveUp = {
+        ...item('A', 0),
+        attempts: 4,
+        heldSince: 0,
+        problem: { code: 'host-rejected' as const, message: 'x' },
+      };
       expect(q.restore([old, { ...newer, attempts: 0, heldSince: 5 }, gaveUp])).to.equal(2);
       q.resume();
       await clock.tickAsync(20);

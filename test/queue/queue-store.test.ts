@@ -3,7 +3,11 @@ import { QueueStore, type DocumentOwners } from '../../src/queue/queue-store.js'
 import type { QueuedEvent } from '../../src/queue/delivery-queue.js';
 
 const PREFIX = 'cif-kpi-logger:v1:';
-const event = (reason: string) => ({ kpiEventName: 'A', kpiEventReason: reason, eventTimestamp: '2026-11-28T10:00:00.000Z' });
+const event = (reason: string) => ({
+  kpiEventName: 'A',
+  kpiEventReason: reason,
+  eventTimestamp: '2026-11-28T10:00:00.000Z',
+});
 const queued = (id: string, heldSince = 1): QueuedEvent => ({
   id,
   event: event(id),
@@ -72,7 +76,12 @@ describe('QueueStore', function () {
       `${PREFIX}mixed`,
       JSON.stringify({
         v: 1,
-        items: [queued('good'), { id: 'no-event', heldSince: 1 }, { ...queued('bad-name'), event: { kpiEventName: '' } }, null],
+        items: [
+          queued('good'),
+          { id: 'no-event', heldSince: 1 },
+          { ...queued('bad-name'), event: { kpiEventName: '' } },
+          null,
+        ],
       }),
     );
     const result = await store(uniqueOwner('reader')).open();
@@ -85,7 +94,11 @@ describe('QueueStore', function () {
         throw new DOMException('denied', 'SecurityError');
       },
     } as unknown as Storage;
-    const s = new QueueStore({ ownerId: uniqueOwner('broken'), storage: () => broken, documentOwners: otherDocument() });
+    const s = new QueueStore({
+      ownerId: uniqueOwner('broken'),
+      storage: () => broken,
+      documentOwners: otherDocument(),
+    });
     const result = await s.open();
     expect(result.problem?.code).to.equal('storage-unavailable');
     expect(result.problem?.message).to.contain('SecurityError');
@@ -95,7 +108,12 @@ describe('QueueStore', function () {
         throw new DOMException('full', 'QuotaExceededError');
       },
     } as unknown as Storage;
-    const t = new QueueStore({ ownerId: uniqueOwner('full'), storage: () => full, locks: undefined, documentOwners: otherDocument() });
+    const t = new QueueStore({
+      ownerId: uniqueOwner('full'),
+      storage: () => full,
+      locks: undefined,
+      documentOwners: otherDocument(),
+    });
     expect(t.save([queued('x')])?.message).to.contain('QuotaExceededError');
   });
 });

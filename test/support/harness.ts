@@ -33,7 +33,11 @@ export function collect<T = unknown>(target: EventTarget, type: string): T[] {
 }
 
 /** Dispatches a `cif-kpi` event the documented way: bubbling and composed. */
-export function reportKpi(target: EventTarget, detail: unknown, init: EventInit = { bubbles: true, composed: true }): void {
+export function reportKpi(
+  target: EventTarget,
+  detail: unknown,
+  init: EventInit = { bubbles: true, composed: true },
+): void {
   target.dispatchEvent(new CustomEvent('cif-kpi', { ...init, detail }));
 }
 
