@@ -15,7 +15,7 @@ const server = await startDevServer({
 const browser = await puppeteer.launch(await chromiumLaunchOptions());
 try {
   const page = await browser.newPage();
-  await page.setViewport({ width: 1400, height: 1000 });
+  await page.setViewport({ width: 1400, height: 1150 });
   await page.goto('http://localhost:8123/demo/', { waitUntil: 'load' });
   const click = async (selector) => {
     await page.click(selector);

@@ -1,0 +1,98 @@
+import { expect } from '@open-wc/testing';
+import type { SimulatedCifHost } from '../src/testing/simulated-cif-host.js';
+import { until } from './support/harness.js';
+
+/**
+ * The README's HTML examples, taken from README.md itself and run as a provider page with the built bundle and a
+ * CIF host: if an example stops working, this fails.
+ */
+let readme = '';
+before(async () => {
+  readme = await (await fetch('/README.md')).text();
+});
+
+/** The fenced ```html block that follows `heading` in the README. */
+function exampleAfter(heading: string): string {
+  const at = readme.indexOf(heading);
+  if (at < 0) throw new Error(`README has no "${heading}"`);
+  const block = /```html\n([\s\S]*?)```/.exec(readme.slice(at));
+  if (!block) throw new Error(`README has no html example after "${heading}"`);
+  return block[1]!.replaceAll('…', 'x-1');
+}
+
+async function run(example: string): Promise<{ doc: Document; host: SimulatedCifHost }> {
+  const frame = document.createElement('iframe');
+  frame.srcdoc = `<!doctype html>
+    <script type="module">
+      import { SimulatedCifHost } from '/dist/cdn/simulated-cif-host.js';
+      window.host = new SimulatedCifHost({ initDelay: 0 }).install();
+    </script>
+    <script type="module" src="/dist/cdn/cif-kpi-logger.js"></script>
+    ${example.replace(/<script type="module" src="https:[^"]*"><\/script>/, '')}`;
+  document.body.append(frame);
+  after(() => frame.remove());
+  await new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
+  const win = frame.contentWindow as Window & { host?: SimulatedCifHost };
+  await until(
+    () => win.customElements.get('cif-kpi-logger') !== undefined && win.host?.installed === true,
+    3000,
+    'page',
+  );
+  return { doc: frame.contentDocument!, host: win.host! };
+}
+
+const events = (host: SimulatedCifHost) => host.events as Array<Record<string, unknown>>;
+
+describe('README examples', () => {
+  it('Quick start: the Hold button becomes the documented logAnalyticsEvent call', async () => {
+    const { doc, host } = await run(exampleAfter('## Quick start'));
+    (doc.getElementById('hold') as HTMLElement).click();
+    await until(() => host.calls.length === 1, 3000, 'the call');
+    const call = host.calls[0]!;
+    expect(call.violations).to.deep.equal([]);
+    expect(call.eventName).to.equal('CallHold');
+    expect(call.data).to.deep.include({
+      conversationId: '7c1f2a9e-0d4b-4e61-9a3c-2b8d5e6f7a10',
+      providerSessionId: 'softphone-session-314',
+    });
+    expect(events(host)[0]).to.deep.include({ kpiEventName: 'CallHold', kpiEventReason: 'Customer asked to wait' });
+  });
+
+  it('data-kpi-* attributes: the Reject button logs its fields', async () => {
+    const example = exampleAfter('### 2. `data-kpi-*` attributes');
+    const { doc, host } = await run(
+      `<div>${example}<cif-kpi-logger conversation-id="c" provider-session-id="p"></cif-kpi-logger></div>`,
+    );
+    (doc.querySelector('[data-kpi]') as HTMLElement).click();
+    await until(() => host.calls.length === 1, 3000, 'the call');
+    expect(events(host)[0]).to.deep.include({
+      kpiEventName: 'CallRejected',
+      kpiEventReason: 'Agent busy',
+      notificationResponseAction: 'Reject',
+    });
+    expect(events(host)[0]!.customData).to.deep.equal([
+      { attribute: 'msdyn_customattribute2', value: 'Billing queue' },
+    ]);
+  });
+
+  it('<cif-kpi-rule>: a softphone-widget call-ended event logs CallEnded', async () => {
+    const example = exampleAfter('### 3. `<cif-kpi-rule>`');
+    const { doc, host } = await run(`<div><softphone-widget></softphone-widget>${example}</div>`);
+    doc.querySelector('softphone-widget')!.dispatchEvent(
+      new (doc.defaultView as unknown as typeof globalThis).CustomEvent('call-ended', {
+        bubbles: true,
+        detail: { reason: 'Resolved', queue: 'Billing' },
+      }),
+    );
+    await until(() => host.calls.length === 1, 3000, 'the call');
+    expect(events(host)[0]).to.deep.include({ kpiEventName: 'CallEnded', kpiEventReason: 'Resolved' });
+    expect(events(host)[0]!.customData).to.deep.equal([{ attribute: 'msdyn_customattribute1', value: 'Billing' }]);
+  });
+
+  it('Frameworks, plain HTML: the Accept button logs CallAccepted', async () => {
+    const { doc, host } = await run(exampleAfter('Plain HTML (script tag)'));
+    (doc.querySelector('[data-kpi]') as HTMLElement).click();
+    await until(() => host.calls.length === 1, 3000, 'the call');
+    expect(events(host)[0]).to.deep.include({ kpiEventName: 'CallAccepted' });
+  });
+});
