@@ -1,0 +1,165 @@
+// `npm run bench`: measures cif-kpi-logger in headless Chromium against the floor and against peers, prints one
+// table and writes bench/RESULTS.md. It reports; it never fails a build.
+import { build } from 'esbuild';
+import { rollup } from 'rollup';
+import puppeteer from 'puppeteer-core';
+import { startDevServer } from '@web/dev-server';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { chromiumLaunchOptions } from '../scripts/chromium.mjs';
+import { bundlePlugins, treeshake } from '../scripts/bundle-plugins.mjs';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+const CACHE = `${ROOT}node_modules/.cache/bench`;
+const N = 2000;
+const ROUNDS = 7;
+const BURST = 10_000;
+const PORT = 8135;
+
+const sizeOf = (file) => {
+  const bytes = readFileSync(file);
+  return { min: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+};
+
+async function bundleFloor(name) {
+  const bundle = await rollup({ input: `${ROOT}bench/${name}.ts`, plugins: bundlePlugins(), treeshake });
+  const file = `${CACHE}/${name}.js`;
+  await bundle.write({ file, format: 'es' });
+  await bundle.close();
+  return sizeOf(file);
+}
+
+async function bundlePeer(name) {
+  const file = `${CACHE}/${name}.js`;
+  await build({
+    entryPoints: [`${ROOT}bench/peers/${name}.js`],
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    target: 'es2020',
+    outfile: file,
+    logLevel: 'silent',
+    define: { 'process.env.NODE_ENV': '"production"' },
+  });
+  return sizeOf(file);
+}
+
+mkdirSync(CACHE, { recursive: true });
+const sizes = {
+  ours: sizeOf(`${ROOT}dist/cdn/cif-kpi-logger.js`),
+  lit: await bundleFloor('lit-floor'),
+  reactive: await bundleFloor('reactive-element-floor'),
+  appInsights: await bundlePeer('app-insights'),
+  snowplow: await bundlePeer('snowplow'),
+};
+
+const server = await startDevServer({
+  config: { rootDir: ROOT, port: PORT, nodeResolve: false, watch: false },
+  readCliArgs: false,
+  readFileConfig: false,
+  logStartMessage: false,
+});
+const options = await chromiumLaunchOptions();
+const browser = await puppeteer.launch({
+  ...options,
+  args: [...options.args, '--js-flags=--expose-gc', '--enable-precise-memory-info'],
+});
+const version = await browser.version();
+
+async function inPage(fn, ...args) {
+  const page = await browser.newPage();
+  try {
+    await page.goto(`http://localhost:${PORT}/bench/page.html`);
+    await page.waitForFunction('window.scenariosReady === true');
+    return await page.evaluate(fn, ...args);
+  } finally {
+    await page.close();
+  }
+}
+
+const capture = {};
+for (const style of ['event', 'markup', 'rule']) {
+  const floor = await inPage((s, n, r) => window.scenarios.floor(s, n, r), style, N, ROUNDS);
+  const ours = await inPage((s, n, r) => window.scenarios.logger(s, n, r), style, N, ROUNDS);
+  capture[style] = { floor, ours, ratio: ours / floor };
+}
+const burst = await inPage((n) => window.scenarios.burst(n), BURST);
+const heap = await inPage((n) => window.scenarios.heap(n), BURST);
+const peers = {};
+for (const name of ['app-insights', 'snowplow']) {
+  peers[name] = await inPage((p, n, r) => window.scenarios.peer(p, n, r), name, N, ROUNDS);
+}
+await browser.close();
+await server.stop();
+
+const us = (v) => `${v.toFixed(2)} µs`;
+const kb = (b) => `${(b / 1024).toFixed(1)} KB`;
+const x = (v) => `${v.toFixed(2)}×`;
+const rows = [
+  ['measure', 'cif-kpi-logger', 'reference', 'ratio', 'target'],
+  ...Object.entries(capture).map(([style, c]) => [
+    `capture per event, ${{ event: '`cif-kpi` event', markup: '`data-kpi` click', rule: '`<cif-kpi-rule>`' }[style]}`,
+    us(c.ours),
+    `${us(c.floor)} (bare listener)`,
+    x(c.ratio),
+    c.ratio <= 2 ? '≤ 2× — met' : '≤ 2× — missed',
+  ]),
+  [
+    `burst of ${BURST.toLocaleString('en')}: all delivered`,
+    `${burst.deliveredMs.toFixed(0)} ms`,
+    `dispatch alone ${burst.dispatchMs.toFixed(0)} ms`,
+    '',
+    '',
+  ],
+  [
+    'burst: host calls',
+    String(burst.calls),
+    `${BURST.toLocaleString('en')} events`,
+    x(BURST / burst.calls),
+    BURST / burst.calls >= 10 ? '≥ 10× fewer — met' : '≥ 10× fewer — missed',
+  ],
+  [
+    'burst: longest main-thread task',
+    `${burst.longestTask.toFixed(0)} ms`,
+    `${burst.longTasks} tasks over 50 ms`,
+    '',
+    burst.longestTask <= 50 ? '≤ 50 ms — met' : '≤ 50 ms — missed',
+  ],
+  ['heap per held event (host absent)', `${heap.toFixed(0)} B`, '', '', ''],
+  [
+    'bundle, gzip (minified)',
+    `${kb(sizes.ours.gzip)} (${kb(sizes.ours.min)})`,
+    `Lit floor ${kb(sizes.lit.gzip)} (${kb(sizes.lit.min)}); ReactiveElement floor ${kb(sizes.reactive.gzip)}`,
+    '',
+    sizes.ours.gzip <= 11 * 1024 ? '≤ 11 KB — met' : '≤ 11 KB — missed',
+  ],
+  ...Object.entries(peers).map(([name, p]) => {
+    const size = name === 'app-insights' ? sizes.appInsights : sizes.snowplow;
+    const label =
+      name === 'app-insights' ? 'Application Insights + click analytics' : 'Snowplow + button-click tracking';
+    return [
+      `peer: ${label}, per click / gzip`,
+      `${us(capture.markup.ours)} / ${kb(sizes.ours.gzip)}`,
+      `${us(p.perClick)} / ${kb(size.gzip)}`,
+      `${x(capture.markup.ours / p.perClick)} / ${x(sizes.ours.gzip / size.gzip)}`,
+      capture.markup.ours < p.perClick && sizes.ours.gzip < size.gzip ? 'cheaper and smaller — met' : 'missed',
+    ];
+  }),
+];
+
+const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+const line = (r) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+const table = [line(rows[0]), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...rows.slice(1).map(line)].join(
+  '\n',
+);
+console.log(table);
+const date = new Date().toISOString().slice(0, 10);
+writeFileSync(
+  `${ROOT}bench/RESULTS.md`,
+  `# Benchmark results\n\n${date}, ${version}, ${process.platform} ${process.arch}, Node ${process.version}. ` +
+    `Capture: median of ${ROUNDS - 1} rounds of ${N} events after one warm-up round, each round including the ` +
+    `microtasks it queued. Peers tracked ${Object.values(peers)
+      .map((p) => p.tracked)
+      .join(' and ')} clicks (Application Insights, Snowplow).\n\n${table}\n`,
+);
+console.log(`\nwritten to bench/RESULTS.md (${version})`);

@@ -1,0 +1,181 @@
+// Scenarios the benchmark runs in the page, one fresh page each (bench/run.mjs drives them).
+// Times are per event, in microseconds, median of several rounds; each round ends after its microtasks ran,
+// so work the tool defers to a microtask is counted too.
+
+const stage = document.getElementById('stage');
+const noop = () => {};
+const median = (values) => values.slice().sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** Widgets in the shape the capture styles need: a plain button, a tagged button, a widget with its own event. */
+function buildDom(buttons = 20) {
+  stage.innerHTML = `
+    <div id="scope">
+      <div class="widget"><button id="plain">plain</button></div>
+      <div class="tagged">${Array.from(
+        { length: buttons },
+        (_, i) =>
+          `<button id="t${i}" data-kpi="CallHold" data-kpi-reason="Customer asked to wait" data-kpi-custom-msdyn_customattribute1="Queue ${i}"
+                   data-id="t${i}" data-kpi-name="CallHold">hold ${i}</button>`,
+      ).join('')}</div>
+      <softphone-widget id="phone"></softphone-widget>
+    </div>`;
+  return stage.querySelector('#scope');
+}
+
+const actions = {
+  event: () => {
+    const button = stage.querySelector('#plain');
+    return () =>
+      button.dispatchEvent(
+        new CustomEvent('cif-kpi', {
+          bubbles: true,
+          composed: true,
+          detail: { kpiEventName: 'CallHold', kpiEventReason: 'Customer asked to wait' },
+        }),
+      );
+  },
+  // A click as a person makes it: mousedown, mouseup, click (Application Insights listens to mousedown).
+  markup: () => {
+    const buttons = [...stage.querySelectorAll('.tagged button')];
+    const init = { bubbles: true, composed: true, cancelable: true, button: 0, view: window };
+    let i = 0;
+    return () => {
+      const button = buttons[i++ % buttons.length];
+      button.dispatchEvent(new MouseEvent('mousedown', init));
+      button.dispatchEvent(new MouseEvent('mouseup', init));
+      button.click();
+    };
+  },
+  rule: () => {
+    const phone = stage.querySelector('#phone');
+    return () =>
+      phone.dispatchEvent(
+        new CustomEvent('call-ended', { bubbles: true, detail: { reason: 'Resolved', queue: 'Billing' } }),
+      );
+  },
+};
+const floorTypes = { event: 'cif-kpi', markup: 'click', rule: 'call-ended' };
+
+async function time(act, n, rounds) {
+  const perEvent = [];
+  for (let r = 0; r < rounds; r++) {
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) act();
+    await Promise.resolve();
+    perEvent.push(((performance.now() - t0) * 1000) / n);
+    await settle();
+  }
+  return median(perEvent.slice(1)); // the first round warms up
+}
+
+async function addLogger(scope, extra = '') {
+  await import('/dist/cdn/cif-kpi-logger.js');
+  scope.insertAdjacentHTML(
+    'beforeend',
+    `<cif-kpi-logger conversation-id="7c1f2a9e-0d4b-4e61-9a3c-2b8d5e6f7a10" provider-session-id="softphone-session-314"
+       flush-delay="600000" max-batch="1000000" max-queue="1000000" ${extra}>
+       <cif-kpi-rule on="call-ended" kpi="CallEnded" reason="{detail.reason}" custom-msdyn_customattribute1="{detail.queue}"></cif-kpi-rule>
+     </cif-kpi-logger>`,
+  );
+  const logger = scope.querySelector('cif-kpi-logger');
+  await logger.updateComplete;
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  return logger;
+}
+
+async function installHost(options) {
+  const { SimulatedCifHost } = await import('/dist/cdn/simulated-cif-host.js');
+  const host = new SimulatedCifHost({ initDelay: null, ...options });
+  host.appear();
+  return host;
+}
+
+window.scenarios = {
+  /** The floor: the same dispatch into the same DOM, heard by a bare no-op capture listener. */
+  async floor(style, n, rounds) {
+    const scope = buildDom();
+    scope.addEventListener(floorTypes[style], noop, true);
+    return time(actions[style](), n, rounds);
+  },
+
+  /** The logger hearing the same dispatches (host ready, events queued). */
+  async logger(style, n, rounds) {
+    const scope = buildDom();
+    await installHost();
+    const logger = await addLogger(scope);
+    const result = await time(actions[style](), n, rounds);
+    const captured = logger.stats.captured;
+    if (captured < n * rounds) throw new Error(`logger captured ${captured} of ${n * rounds}`);
+    return result;
+  },
+
+  /** 10,000 events in one task against a host answering in ~5 ms. */
+  async burst(n) {
+    const scope = buildDom();
+    const longTasks = [];
+    new PerformanceObserver((list) => longTasks.push(...list.getEntries().map((e) => e.duration))).observe({
+      type: 'longtask',
+    });
+    const host = await installHost({ latency: 5 });
+    const logger = await addLogger(scope);
+    logger.flushDelay = 500;
+    logger.maxBatch = 100;
+    await logger.updateComplete;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    longTasks.length = 0;
+    const act = actions.event();
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) act();
+    const dispatchMs = performance.now() - t0;
+    while (logger.stats.sent < n) await new Promise((resolve) => setTimeout(resolve, 1));
+    const deliveredMs = performance.now() - t0;
+    await new Promise((resolve) => setTimeout(resolve, 1200)); // the queue's storage write, a second later
+    return {
+      dispatchMs,
+      deliveredMs,
+      calls: host.calls.length,
+      longestTask: Math.max(0, ...longTasks),
+      longTasks: longTasks.length,
+    };
+  },
+
+  /** Heap growth per event held while the host is absent. */
+  async heap(n) {
+    const scope = buildDom();
+    const logger = await addLogger(scope, 'no-persist');
+    const act = actions.event();
+    gc();
+    const before = performance.memory.usedJSHeapSize;
+    for (let i = 0; i < n; i++) act();
+    await settle();
+    gc();
+    const after = performance.memory.usedJSHeapSize;
+    if (logger.pendingCount !== n) throw new Error(`held ${logger.pendingCount} of ${n}`);
+    return (after - before) / n;
+  },
+
+  /** A peer tool capturing clicks on the same tagged buttons (its network sending replaced). */
+  async peer(name, n, rounds) {
+    buildDom();
+    const sent = { count: 0 };
+    window.fetch = async () => {
+      sent.count++;
+      return new Response('', { status: 200 });
+    };
+    navigator.sendBeacon = () => {
+      sent.count++;
+      return true;
+    };
+    XMLHttpRequest.prototype.open = noop;
+    XMLHttpRequest.prototype.send = function () {
+      sent.count++;
+    };
+    const { start } = await import(`/node_modules/.cache/bench/${name}.js`);
+    const tracker = start();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const result = await time(actions.markup(), n, rounds);
+    return { perClick: result, tracked: tracker.count?.() };
+  },
+};
+window.scenariosReady = true;
