@@ -512,13 +512,14 @@ export class CifKpiLoggerElement extends ReactiveElement {
   }
 
   /** Turns an event heard in scope into KPI events: a `cif-kpi` detail, `data-kpi-*` markup, matching rules. */
-  #onCaptured(event: Event, path: EventTarget[]): boolean {
+  #onCaptured(event: Event, heardPath: EventTarget[] | undefined): boolean {
     if (event.type === CIF_KPI_EVENT) {
       this.#accept((event as CustomEvent<unknown>).detail);
       return true;
     }
+    const path = heardPath ?? event.composedPath();
     // A `custom-*` change not yet seen by the observer still applies to this event.
-    if (this.#ruleObserver.takeRecords().length > 0) this.#rules.refresh(this);
+    if (this.#rules.size > 0 && this.#ruleObserver.takeRecords().length > 0) this.#rules.refresh(this);
     // A shadow root met on the way (attached after its host was scanned) is listened in from now on, so that
     // its non-composed events (`change`, `submit`) are heard too.
     for (const node of path) if (node instanceof ShadowRoot && node !== this.renderRoot) this.#scanner.adopt(node);
@@ -566,10 +567,7 @@ export class CifKpiLoggerElement extends ReactiveElement {
       }
       const id = `${this.#ownerId}.${this.#nextId++}`;
       this.#activity?.record(normalised.event.kpiEventName, 'held', id);
-      this.#queue.enqueue(
-        { id, event: normalised.event, context: context.status === 'complete' ? context.context : undefined },
-        resolve,
-      );
+      this.#queue.enqueue(id, normalised.event, context.status === 'complete' ? context.context : undefined, resolve);
       if (!this.#cancelHostWait && !this.#host.framework) this.#waitForHost();
     } catch (error) {
       const p = problem('internal-error', `The logger failed to handle an event: ${String(error)}`);

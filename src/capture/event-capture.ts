@@ -7,10 +7,11 @@ const active = new Set<ScopedCapture>();
 const claimed = new WeakSet<Event>();
 
 /**
- * Gets each event heard, with its composed path as seen from the scope root; returns whether it took the event
- * (logged something). An event nobody takes may go to an outer capture.
+ * Gets each event heard, with its composed path as seen from the scope root when it was already computed (a
+ * handler that needs it computes it otherwise); returns whether it took the event (logged something). An event
+ * nobody takes may go to an outer capture.
  */
-export type CaptureHandler = (event: Event, path: EventTarget[]) => boolean;
+export type CaptureHandler = (event: Event, path: EventTarget[] | undefined) => boolean;
 
 /**
  * Listens for events inside one scope root, in the capture phase so that a widget that stops propagation of
@@ -24,6 +25,10 @@ export class ScopedCapture {
   #types = new Map<string, number>();
   #handler: CaptureHandler;
   #listener = (event: Event) => this.#onEvent(event);
+  /** Inside a shadow root of the scope only non-composed events are new: composed ones passed the scope root. */
+  #innerListener = (event: Event) => {
+    if (!event.composed) this.#onEvent(event);
+  };
 
   constructor(handler: CaptureHandler) {
     this.#handler = handler;
@@ -46,8 +51,9 @@ export class ScopedCapture {
   /** Stops listening. The event types stay registered for the next attach. */
   detach(): void {
     if (!this.#root) return;
-    for (const target of this.#targets()) {
-      for (const type of this.#types.keys()) target.removeEventListener(type, this.#listener, true);
+    for (const type of this.#types.keys()) {
+      this.#root.removeEventListener(type, this.#listener, true);
+      for (const inner of this.#innerRoots) inner.removeEventListener(type, this.#innerListener, true);
     }
     this.#root = undefined;
     this.#innerRoots.clear();
@@ -61,18 +67,24 @@ export class ScopedCapture {
   addInnerRoot(root: EventTarget): void {
     if (!this.#root || this.#innerRoots.has(root)) return;
     this.#innerRoots.add(root);
-    for (const type of this.#types.keys()) root.addEventListener(type, this.#listener, true);
+    for (const type of this.#types.keys()) root.addEventListener(type, this.#innerListener, true);
   }
 
-  #targets(): EventTarget[] {
-    return this.#root ? [this.#root, ...this.#innerRoots] : [];
+  #addListeners(type: string): void {
+    this.#root?.addEventListener(type, this.#listener, true);
+    for (const inner of this.#innerRoots) inner.addEventListener(type, this.#innerListener, true);
+  }
+
+  #removeListeners(type: string): void {
+    this.#root?.removeEventListener(type, this.#listener, true);
+    for (const inner of this.#innerRoots) inner.removeEventListener(type, this.#innerListener, true);
   }
 
   /** Adds interest in an event type; counted, so several users of one type share one listener. */
   listen(type: string): void {
     const count = this.#types.get(type) ?? 0;
     this.#types.set(type, count + 1);
-    if (count === 0) for (const target of this.#targets()) target.addEventListener(type, this.#listener, true);
+    if (count === 0) this.#addListeners(type);
   }
 
   /** Removes one interest in an event type added by `listen`. */
@@ -84,7 +96,7 @@ export class ScopedCapture {
       return;
     }
     this.#types.delete(type);
-    for (const target of this.#targets()) target.removeEventListener(type, this.#listener, true);
+    this.#removeListeners(type);
   }
 
   #hears(type: string): boolean {
@@ -92,6 +104,11 @@ export class ScopedCapture {
   }
 
   #onEvent(event: Event): void {
+    // With one logger on the page the event is simply ours: no path or claim needed (the hot path).
+    if (active.size === 1) {
+      this.#handler(event, undefined);
+      return;
+    }
     if (claimed.has(event)) return;
     claimed.add(event);
     const path = event.composedPath();

@@ -20,6 +20,11 @@ export class RuleSet {
     this.#host = host;
   }
 
+  /** How many event types the rules listen for. */
+  get size(): number {
+    return this.#byType.size;
+  }
+
   rulesFor(type: string): readonly KpiRule[] {
     return this.#byType.get(type) ?? [];
   }

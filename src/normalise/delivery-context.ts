@@ -108,16 +108,22 @@ export function eventNameFor(context: DeliveryContext, event: CifKpiEvent): stri
   return context.eventName ?? event.kpiEventName;
 }
 
+const contextKeys = new WeakMap<DeliveryContext, string>();
+
 /** Events with equal keys may share one call's `events[]`. */
 export function batchKey(context: DeliveryContext, event: CifKpiEvent): string {
-  return JSON.stringify([
-    context.conversationId,
-    context.providerSessionId,
-    context.clientSessionId ?? null,
-    context.participantId ?? null,
-    eventNameFor(context, event),
-    context.correlationId ?? null,
-  ]);
+  let key = contextKeys.get(context);
+  if (key === undefined) {
+    key = JSON.stringify([
+      context.conversationId,
+      context.providerSessionId,
+      context.clientSessionId ?? null,
+      context.participantId ?? null,
+      context.correlationId ?? null,
+    ]);
+    contextKeys.set(context, key);
+  }
+  return `${key}\n${eventNameFor(context, event)}`;
 }
 
 /** Builds one call for events that share a batch key (the first one's context is used). */

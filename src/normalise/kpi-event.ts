@@ -76,11 +76,7 @@ function build(detail: unknown, capturedAt: number, warnings: CifKpiWarning[]): 
   const name = input.kpiEventName;
   if (typeof name !== 'string' || name.trim() === '') {
     return fail(
-      problem(
-        'missing-kpi-event-name',
-        `kpiEventName must be a non-empty string; got ${describe(name)}`,
-        'kpiEventName',
-      ),
+      problem('missing-kpi-event-name', `kpiEventName must be a non-empty string; got ${describe(name)}`, 'kpiEventName'),
     );
   }
   if (name.length > CIF_LIMITS.kpiEventName) {
@@ -96,28 +92,19 @@ function build(detail: unknown, capturedAt: number, warnings: CifKpiWarning[]): 
     );
   }
 
+  // Fields are written in the documented order (KPI_EVENT_FIELDS), so payloads read the same every time.
+  const event = { kpiEventName: name } as CifKpiEvent;
+  const reason = freeText(input.kpiEventReason, 'kpiEventReason', warnings);
+  if (typeof reason === 'object') return fail(reason);
+  if (reason !== undefined) event.kpiEventReason = reason;
+
   const timestamp = toTimestamp(input.eventTimestamp, capturedAt);
   if (typeof timestamp !== 'string') return fail(timestamp);
+  event.eventTimestamp = timestamp;
 
-  const event: CifKpiEvent = { kpiEventName: name, eventTimestamp: timestamp };
-
-  for (const field of ['kpiEventReason', 'additionalData'] as const) {
-    const value = input[field];
-    if (value === undefined || value === null) continue;
-    const text = toCifText(value, field);
-    if (!text.ok) return fail(text.problem);
-    const limit = CIF_LIMITS[field];
-    if (text.text.length > limit) {
-      warnings.push(
-        problem(
-          'value-truncated',
-          `${field} was ${text.text.length} characters and was cut to its column limit of ${limit}`,
-          field,
-        ),
-      );
-    }
-    event[field] = truncateText(text.text, limit);
-  }
+  const additional = freeText(input.additionalData, 'additionalData', warnings);
+  if (typeof additional === 'object') return fail(additional);
+  if (additional !== undefined) event.additionalData = additional;
 
   for (const field of ['notificationResponseAction', 'externalCorrelationId'] as const) {
     const value = input[field];
@@ -134,26 +121,46 @@ function build(detail: unknown, capturedAt: number, warnings: CifKpiWarning[]): 
     if (custom.length > 0) event.customData = custom;
   }
 
-  for (const key of Object.keys(input)) {
-    if (!KNOWN_FIELDS.has(key)) {
+  for (const key in input) {
+    if (!KNOWN_FIELDS.has(key) && Object.prototype.hasOwnProperty.call(input, key)) {
       warnings.push(problem('unknown-field', `"${key}" is not a CIF KPI event field and was not sent`, key));
     }
   }
 
-  return { ok: true, event: ordered(event), warnings };
+  return { ok: true, event, warnings };
 }
 
-/** Returns the event with its fields in the documented order, so payloads read the same every time. */
-function ordered(event: CifKpiEvent): CifKpiEvent {
-  const out: Record<string, unknown> = {};
-  for (const field of KPI_EVENT_FIELDS) {
-    if (event[field] !== undefined) out[field] = event[field];
+/** A free-text field as text cut to its column (the cut reported), undefined when absent, or a problem. */
+function freeText(
+  value: unknown,
+  field: 'kpiEventReason' | 'additionalData',
+  warnings: CifKpiWarning[],
+): string | undefined | CifKpiProblem {
+  if (value === undefined || value === null) return undefined;
+  const text = toCifText(value, field);
+  if (!text.ok) return text.problem;
+  const limit = CIF_LIMITS[field];
+  if (text.text.length <= limit) return text.text;
+  warnings.push(
+    problem('value-truncated', `${field} was ${text.text.length} characters and was cut to its column limit of ${limit}`, field),
+  );
+  return truncateText(text.text, limit);
+}
+
+/** The last capture time written, and its text: events of one burst share a millisecond. */
+let lastTime = NaN;
+let lastText = '';
+
+function isoTime(time: number): string {
+  if (time !== lastTime) {
+    lastText = new Date(time).toISOString();
+    lastTime = time;
   }
-  return out as unknown as CifKpiEvent;
+  return lastText;
 }
 
 function toTimestamp(value: unknown, capturedAt: number): string | CifKpiProblem {
-  if (value === undefined || value === null) return new Date(capturedAt).toISOString();
+  if (value === undefined || value === null) return isoTime(capturedAt);
   let time: number;
   if (value instanceof Date) {
     time = value.getTime();
@@ -178,7 +185,7 @@ function toTimestamp(value: unknown, capturedAt: number): string | CifKpiProblem
   if (!Number.isFinite(time) || time < MIN_TIME || time > MAX_TIME) {
     return problem('invalid-timestamp', `eventTimestamp ${describe(value)} is not a valid date`, 'eventTimestamp');
   }
-  return new Date(time).toISOString();
+  return isoTime(time);
 }
 
 function toCustomData(value: unknown): CifCustomDataItem[] | CifKpiProblem {

@@ -17,6 +17,8 @@ export interface QueuedEvent {
   heldSince: number;
   /** Why it was given up; set on failed events. */
   problem?: CifKpiProblem;
+  /** Batch key, while it is queued with a context (not stored). */
+  key?: string;
 }
 
 /** Why events were dropped instead of delivered. */
@@ -114,7 +116,6 @@ export class DeliveryQueue {
   #flushWaiters = new Map<string, FlushWaiter[]>();
   /** Pending events per batch key, so a full batch is seen without scanning. */
   #countByKey = new Map<string, number>();
-  #keys = new WeakMap<QueuedEvent, string>();
   #stats = { sent: 0, retried: 0, failed: 0, dropped: 0 };
 
   constructor(options: DeliveryQueueOptions) {
@@ -148,10 +149,12 @@ export class DeliveryQueue {
    * reports a drop, when the queue is full. `onSettled` is called once with how delivery ended.
    */
   enqueue(
-    item: Pick<QueuedEvent, 'id' | 'event' | 'context'>,
+    id: string,
+    event: CifKpiEvent,
+    context: DeliveryContext | undefined,
     onSettled?: (outcome: DeliveryOutcome) => void,
   ): boolean {
-    const queued: QueuedEvent = { ...item, attempts: 0, heldSince: Date.now() };
+    const queued: QueuedEvent = { id, event, context, attempts: 0, heldSince: Date.now() };
     if (this.size >= this.options.maxQueue) {
       this.#stats.dropped += 1;
       onSettled?.({ status: 'dropped', reason: 'queue-full' });
@@ -364,7 +367,7 @@ export class DeliveryQueue {
       return;
     }
     const key = batchKey(item.context, item.event);
-    this.#keys.set(item, key);
+    item.key = key;
     this.#pending.push(item);
     this.#countByKey.set(key, (this.#countByKey.get(key) ?? 0) + 1);
   }
@@ -387,13 +390,12 @@ export class DeliveryQueue {
 
   #schedule(): void {
     if (this.#paused || this.#inFlight) return;
-    // Without a host nothing can be sent; the host watcher calls pump() when it appears.
-    if (!this.options.framework()) return;
-    if (this.#retry || this.#flushing > 0 || this.#headBatchIsFull()) {
-      this.pump();
-      return;
-    }
-    if (this.#pending.length > 0) this.#setTimer(this.options.flushDelay);
+    const urgent = this.#retry !== undefined || this.#flushing > 0 || this.#headBatchIsFull();
+    // A send is already due (the hot path of a burst), or nothing can be sent without a host: the host watcher
+    // calls pump() when it appears.
+    if ((!urgent && this.#timer !== undefined) || !this.options.framework()) return;
+    if (urgent) this.pump();
+    else if (this.#pending.length > 0) this.#setTimer(this.options.flushDelay);
   }
 
   #setTimer(delay: number): void {
@@ -413,17 +415,17 @@ export class DeliveryQueue {
 
   #headBatchIsFull(): boolean {
     const head = this.#pending[0];
-    return head !== undefined && (this.#countByKey.get(this.#keys.get(head)!) ?? 0) >= this.options.maxBatch;
+    return head !== undefined && (this.#countByKey.get(head.key!) ?? 0) >= this.options.maxBatch;
   }
 
   /** The oldest event and every later one with the same key, up to `maxBatch`, in capture order. */
   #takeBatch(): QueuedEvent[] {
-    const key = this.#keys.get(this.#pending[0]!)!;
+    const key = this.#pending[0]!.key!;
     const max = Math.max(1, this.options.maxBatch);
     const batch: QueuedEvent[] = [];
     const rest: QueuedEvent[] = [];
     for (const item of this.#pending) {
-      if (batch.length < max && this.#keys.get(item) === key) batch.push(item);
+      if (batch.length < max && item.key === key) batch.push(item);
       else rest.push(item);
     }
     this.#pending = rest;

@@ -16,6 +16,9 @@ const ctx: DeliveryContext = { conversationId: 'c', providerSessionId: 'p' };
 let nextId = 0;
 const ev = (name: string, n = 0) => ({ kpiEventName: name, eventTimestamp: new Date(n).toISOString() });
 const item = (name: string, n = 0) => ({ id: `t.${nextId++}`, event: ev(name, n), context: ctx });
+type Item = { id: string; event: ReturnType<typeof ev>; context: DeliveryContext | undefined };
+const add = (q: DeliveryQueue, it: Item, onSettled?: (outcome: DeliveryOutcome) => void) =>
+  q.enqueue(it.id, it.event, it.context, onSettled);
 /** An event captured before the ids were complete. */
 const waiting = (name: string, n = 0) => ({ id: `t.${nextId++}`, event: ev(name, n), context: undefined });
 const stamps = (call: { data: unknown }) =>
@@ -69,8 +72,8 @@ describe('DeliveryQueue', () => {
     it('waits flushDelay, then sends events with the same key in one call', async () => {
       host.appear();
       const q = queue();
-      q.enqueue(item('A', 1));
-      q.enqueue(item('A', 2));
+      add(q, item('A', 1));
+      add(q, item('A', 2));
       await clock.tickAsync(49);
       expect(host.calls).to.have.length(0);
       await clock.tickAsync(1);
@@ -84,9 +87,9 @@ describe('DeliveryQueue', () => {
     it('keeps one call in flight and sends keys in the order of their oldest event', async () => {
       host.appear();
       const q = queue();
-      q.enqueue(item('A', 1));
-      q.enqueue(item('B', 2));
-      q.enqueue(item('A', 3));
+      add(q, item('A', 1));
+      add(q, item('B', 2));
+      add(q, item('A', 3));
       await clock.tickAsync(50);
       expect(host.calls.map((c) => c.eventName)).to.deep.equal(['A']);
       await clock.tickAsync(9);
@@ -100,7 +103,7 @@ describe('DeliveryQueue', () => {
     it('splits at maxBatch and sends a full batch without waiting', async () => {
       host.appear();
       const q = queue({ maxBatch: 3 });
-      for (let i = 0; i < 7; i++) q.enqueue(item('A', i));
+      for (let i = 0; i < 7; i++) add(q, item('A', i));
       await clock.tickAsync(0);
       expect(host.calls).to.have.length(1);
       await clock.tickAsync(100);
@@ -109,8 +112,8 @@ describe('DeliveryQueue', () => {
 
     it('sends nothing while the host is absent, then everything in capture order once pumped', async () => {
       const q = queue();
-      q.enqueue(item('A', 1));
-      q.enqueue(item('A', 2));
+      add(q, item('A', 1));
+      add(q, item('A', 2));
       await clock.tickAsync(5000);
       expect(q.size).to.equal(2);
       host.appear();
@@ -122,8 +125,8 @@ describe('DeliveryQueue', () => {
     it('flush() sends without waiting for flushDelay and resolves once all earlier events settled', async () => {
       host.appear();
       const q = queue({ flushDelay: 60_000 });
-      q.enqueue(item('A'));
-      q.enqueue(item('B'));
+      add(q, item('A'));
+      add(q, item('B'));
       let flushed = false;
       void q.flush().then(() => (flushed = true));
       await clock.tickAsync(10);
@@ -152,9 +155,9 @@ describe('DeliveryQueue', () => {
       );
       const q = queue({ flushDelay: 0 });
       const outcomes: DeliveryOutcome[] = [];
-      q.enqueue(item('A', 1), (o) => outcomes.push(o));
+      add(q, item('A', 1), (o) => outcomes.push(o));
       await clock.tickAsync(10);
-      q.enqueue(item('B', 2));
+      add(q, item('B', 2));
       expect(attempts).to.have.length(1);
       const first = attempts[0]!.retryIn!;
       expect(first).to.be.within(50, 100);
@@ -173,7 +176,7 @@ describe('DeliveryQueue', () => {
       host.setReply(() => ({ kind: 'reject', shape: 'object', message: 'Conversation closed' }));
       const q = queue({ flushDelay: 0, maxRetries: 2 });
       const outcomes: DeliveryOutcome[] = [];
-      q.enqueue(item('A', 1), (o) => outcomes.push(o));
+      add(q, item('A', 1), (o) => outcomes.push(o));
       await clock.tickAsync(10_000);
       expect(host.calls).to.have.length(3);
       expect(attempts.map((a) => a.retryIn === undefined)).to.deep.equal([false, false, true]);
@@ -197,7 +200,7 @@ describe('DeliveryQueue', () => {
       host.queueReplies({ kind: 'resolve', delay: 1500 });
       const q = queue({ flushDelay: 0, callTimeout: 1000, retryDelay: 2000 });
       const outcomes: DeliveryOutcome[] = [];
-      q.enqueue(item('A', 1), (o) => outcomes.push(o));
+      add(q, item('A', 1), (o) => outcomes.push(o));
       await clock.tickAsync(1000);
       expect(attempts.map((a) => a.problem.code)).to.deep.equal(['host-timeout']);
       await clock.tickAsync(600);
@@ -211,7 +214,7 @@ describe('DeliveryQueue', () => {
       host.appear();
       host.queueReplies({ kind: 'stall' });
       const q = queue({ flushDelay: 0, callTimeout: 1000, retryDelay: 100 });
-      q.enqueue(item('A', 1));
+      add(q, item('A', 1));
       await clock.tickAsync(1200);
       expect(host.calls).to.have.length(2);
       expect(sent).to.have.length(1);
@@ -221,7 +224,7 @@ describe('DeliveryQueue', () => {
       host.appear();
       host.queueReplies({ kind: 'reject', shape: 'map', message: 'busy' });
       const q = queue({ flushDelay: 0, retryDelay: 60_000 });
-      q.enqueue(item('A', 1));
+      add(q, item('A', 1));
       await clock.tickAsync(10);
       expect(attempts).to.have.length(1);
       const flushed = q.flush();
@@ -235,7 +238,7 @@ describe('DeliveryQueue', () => {
     it('drops events beyond maxQueue and says so', async () => {
       const q = queue({ maxQueue: 3 });
       const outcomes: DeliveryOutcome[] = [];
-      for (let i = 0; i < 5; i++) q.enqueue(item('A', i), (o) => outcomes.push(o));
+      for (let i = 0; i < 5; i++) add(q, item('A', i), (o) => outcomes.push(o));
       expect(q.size).to.equal(3);
       expect(dropped.map((d) => [d.reason, d.items.length])).to.deep.equal([
         ['queue-full', 1],
@@ -253,7 +256,7 @@ describe('DeliveryQueue', () => {
       host.setReply(() => ({ kind: 'reject', shape: 'map', message: 'no' }));
       const q = queue({ flushDelay: 0, maxRetries: 0, maxQueue: 2, maxBatch: 1 });
       for (let i = 0; i < 3; i++) {
-        q.enqueue(item('A', i));
+        add(q, item('A', i));
         await clock.tickAsync(20);
       }
       expect(q.failed.map((i) => new Date(i.event.eventTimestamp).getTime())).to.deep.equal([1, 2]);
@@ -265,8 +268,8 @@ describe('DeliveryQueue', () => {
     it('holds events without ids until provideContext(), then sends them first', async () => {
       host.appear();
       const q = queue({ flushDelay: 0 });
-      q.enqueue(waiting('A', 1));
-      q.enqueue(waiting('A', 2));
+      add(q, waiting('A', 1));
+      add(q, waiting('A', 2));
       await clock.tickAsync(100);
       expect(host.calls).to.have.length(0);
       q.provideContext({ conversationId: 'late', providerSessionId: 'p' });
@@ -278,9 +281,9 @@ describe('DeliveryQueue', () => {
     it('drops events whose ids never come within contextTimeout', async () => {
       const q = queue({ contextTimeout: 1000 });
       const outcomes: DeliveryOutcome[] = [];
-      q.enqueue(waiting('A', 1), (o) => outcomes.push(o));
+      add(q, waiting('A', 1), (o) => outcomes.push(o));
       await clock.tickAsync(500);
-      q.enqueue(waiting('A', 2), (o) => outcomes.push(o));
+      add(q, waiting('A', 2), (o) => outcomes.push(o));
       await clock.tickAsync(500);
       expect(dropped.map((d) => [d.reason, d.items.length])).to.deep.equal([['context-timeout', 1]]);
       await clock.tickAsync(500);
@@ -299,7 +302,7 @@ describe('DeliveryQueue', () => {
       const q = queue({ flushDelay: 0 });
       q.pause();
       const newer = item('A', 5);
-      q.enqueue(newer);
+      add(q, newer);
       const old = { ...item('A', 1), attempts: 1, heldSince: 1 };
       const gaveUp = {
         ...item('A', 0),

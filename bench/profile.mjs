@@ -1,0 +1,39 @@
+// `npm run bench:profile -- [event|markup|rule]`: runs one capture scenario under the browser's sampling
+// profiler and prints where the time goes (self time by function), to find what to make cheaper.
+import puppeteer from 'puppeteer-core';
+import { startDevServer } from '@web/dev-server';
+import { chromiumLaunchOptions } from '../scripts/chromium.mjs';
+
+const style = process.argv[2] ?? 'event';
+const ROOT = new URL('..', import.meta.url).pathname;
+const server = await startDevServer({
+  config: { rootDir: ROOT, port: 8136, nodeResolve: false, watch: false },
+  readCliArgs: false,
+  readFileConfig: false,
+  logStartMessage: false,
+});
+const browser = await puppeteer.launch(await chromiumLaunchOptions());
+const page = await browser.newPage();
+await page.goto('http://localhost:8136/bench/page.html');
+await page.waitForFunction('window.scenariosReady === true');
+const session = await page.createCDPSession();
+await session.send('Profiler.enable');
+await session.send('Profiler.setSamplingInterval', { interval: 50 });
+await session.send('Profiler.start');
+await page.evaluate((s) => window.scenarios.logger(s, 5000, 8), style);
+const { profile } = await session.send('Profiler.stop');
+await browser.close();
+await server.stop();
+
+const self = new Map();
+const total = profile.samples.length;
+const counts = new Map();
+for (const id of profile.samples) counts.set(id, (counts.get(id) ?? 0) + 1);
+for (const node of profile.nodes) {
+  const { functionName, url, lineNumber } = node.callFrame;
+  const key = `${functionName || '(anonymous)'} ${url.split('/').pop()}:${lineNumber + 1}`;
+  self.set(key, (self.get(key) ?? 0) + (counts.get(node.id) ?? 0));
+}
+const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25);
+console.log(`self time, ${style} capture (${total} samples):`);
+for (const [key, n] of top) console.log(`${((100 * n) / total).toFixed(1).padStart(5)}%  ${key}`);
