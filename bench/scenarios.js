@@ -8,8 +8,8 @@ const median = (values) => values.slice().sort((a, b) => a - b)[Math.floor(value
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 /** Widgets in the shape the capture styles need: a plain button, a tagged button, a widget with its own event. */
-function buildDom(buttons = 20) {
-  stage.innerHTML = `
+function buildDom(buttons = 20, into = stage) {
+  into.innerHTML = `
     <div id="scope">
       <div class="widget"><button id="plain">plain</button></div>
       <div class="tagged">${Array.from(
@@ -20,12 +20,12 @@ function buildDom(buttons = 20) {
       ).join('')}</div>
       <softphone-widget id="phone"></softphone-widget>
     </div>`;
-  return stage.querySelector('#scope');
+  return into.querySelector('#scope');
 }
 
 const actions = {
-  event: () => {
-    const button = stage.querySelector('#plain');
+  event: (where = stage) => {
+    const button = where.querySelector('#plain');
     return () =>
       button.dispatchEvent(
         new CustomEvent('cif-kpi', {
@@ -36,8 +36,8 @@ const actions = {
       );
   },
   // A click as a person makes it: mousedown, mouseup, click (Application Insights listens to mousedown).
-  markup: () => {
-    const buttons = [...stage.querySelectorAll('.tagged button')];
+  markup: (where = stage) => {
+    const buttons = [...where.querySelectorAll('.tagged button')];
     const init = { bubbles: true, composed: true, cancelable: true, button: 0, view: window };
     let i = 0;
     return () => {
@@ -47,8 +47,8 @@ const actions = {
       button.click();
     };
   },
-  rule: () => {
-    const phone = stage.querySelector('#phone');
+  rule: (where = stage) => {
+    const phone = where.querySelector('#phone');
     return () =>
       phone.dispatchEvent(
         new CustomEvent('call-ended', { bubbles: true, detail: { reason: 'Resolved', queue: 'Billing' } }),
@@ -57,13 +57,18 @@ const actions = {
 };
 const floorTypes = { event: 'cif-kpi', markup: 'click', rule: 'call-ended' };
 
+/** µs per event of one round of `n` actions, the microtasks they queued included. */
+async function round(act, n) {
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) act();
+  await Promise.resolve();
+  return ((performance.now() - t0) * 1000) / n;
+}
+
 async function time(act, n, rounds) {
   const perEvent = [];
   for (let r = 0; r < rounds; r++) {
-    const t0 = performance.now();
-    for (let i = 0; i < n; i++) act();
-    await Promise.resolve();
-    perEvent.push(((performance.now() - t0) * 1000) / n);
+    perEvent.push(await round(act, n));
     await settle();
   }
   return median(perEvent.slice(1)); // the first round warms up
@@ -92,11 +97,32 @@ async function installHost(options) {
 }
 
 window.scenarios = {
-  /** The floor: the same dispatch into the same DOM, heard by a bare no-op capture listener. */
-  async floor(style, n, rounds) {
-    const scope = buildDom();
-    scope.addEventListener(floorTypes[style], noop, true);
-    return time(actions[style](), n, rounds);
+  /**
+   * The logger against the floor in one page: the same dispatches into two copies of the same DOM, one heard by
+   * a bare no-op capture listener, the other in the logger's scope (host ready, events queued). Rounds alternate,
+   * so that drift on a shared machine hits both alike; the ratio is the median of the paired rounds' ratios.
+   */
+  async compare(style, n, rounds) {
+    const floorStage = stage.appendChild(document.createElement('div'));
+    const loggerStage = stage.appendChild(document.createElement('div'));
+    buildDom(20, floorStage).addEventListener(floorTypes[style], noop, true);
+    const scope = buildDom(20, loggerStage);
+    await installHost();
+    const logger = await addLogger(scope);
+    const floorAct = actions[style](floorStage);
+    const loggerAct = actions[style](loggerStage);
+    const floor = [];
+    const ours = [];
+    for (let r = 0; r < rounds; r++) {
+      floor.push(await round(floorAct, n));
+      await settle();
+      ours.push(await round(loggerAct, n));
+      await settle();
+    }
+    if (logger.stats.captured < n * rounds)
+      throw new Error(`logger captured ${logger.stats.captured} of ${n * rounds}`);
+    const pairs = floor.map((f, i) => ours[i] / f).slice(1);
+    return { floor: median(floor.slice(1)), ours: median(ours.slice(1)), ratio: median(pairs) };
   },
 
   /** The logger hearing the same dispatches (host ready, events queued). */
@@ -122,7 +148,11 @@ window.scenarios = {
     logger.flushDelay = 500;
     logger.maxBatch = 100;
     await logger.updateComplete;
+    // Calibration: a 60 ms task must be seen, or the figure below means nothing.
+    const busyUntil = performance.now() + 60;
+    while (performance.now() < busyUntil);
     await new Promise((resolve) => setTimeout(resolve, 100));
+    const observed = longTasks.length > 0;
     longTasks.length = 0;
     const act = actions.event();
     const t0 = performance.now();

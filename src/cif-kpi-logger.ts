@@ -517,23 +517,26 @@ export class CifKpiLoggerElement extends ReactiveElement {
       this.#accept((event as CustomEvent<unknown>).detail);
       return true;
     }
-    const path = heardPath ?? event.composedPath();
+    let path = heardPath;
+    const pathOf = () => (path ??= event.composedPath());
     // A `custom-*` change not yet seen by the observer still applies to this event.
     if (this.#rules.size > 0 && this.#ruleObserver.takeRecords().length > 0) this.#rules.refresh(this);
-    // A shadow root met on the way (attached after its host was scanned) is listened in from now on, so that
-    // its non-composed events (`change`, `submit`) are heard too.
-    for (const node of path) if (node instanceof ShadowRoot && node !== this.renderRoot) this.#scanner.adopt(node);
+    // A shadow root met on the way of a focus or click (attached after its host was scanned) is listened in from
+    // now on, so that its non-composed events (`change`, `submit`) are heard too.
+    if (event.type === 'focusin' || event.type === 'click') {
+      for (const node of pathOf()) if (node instanceof ShadowRoot && node !== this.renderRoot) this.#scanner.adopt(node);
+    }
     const root = this.#capture.root!;
     let taken = false;
     if (this.#markupTypes.has(event.type)) {
-      const source = kpiSourceOf(event, path, root);
+      const source = kpiSourceOf(event, pathOf(), root);
       if (source) {
         this.#accept(detailFromAttributes(source));
         taken = true;
       }
     }
     for (const rule of this.#rules.rulesFor(event.type)) {
-      const detail = rule.detailFor(event, path, root);
+      const detail = rule.detailFor(event, pathOf, root);
       if (detail) {
         this.#accept(detail);
         taken = true;

@@ -32,8 +32,11 @@ type Template = Part[];
 export interface KpiRule {
   element: Element;
   on: string;
-  /** The `cif-kpi` detail for an event this rule maps, or undefined when `match` or `when` do not hold. */
-  detailFor(event: Event, path: readonly EventTarget[], root: EventTarget): Record<string, unknown> | undefined;
+  /**
+   * The `cif-kpi` detail for an event this rule maps, or undefined when `match` or `when` do not hold. `path`
+   * gives the event's composed path; it is asked for only when the rule needs it (`match`, `{target.…}`).
+   */
+  detailFor(event: Event, path: () => readonly EventTarget[], root: EventTarget): Record<string, unknown> | undefined;
 }
 
 export type RuleParse = { ok: true; rule: KpiRule } | { ok: false; message: string };
@@ -90,9 +93,13 @@ export function parseRule(element: Element): RuleParse {
     element,
     on,
     detailFor(event, path, root) {
-      const origin = path[0];
-      if (match && !matchesOnPath(path, root, match)) return undefined;
-      const sources = { detail: (event as CustomEvent).detail as unknown, target: origin };
+      if (match && !matchesOnPath(path(), root, match)) return undefined;
+      const sources: Sources = {
+        detail: (event as CustomEvent).detail as unknown,
+        get target() {
+          return path()[0];
+        },
+      };
       if (when && !resolve(sources, when)) return undefined;
       const detail: Record<string, unknown> = {};
       for (const [field, template] of fields) {
@@ -136,7 +143,9 @@ function parsePath(text: string): Path | string {
   return { root, keys: rest };
 }
 
-function resolve(sources: { detail: unknown; target: unknown }, path: Path): unknown {
+type Sources = { detail: unknown; readonly target: unknown };
+
+function resolve(sources: Sources, path: Path): unknown {
   let value: unknown = sources[path.root];
   for (const key of path.keys) {
     if (value === null || value === undefined) return undefined;
@@ -150,7 +159,7 @@ function resolve(sources: { detail: unknown; target: unknown }, path: Path): unk
 }
 
 /** A template that is one placeholder keeps the value as it is (the normaliser converts it); others become text. */
-function render(sources: { detail: unknown; target: unknown }, template: Template): unknown {
+function render(sources: Sources, template: Template): unknown {
   if (template.length === 1 && typeof template[0] !== 'string') return resolve(sources, template[0]!);
   let text = '';
   for (const part of template) {
