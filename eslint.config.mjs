@@ -18,8 +18,13 @@ export default tseslint.config(
     },
   },
   {
-    files: ['scripts/**/*.mjs', '*.config.mjs'],
+    files: ['scripts/**/*.mjs', 'bench/**/*.mjs', '*.config.mjs'],
     languageOptions: { globals: { ...globals.node } },
+  },
+  {
+    // Runs in the benchmark page, where the browser is started with --expose-gc.
+    files: ['bench/scenarios.js'],
+    languageOptions: { globals: { gc: 'readonly' } },
   },
   {
     files: ['test/**/*.ts'],

@@ -165,7 +165,7 @@ window.scenarios = {
       dispatchMs,
       deliveredMs,
       calls: host.calls.length,
-      longestTask: Math.max(0, ...longTasks),
+      longestTask: observed ? Math.max(0, ...longTasks) : NaN,
       longTasks: longTasks.length,
     };
   },
