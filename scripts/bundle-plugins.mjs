@@ -8,7 +8,14 @@ export const bundlePlugins = ({ module = true } = {}) => [
   nodeResolve({ exportConditions: ['production'] }),
   esbuild({ target: 'es2022', tsconfig: './tsconfig.json' }),
   // A classic script shares the page's global scope: keep its top-level name (window.CifKpiLogger).
-  terser({ ecma: 2020, module, toplevel: module, format: { comments: false }, compress: { passes: 2 }, ...(process.env.NO_MINIFY ? { mangle: false, compress: false } : {}) }),
+  terser({
+    ecma: 2020,
+    module,
+    toplevel: module,
+    format: { comments: false },
+    compress: { passes: 2 },
+    ...(process.env.NO_MINIFY ? { mangle: false, compress: false } : {}),
+  }),
 ];
 
 // Lit's packages declare no `sideEffects`; importing ReactiveElement through `lit` must not pull in lit-html.

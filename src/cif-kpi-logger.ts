@@ -524,7 +524,8 @@ export class CifKpiLoggerElement extends ReactiveElement {
     // A shadow root met on the way of a focus or click (attached after its host was scanned) is listened in from
     // now on, so that its non-composed events (`change`, `submit`) are heard too.
     if (event.type === 'focusin' || event.type === 'click') {
-      for (const node of pathOf()) if (node instanceof ShadowRoot && node !== this.renderRoot) this.#scanner.adopt(node);
+      for (const node of pathOf())
+        if (node instanceof ShadowRoot && node !== this.renderRoot) this.#scanner.adopt(node);
     }
     const root = this.#capture.root!;
     let taken = false;

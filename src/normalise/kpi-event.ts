@@ -76,7 +76,11 @@ function build(detail: unknown, capturedAt: number, warnings: CifKpiWarning[]): 
   const name = input.kpiEventName;
   if (typeof name !== 'string' || name.trim() === '') {
     return fail(
-      problem('missing-kpi-event-name', `kpiEventName must be a non-empty string; got ${describe(name)}`, 'kpiEventName'),
+      problem(
+        'missing-kpi-event-name',
+        `kpiEventName must be a non-empty string; got ${describe(name)}`,
+        'kpiEventName',
+      ),
     );
   }
   if (name.length > CIF_LIMITS.kpiEventName) {
@@ -142,7 +146,11 @@ function freeText(
   const limit = CIF_LIMITS[field];
   if (text.text.length <= limit) return text.text;
   warnings.push(
-    problem('value-truncated', `${field} was ${text.text.length} characters and was cut to its column limit of ${limit}`, field),
+    problem(
+      'value-truncated',
+      `${field} was ${text.text.length} characters and was cut to its column limit of ${limit}`,
+      field,
+    ),
   );
   return truncateText(text.text, limit);
 }
