@@ -8,15 +8,11 @@
  * its original target. No code is evaluated; `__proto__`, `constructor` and `prototype` are refused.
  */
 
+import { FIELD_ATTRIBUTE_NAMES } from '../normalise/cif-limits.js';
+
 export const RULE_TAG = 'cif-kpi-rule';
 
-const FIELD_ATTRIBUTES: ReadonlyArray<[string, string]> = [
-  ['kpi', 'kpiEventName'],
-  ['reason', 'kpiEventReason'],
-  ['additional-data', 'additionalData'],
-  ['notification-response-action', 'notificationResponseAction'],
-  ['external-correlation-id', 'externalCorrelationId'],
-];
+const FIELD_ATTRIBUTES: ReadonlyArray<[string, string]> = [['kpi', 'kpiEventName'], ...FIELD_ATTRIBUTE_NAMES];
 const CUSTOM_PREFIX = 'custom-';
 const KNOWN = new Set(['on', 'match', 'when', ...FIELD_ATTRIBUTES.map(([attribute]) => attribute)]);
 const IGNORED = /^(id|class|style|hidden|title|slot|data-.*|aria-.*)$/;

@@ -1,3 +1,5 @@
+import { FIELD_ATTRIBUTE_NAMES } from '../normalise/cif-limits.js';
+
 /**
  * `data-kpi-*` markup: any element in scope can be a KPI source without JavaScript.
  *
@@ -11,12 +13,7 @@ export const KPI_ON_ATTRIBUTE = 'data-kpi-on';
 /** On an element or ancestor: its events are not captured from markup. */
 export const KPI_IGNORE_ATTRIBUTE = 'data-kpi-ignore';
 
-const FIELD_ATTRIBUTES: ReadonlyArray<[string, string]> = [
-  ['data-kpi-reason', 'kpiEventReason'],
-  ['data-kpi-additional-data', 'additionalData'],
-  ['data-kpi-notification-response-action', 'notificationResponseAction'],
-  ['data-kpi-external-correlation-id', 'externalCorrelationId'],
-];
+const FIELD_ATTRIBUTES = FIELD_ATTRIBUTE_NAMES.map(([name, field]) => [`data-kpi-${name}`, field] as const);
 const CUSTOM_PREFIX = 'data-kpi-custom-';
 
 /** The DOM events markup listens for by default. */

@@ -57,3 +57,14 @@ export const CUSTOM_ATTRIBUTE_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** GUID in its canonical 8-4-4-4-12 form, as CIF expects for `correlationId`. */
 export const GUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The optional KPI event fields markup can fill, by attribute name: `data-kpi-reason` on elements,
+ * `reason` on `<cif-kpi-rule>`.
+ */
+export const FIELD_ATTRIBUTE_NAMES: ReadonlyArray<[attribute: string, field: string]> = [
+  ['reason', 'kpiEventReason'],
+  ['additional-data', 'additionalData'],
+  ['notification-response-action', 'notificationResponseAction'],
+  ['external-correlation-id', 'externalCorrelationId'],
+];

@@ -3,8 +3,7 @@ import { expect } from '@open-wc/testing';
 import { createElement as h, createRoot, flushSync, useState, type ReactElement, type Root } from 'react-for-tests';
 import '../../src/define.js';
 import type { CifKpiSentDetail } from '../../src/report/events.js';
-import type { CifKpiEvent } from '../../src/normalise/kpi-event.js';
-import { readyHost, until } from '../support/harness.js';
+import { eventRows, readyHost, until } from '../support/harness.js';
 
 /**
  * React 19 renders custom elements natively: dash-cased props become attributes, `on<event-name>` props become
@@ -92,13 +91,7 @@ describe('React 19', () => {
     await logger.flush();
     await until(() => sent.length === host.calls.length);
 
-    const rows = host.calls.flatMap((call) =>
-      (call.data as { conversationId: string; events: CifKpiEvent[] }).events.map((e) => [
-        (call.data as { conversationId: string }).conversationId,
-        e.kpiEventName,
-        e.kpiEventReason ?? '',
-      ]),
-    );
+    const rows = eventRows(host);
     expect(rows).to.deep.equal([
       ['conv-A', 'PressedOne', 'from One'],
       ['conv-A', 'Transferred', ''],

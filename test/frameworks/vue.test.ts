@@ -1,8 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { createApp, nextTick, ref, type App } from 'vue/dist/vue.esm-browser.js';
 import '../../src/define.js';
-import type { CifKpiEvent } from '../../src/normalise/kpi-event.js';
-import { readyHost } from '../support/harness.js';
+import { eventRows, readyHost } from '../support/harness.js';
 
 /** Vue 3 with `isCustomElement` for cif-kpi-*: bound attributes, `@cif-kpi-sent` listeners, re-rendered lists. */
 describe('Vue 3', () => {
@@ -62,13 +61,7 @@ describe('Vue 3', () => {
     click('[data-kpi="PressedTwo"]');
     await logger.flush();
 
-    const rows = host.calls.flatMap((call) =>
-      (call.data as { conversationId: string; events: CifKpiEvent[] }).events.map((e) => [
-        (call.data as { conversationId: string }).conversationId,
-        e.kpiEventName,
-        e.kpiEventReason ?? '',
-      ]),
-    );
+    const rows = eventRows(host);
     expect(rows).to.deep.equal([
       ['conv-A', 'PressedOne', 'from One'],
       ['conv-A', 'Transferred', ''],

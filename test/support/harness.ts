@@ -69,3 +69,14 @@ export async function pageErrorsDuring(fn: () => Promise<void> | void): Promise<
 
 export type Logger = CifKpiLoggerElement;
 export const GUID = '5f2c1d0e-8a3b-4c7d-9e1f-0a2b3c4d5e6f';
+
+/** `[conversationId, kpiEventName, kpiEventReason]` of every event the host received, in order. */
+export function eventRows(host: SimulatedCifHost): string[][] {
+  return host.calls.flatMap((call) => {
+    const data = call.data as {
+      conversationId: string;
+      events: Array<{ kpiEventName: string; kpiEventReason?: string }>;
+    };
+    return data.events.map((e) => [data.conversationId, e.kpiEventName, e.kpiEventReason ?? '']);
+  });
+}
