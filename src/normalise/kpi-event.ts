@@ -141,7 +141,7 @@ function freeText(
   warnings: CifKpiWarning[],
 ): string | undefined | CifKpiProblem {
   if (value === undefined || value === null) return undefined;
-  const text = toCifText(value, field);
+  const text = typeof value === 'string' ? { ok: true as const, text: value } : toCifText(value, field);
   if (!text.ok) return text.problem;
   const limit = CIF_LIMITS[field];
   if (text.text.length <= limit) return text.text;
@@ -197,33 +197,9 @@ function toTimestamp(value: unknown, capturedAt: number): string | CifKpiProblem
 }
 
 function toCustomData(value: unknown): CifCustomDataItem[] | CifKpiProblem {
-  let entries: Array<[unknown, unknown]>;
-  if (Array.isArray(value)) {
-    entries = [];
-    for (const [index, item] of value.entries()) {
-      if (typeof item !== 'object' || item === null || !('attribute' in item)) {
-        return problem(
-          'invalid-custom-data',
-          `customData[${index}] must be { attribute, value }; got ${describe(item)}`,
-          'customData',
-        );
-      }
-      const { attribute, value: itemValue } = item as { attribute: unknown; value: unknown };
-      entries.push([attribute, itemValue]);
-    }
-  } else if (typeof value === 'object' && value !== null && !(value instanceof Date)) {
-    entries = Object.entries(value);
-  } else {
-    return problem(
-      'invalid-custom-data',
-      `customData must be an object map or an array of { attribute, value }; got ${describe(value)}`,
-      'customData',
-    );
-  }
-
   const items: CifCustomDataItem[] = [];
   const seen: string[] = [];
-  for (const [attribute, raw] of entries) {
+  const add = (attribute: unknown, raw: unknown): CifKpiProblem | undefined => {
     if (typeof attribute !== 'string' || !isColumnName(attribute)) {
       return problem(
         'invalid-custom-data',
@@ -238,13 +214,47 @@ function toCustomData(value: unknown): CifCustomDataItem[] | CifKpiProblem {
       return problem('invalid-custom-data', `customData names "${attribute}" twice`, `customData.${attribute}`);
     }
     seen.push(attribute);
-    if (raw === undefined) continue;
-    const text = toCifText(raw, `customData.${attribute}`);
-    if (!text.ok) return text.problem;
-    if (text.text.length > CIF_LIMITS.customDataValue) {
-      return tooLong(`customData.${attribute}`, text.text.length, CIF_LIMITS.customDataValue);
+    if (raw === undefined) return undefined;
+    let text: string;
+    if (typeof raw === 'string') {
+      text = raw;
+    } else {
+      const converted = toCifText(raw, `customData.${attribute}`);
+      if (!converted.ok) return converted.problem;
+      text = converted.text;
     }
-    items.push({ attribute, value: text.text });
+    if (text.length > CIF_LIMITS.customDataValue) {
+      return tooLong(`customData.${attribute}`, text.length, CIF_LIMITS.customDataValue);
+    }
+    items.push({ attribute, value: text });
+    return undefined;
+  };
+
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index++) {
+      const item: unknown = value[index];
+      if (typeof item !== 'object' || item === null || !('attribute' in item)) {
+        return problem(
+          'invalid-custom-data',
+          `customData[${index}] must be { attribute, value }; got ${describe(item)}`,
+          'customData',
+        );
+      }
+      const failed = add((item as { attribute: unknown }).attribute, (item as { value?: unknown }).value);
+      if (failed) return failed;
+    }
+  } else if (typeof value === 'object' && value !== null && !(value instanceof Date)) {
+    for (const attribute in value) {
+      if (!Object.prototype.hasOwnProperty.call(value, attribute)) continue;
+      const failed = add(attribute, (value as Record<string, unknown>)[attribute]);
+      if (failed) return failed;
+    }
+  } else {
+    return problem(
+      'invalid-custom-data',
+      `customData must be an object map or an array of { attribute, value }; got ${describe(value)}`,
+      'customData',
+    );
   }
   return items;
 }
