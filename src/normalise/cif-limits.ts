@@ -16,12 +16,6 @@ export const CIF_LIMITS = {
   customDataAttribute: 100,
 } as const;
 
-/** Free-text fields: over their limit they are truncated (and reported), not rejected. */
-export const TRUNCATED_FIELDS = ['kpiEventReason', 'additionalData'] as const;
-
-/** Identifiers and names: over their limit the event is rejected. */
-export const STRICT_FIELDS = ['kpiEventName', 'notificationResponseAction', 'externalCorrelationId'] as const;
-
 /** Event names CIF logs itself; a custom KPI with one of these names would be counted twice. */
 export const CIF_FIRST_PARTY_EVENT_NAMES: ReadonlySet<string> = new Set([
   'NotificationReceived',

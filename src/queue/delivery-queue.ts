@@ -260,17 +260,6 @@ export class DeliveryQueue {
     this.#schedule();
   }
 
-  /** Drops everything still held and not in flight (the logger was told to forget it). */
-  dropHeld(reason: DropReason): void {
-    const items = [...(this.#retry?.items ?? []), ...this.#pending, ...this.#waiting];
-    if (items.length === 0) return;
-    this.#retry = undefined;
-    this.#pending = [];
-    this.#waiting = [];
-    this.#countByKey.clear();
-    this.#drop(items, reason);
-  }
-
   /** Tries to send now: call when the host becomes usable. */
   pump(): void {
     if (this.#paused || this.#inFlight) return;
