@@ -5,7 +5,7 @@ import { DEFAULT_TRIGGERS, detailFromAttributes, kpiSourceOf } from './capture/m
 import { RuleSet } from './capture/rule-set.js';
 import { RULE_CHANGE_EVENT } from './capture/kpi-rule-element.js';
 import { ScopeScanner } from './capture/scope-scanner.js';
-import { normaliseKpiEvent, type CifKpiEvent } from './normalise/kpi-event.js';
+import { normaliseKpiEvent, type CifKpiEvent, type NormaliseResult } from './normalise/kpi-event.js';
 import { resolveContext, type ContextState, type DeliveryContext } from './normalise/delivery-context.js';
 import { DeliveryQueue, type DeliveryOutcome, type DeliveryStats, type DropReason } from './queue/delivery-queue.js';
 import { QueueStore, newOwnerId } from './queue/queue-store.js';
@@ -215,7 +215,15 @@ export class CifKpiLoggerElement extends ReactiveElement {
   #counts = { captured: 0, invalid: 0 };
   #host = new CifHostWatcher(window);
   #cancelHostWait: (() => void) | undefined;
-  #capture = new ScopedCapture((event, path) => this.#onCaptured(event, path));
+  #capture = new ScopedCapture((event, path) => {
+    try {
+      return this.#onCaptured(event, path);
+    } catch (error) {
+      // Nothing the logger does while hearing an event may surface as an error of the page.
+      this.#fire<CifKpiErrorDetail>(CIF_KPI_ERROR, internalError(error) as CifKpiErrorDetail);
+      return false;
+    }
+  });
   #scopeObserver: MutationObserver | undefined;
   /** Finds `data-kpi-on` types and open shadow roots in scope. */
   #scanner = new ScopeScanner({
@@ -512,51 +520,60 @@ export class CifKpiLoggerElement extends ReactiveElement {
   }
 
   /** Turns an event heard in scope into KPI events: a `cif-kpi` detail, `data-kpi-*` markup, matching rules. */
-  #onCaptured(event: Event, heardPath: EventTarget[] | undefined): boolean {
-    if (event.type === CIF_KPI_EVENT) {
+  #onCaptured(event: Event, pathOf: () => readonly EventTarget[]): boolean {
+    const type = event.type;
+    if (type === CIF_KPI_EVENT) {
       this.#accept((event as CustomEvent<unknown>).detail);
       return true;
     }
-    let path = heardPath;
-    const pathOf = () => (path ??= event.composedPath());
     // A `custom-*` change not yet seen by the observer still applies to this event.
     if (this.#rules.size > 0 && this.#ruleObserver.takeRecords().length > 0) this.#rules.refresh(this);
     // A shadow root met on the way of a focus or click (attached after its host was scanned) is listened in from
     // now on, so that its non-composed events (`change`, `submit`) are heard too.
-    if (event.type === 'focusin' || event.type === 'click') {
+    if (type === 'focusin' || type === 'click') {
       for (const node of pathOf())
         if (node instanceof ShadowRoot && node !== this.renderRoot) this.#scanner.adopt(node);
     }
     const root = this.#capture.root!;
     let taken = false;
-    if (this.#markupTypes.has(event.type)) {
+    if (this.#markupTypes.has(type)) {
       const source = kpiSourceOf(event, pathOf(), root);
       if (source) {
         this.#accept(detailFromAttributes(source));
         taken = true;
       }
     }
-    for (const rule of this.#rules.rulesFor(event.type)) {
-      const detail = rule.detailFor(event, pathOf, root);
-      if (detail) {
-        this.#accept(detail);
+    for (const rule of this.#rules.rulesFor(type)) {
+      // A rule fills a normalised event directly; what it read is rendered only for a problem's report.
+      const normalised = this.disabled ? undefined : rule.eventFor(event, pathOf, root, Date.now());
+      if (normalised) {
+        const reported = normalised.ok && normalised.warnings.length === 0 ? undefined : rule.detailFor(event, pathOf);
+        this.#take(normalised, reported);
         taken = true;
       }
     }
     return taken;
   }
 
-  /** Normalises, reports and queues one event. Never throws. */
+  /** Normalises, reports and queues one reported event. Never throws. */
   #accept(detail: unknown, resolve?: (result: CifKpiLogResult) => void): void {
+    if (this.disabled) {
+      this.#counts.captured += 1;
+      this.#activity?.record(nameOf(detail), 'dropped', undefined, dropMessage('disabled', 1));
+      resolve?.({ status: 'dropped', reason: 'disabled' });
+      this.#reportDropped([], 'disabled', 1);
+      return;
+    }
+    this.#take(normaliseKpiEvent(detail, Date.now()), detail, resolve);
+  }
+
+  /**
+   * Reports and queues one normalised event. `detail` is what was reported, shown in error and warning events.
+   * Never throws.
+   */
+  #take(normalised: NormaliseResult, detail: unknown, resolve?: (result: CifKpiLogResult) => void): void {
     try {
       this.#counts.captured += 1;
-      if (this.disabled) {
-        this.#activity?.record(nameOf(detail), 'dropped', undefined, dropMessage('disabled', 1));
-        resolve?.({ status: 'dropped', reason: 'disabled' });
-        this.#reportDropped([], 'disabled', 1);
-        return;
-      }
-      const normalised = normaliseKpiEvent(detail, Date.now());
       for (const warning of normalised.warnings) {
         this.#fire<CifKpiWarningDetail>(CIF_KPI_WARNING, { ...warning, event: detail });
       }
@@ -574,7 +591,7 @@ export class CifKpiLoggerElement extends ReactiveElement {
       this.#queue.enqueue(id, normalised.event, context.status === 'complete' ? context.context : undefined, resolve);
       if (!this.#cancelHostWait && !this.#host.framework) this.#waitForHost();
     } catch (error) {
-      const p = problem('internal-error', `The logger failed to handle an event: ${String(error)}`);
+      const p = internalError(error);
       try {
         this.#fire<CifKpiErrorDetail>(CIF_KPI_ERROR, { ...p, event: detail } as CifKpiErrorDetail);
       } finally {
@@ -670,6 +687,10 @@ function nameOf(detail: unknown): string {
   } catch {
     return '(unreadable detail)';
   }
+}
+
+function internalError(error: unknown): CifKpiProblem {
+  return problem('internal-error', `The logger failed to handle an event: ${String(error)}`);
 }
 
 function atLeast(value: number, fallback: number, min: number): number {

@@ -1,9 +1,9 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import sinon from 'sinon';
 import '../src/define.js';
-import type { CifKpiErrorDetail } from '../src/report/events.js';
+import type { CifKpiErrorDetail, CifKpiWarningDetail } from '../src/report/events.js';
 import type { CifKpiEvent } from '../src/normalise/kpi-event.js';
-import { collect, readyHost, type Logger } from './support/harness.js';
+import { collect, pageErrorsDuring, readyHost, type Logger } from './support/harness.js';
 
 const LOGGER = 'conversation-id="c" provider-session-id="p" flush-delay="0"';
 
@@ -262,6 +262,90 @@ describe('<cif-kpi-rule>', () => {
     expect(messages[2]).to.contain('not a valid CSS selector');
     expect(messages[3]).to.contain('"reasn" is not a rule attribute');
     expect(messages[4]).to.contain('not a plain property name');
+  });
+
+  it('checks a rule when it is read: a constant name or a custom column that cannot be sent is reported once', async () => {
+    const root = await fixture<HTMLElement>(html`<div><div id="w"></div></div>`);
+    const errors = collect<CifKpiErrorDetail>(root, 'cif-kpi-error');
+    root.insertAdjacentHTML(
+      'beforeend',
+      `<cif-kpi-logger ${LOGGER}>
+        <cif-kpi-rule on="call-ended" kpi="${'K'.repeat(101)}"></cif-kpi-rule>
+        <cif-kpi-rule on="call-ended" kpi="Dashed" custom-queue-name="{detail.queue}"></cif-kpi-rule>
+        <cif-kpi-rule on="call-ended" kpi="Good" custom-queue_name="{detail.queue}"></cif-kpi-rule>
+      </cif-kpi-logger>`,
+    );
+    const logger = root.querySelector('cif-kpi-logger')!;
+    await logger.updateComplete;
+    callEnded(root.querySelector('#w')!, { queue: 'Billing' });
+    callEnded(root.querySelector('#w')!, { queue: 'Sales' });
+    const events = await sentEvents(logger);
+    expect(events.map((e) => [e.kpiEventName, e.customData![0]!.value])).to.deep.equal([
+      ['Good', 'Billing'],
+      ['Good', 'Sales'],
+    ]);
+    expect(errors.map((e) => e.code)).to.deep.equal(['invalid-rule', 'invalid-rule']);
+    expect(errors[0]!.message)
+      .to.contain('#1')
+      .and.contain('kpiEventName value is 101 characters; its column holds 100');
+    expect(errors[1]!.message).to.contain('custom-queue-name').and.contain('"queue-name" is not a column name');
+  });
+
+  it('checks what a rule reads per event like any event, and reports it with what the rule read', async () => {
+    const { root, logger } = await mount(
+      '<div id="w"></div>',
+      `<cif-kpi-rule on="call-ended" kpi="{detail.name}" reason="{detail.reason}"
+                     custom-msdyn_customattribute1="{detail.queue}"></cif-kpi-rule>`,
+    );
+    const errors = collect<CifKpiErrorDetail>(root, 'cif-kpi-error');
+    const warnings = collect<CifKpiWarningDetail>(root, 'cif-kpi-warning');
+    const widget = root.querySelector('#w')!;
+    callEnded(widget, { name: 'Held', queue: 'Q'.repeat(101) });
+    callEnded(widget, { name: 'Cut', reason: 'r'.repeat(150), queue: 7 });
+    callEnded(widget, { name: 'SessionClosed' });
+    callEnded(widget, { queue: 'Billing' });
+    const events = await sentEvents(logger);
+    expect(events.map((e) => [e.kpiEventName, e.kpiEventReason?.length, e.customData])).to.deep.equal([
+      ['Cut', 100, [{ attribute: 'msdyn_customattribute1', value: '7' }]],
+      ['SessionClosed', undefined, undefined],
+    ]);
+    expect(errors.map((e) => [e.code, e.field])).to.deep.equal([
+      ['value-too-long', 'customData.msdyn_customattribute1'],
+      ['missing-kpi-event-name', 'kpiEventName'],
+    ]);
+    expect(errors[0]!.event).to.deep.equal({
+      kpiEventName: 'Held',
+      customData: [{ attribute: 'msdyn_customattribute1', value: 'Q'.repeat(101) }],
+    });
+    expect(errors[1]!.event).to.deep.equal({ customData: [{ attribute: 'msdyn_customattribute1', value: 'Billing' }] });
+    expect(warnings.map((w) => [w.code, (w.event as { kpiEventName: string }).kpiEventName])).to.deep.equal([
+      ['value-truncated', 'Cut'],
+      ['reserved-kpi-event-name', 'SessionClosed'],
+    ]);
+  });
+
+  it('turns a value that throws when read into an invalid-detail error, not a page error', async () => {
+    const { root, logger } = await mount(
+      '<div id="w"></div>',
+      `<cif-kpi-rule on="call-ended" kpi="Trap" reason="{detail.trap}"></cif-kpi-rule>
+       <cif-kpi-rule on="call-ended" kpi="Fine"></cif-kpi-rule>`,
+    );
+    const errors = collect<CifKpiErrorDetail>(root, 'cif-kpi-error');
+    const trap = new Proxy(
+      {},
+      {
+        getPrototypeOf() {
+          throw new Error('trap sprung');
+        },
+      },
+    );
+    const pageErrors = await pageErrorsDuring(() => {
+      callEnded(root.querySelector('#w')!, { trap });
+    });
+    expect(pageErrors).to.deep.equal([]);
+    expect(names(await sentEvents(logger))).to.deep.equal(['Fine']);
+    expect(errors.map((e) => e.code)).to.deep.equal(['invalid-detail']);
+    expect(errors[0]!.message).to.contain('trap sprung');
   });
 
   it('takes rules added, changed or removed at run time into account at once', async () => {

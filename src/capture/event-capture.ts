@@ -7,11 +7,11 @@ const active = new Set<ScopedCapture>();
 const claimed = new WeakSet<Event>();
 
 /**
- * Gets each event heard, with its composed path as seen from the scope root when it was already computed (a
- * handler that needs it computes it otherwise); returns whether it took the event (logged something). An event
- * nobody takes may go to an outer capture.
+ * Gets each event heard, and a function giving its composed path (computed once, on first use, and only if
+ * asked: most events never need it); returns whether it took the event (logged something). An event nobody
+ * takes may go to an outer capture.
  */
-export type CaptureHandler = (event: Event, path: EventTarget[] | undefined) => boolean;
+export type CaptureHandler = (event: Event, path: () => readonly EventTarget[]) => boolean;
 
 /**
  * Listens for events inside one scope root, in the capture phase so that a widget that stops propagation of
@@ -24,6 +24,11 @@ export class ScopedCapture {
   #innerRoots = new Set<EventTarget>();
   #types = new Map<string, number>();
   #handler: CaptureHandler;
+  /** The event being handled and its path once computed; saved and restored around nested dispatches. */
+  #event: Event | undefined;
+  #path: EventTarget[] | undefined;
+  /** The composed path of the event being handled. One function for every event: nothing allocated per event. */
+  #pathOf = (): readonly EventTarget[] => (this.#path ??= this.#event!.composedPath());
   #listener = (event: Event) => this.#onEvent(event);
   /** Inside a shadow root of the scope only non-composed events are new: composed ones passed the scope root. */
   #innerListener = (event: Event) => {
@@ -106,7 +111,7 @@ export class ScopedCapture {
   #onEvent(event: Event): void {
     // With one logger on the page the event is simply ours: no path or claim needed (the hot path).
     if (active.size === 1) {
-      this.#handler(event, undefined);
+      this.#handle(event, undefined);
       return;
     }
     if (claimed.has(event)) return;
@@ -115,7 +120,20 @@ export class ScopedCapture {
     // The outermost listener hears the event first (capture phase); it hands it to the innermost capture whose
     // root is on the path, then outwards, until one takes it.
     for (const capture of this.#capturesOnPath(event.type, path)) {
-      if (capture.#handler(event, path)) return;
+      if (capture.#handle(event, path)) return;
+    }
+  }
+
+  #handle(event: Event, path: EventTarget[] | undefined): boolean {
+    const outerEvent = this.#event;
+    const outerPath = this.#path;
+    this.#event = event;
+    this.#path = path;
+    try {
+      return this.#handler(event, this.#pathOf);
+    } finally {
+      this.#event = outerEvent;
+      this.#path = outerPath;
     }
   }
 

@@ -6,9 +6,25 @@
  *
  * Values may hold `{detail.a.b}` and `{target.x}` placeholders: plain property paths into the event's detail or
  * its original target. No code is evaluated; `__proto__`, `constructor` and `prototype` are refused.
+ *
+ * A rule is compiled when it is read: its templates parsed, its constant name and custom column names checked.
+ * For each event it then fills the fields of a normalised KPI event directly, with the same field checks as any
+ * other event, and builds no intermediate detail (one is rendered only when there is a problem to report).
  */
 
 import { FIELD_ATTRIBUTE_NAMES } from '../normalise/cif-limits.js';
+import {
+  boundedText,
+  customAttributeProblem,
+  customValue,
+  freeText,
+  isoTime,
+  kpiEventNameOf,
+  type CifCustomDataItem,
+  type CifKpiEvent,
+  type NormaliseResult,
+} from '../normalise/kpi-event.js';
+import { problem, type CifKpiProblem, type CifKpiWarning } from '../report/problems.js';
 
 export const RULE_TAG = 'cif-kpi-rule';
 
@@ -21,18 +37,23 @@ const PLACEHOLDER = /\{([^{}]*)\}/g;
 const SEGMENT = /^[A-Za-z_$][\w$]*$|^\d+$/;
 
 type Path = { root: 'detail' | 'target'; keys: string[] };
-type Part = string | Path;
-type Template = Part[];
+/** A constant, one placeholder (its value kept as it is, converted by the field), or text with placeholders. */
+type Template = string | Path | Array<string | Path>;
+
+/** Where placeholders read from: the event, and its composed path (computed only when asked). */
+type EventPath = () => readonly EventTarget[];
 
 /** A parsed, valid rule. */
 export interface KpiRule {
   element: Element;
   on: string;
   /**
-   * The `cif-kpi` detail for an event this rule maps, or undefined when `match` or `when` do not hold. `path`
-   * gives the event's composed path; it is asked for only when the rule needs it (`match`, `{target.…}`).
+   * The KPI event this rule makes of `event`, normalised, or undefined when `match` or `when` do not hold.
+   * `path` gives the event's composed path; it is asked for only when the rule needs it (`match`, `{target.…}`).
    */
-  detailFor(event: Event, path: () => readonly EventTarget[], root: EventTarget): Record<string, unknown> | undefined;
+  eventFor(event: Event, path: EventPath, root: EventTarget, capturedAt: number): NormaliseResult | undefined;
+  /** What the rule read from `event`, as a `cif-kpi` detail: what error and warning reports show. */
+  detailFor(event: Event, path: EventPath): Record<string, unknown>;
 }
 
 export type RuleParse = { ok: true; rule: KpiRule } | { ok: false; message: string };
@@ -44,105 +65,168 @@ export function describeRule(element: Element, index: number): string {
   return `<cif-kpi-rule> #${index + 1}${on ? ` on="${on}"` : ''}${kpi ? ` kpi="${kpi}"` : ''}`;
 }
 
+class RuleSyntaxError extends Error {}
+
 /** Reads a `<cif-kpi-rule>` element; says precisely what is wrong with a malformed one. */
 export function parseRule(element: Element): RuleParse {
-  const fail = (message: string): RuleParse => ({ ok: false, message });
-  const on = element.getAttribute('on')?.trim();
-  if (!on) return fail('it needs on="EVENT": the DOM event type to map');
-  if (!element.getAttribute('kpi')?.trim()) return fail('it needs kpi="NAME": the KPI event name');
+  try {
+    return { ok: true, rule: compile(element) };
+  } catch (error) {
+    if (error instanceof RuleSyntaxError) return { ok: false, message: error.message };
+    throw error;
+  }
+}
 
-  const fields: Array<[string, Template]> = [];
-  const custom: Array<[string, Template]> = [];
+function compile(element: Element): KpiRule {
+  const fail = (message: string): never => {
+    throw new RuleSyntaxError(message);
+  };
+  const on = element.getAttribute('on')?.trim();
+  if (!on) fail('it needs on="EVENT": the DOM event type to map');
+  if (!element.getAttribute('kpi')?.trim()) fail('it needs kpi="NAME": the KPI event name');
+
+  const fields = new Map<string, Template>();
+  const custom: Array<[attribute: string, template: Template]> = [];
   for (const name of element.getAttributeNames()) {
     const value = element.getAttribute(name)!;
     const isCustom = name.startsWith(CUSTOM_PREFIX) && name.length > CUSTOM_PREFIX.length;
     if (!isCustom && !KNOWN.has(name)) {
       if (IGNORED.test(name)) continue;
-      return fail(
+      fail(
         `"${name}" is not a rule attribute (on, kpi, reason, additional-data, notification-response-action, external-correlation-id, custom-*, match, when)`,
       );
     }
     if (name === 'on' || name === 'match' || name === 'when') continue;
-    const template = parseTemplate(value);
-    if (typeof template === 'string') return fail(`${name}="${value}": ${template}`);
-    if (isCustom) custom.push([name.slice(CUSTOM_PREFIX.length), template]);
-    else fields.push([FIELD_ATTRIBUTES.find(([attribute]) => attribute === name)![1], template]);
+    const template = parseTemplate(value, name);
+    if (isCustom) {
+      const attribute = name.slice(CUSTOM_PREFIX.length);
+      const refused = customAttributeProblem(attribute);
+      if (refused) fail(`${name}: ${refused.message}`);
+      custom.push([attribute, template]);
+    } else {
+      fields.set(FIELD_ATTRIBUTES.find(([attribute]) => attribute === name)![1], template);
+    }
   }
+
+  const kpi = fields.get('kpiEventName')!;
+  if (typeof kpi === 'string') {
+    const refused = kpiEventNameOf(kpi, []);
+    if (typeof refused === 'object') fail(refused.message);
+  }
+  const reason = fields.get('kpiEventReason');
+  const additional = fields.get('additionalData');
+  const identifiers = (['notificationResponseAction', 'externalCorrelationId'] as const)
+    .filter((field) => fields.has(field))
+    .map((field) => [field, fields.get(field)!] as const);
 
   const match = element.getAttribute('match')?.trim() || undefined;
   if (match) {
     try {
       element.ownerDocument.createDocumentFragment().querySelector(match);
     } catch {
-      return fail(`match="${match}" is not a valid CSS selector`);
+      fail(`match="${match}" is not a valid CSS selector`);
     }
   }
   const whenText = element.getAttribute('when')?.trim();
-  let when: Path | undefined;
-  if (whenText) {
-    const parsed = parsePath(whenText.replace(/^\{(.*)\}$/, '$1'));
-    if (typeof parsed === 'string') return fail(`when="${whenText}": ${parsed}`);
-    when = parsed;
-  }
+  const when = whenText ? parsePath(whenText.replace(/^\{(.*)\}$/, '$1'), 'when', whenText) : undefined;
 
-  const rule: KpiRule = {
+  return {
     element,
-    on,
-    detailFor(event, path, root) {
+    on: on!,
+    eventFor(event, path, root, capturedAt) {
       if (match && !matchesOnPath(path(), root, match)) return undefined;
-      const sources: Sources = {
-        detail: (event as CustomEvent).detail as unknown,
-        get target() {
-          return path()[0];
-        },
-      };
-      if (when && !resolve(sources, when)) return undefined;
+      if (when && !resolve(when, event, path)) return undefined;
+      const warnings: CifKpiWarning[] = [];
+      try {
+        // Fields are written in the documented order, as the general normaliser writes them.
+        const name = kpiEventNameOf(render(kpi, event, path), warnings);
+        if (typeof name === 'object') return failure(name, warnings);
+        const out = { kpiEventName: name } as CifKpiEvent;
+        if (reason !== undefined) {
+          const text = freeText(render(reason, event, path), 'kpiEventReason', warnings);
+          if (typeof text === 'object') return failure(text, warnings);
+          if (text !== undefined) out.kpiEventReason = text;
+        }
+        out.eventTimestamp = isoTime(capturedAt);
+        if (additional !== undefined) {
+          const text = freeText(render(additional, event, path), 'additionalData', warnings);
+          if (typeof text === 'object') return failure(text, warnings);
+          if (text !== undefined) out.additionalData = text;
+        }
+        for (const [field, template] of identifiers) {
+          const text = boundedText(render(template, event, path), field);
+          if (typeof text === 'object') return failure(text, warnings);
+          if (text !== undefined) out[field] = text;
+        }
+        if (custom.length > 0) {
+          const items: CifCustomDataItem[] = [];
+          for (const [attribute, template] of custom) {
+            const text = customValue(attribute, render(template, event, path));
+            if (typeof text === 'object') return failure(text, warnings);
+            if (text !== undefined) items.push({ attribute, value: text });
+          }
+          if (items.length > 0) out.customData = items;
+        }
+        return { ok: true, event: out, warnings };
+      } catch (error) {
+        // A value read from the event misbehaved (a Proxy trap threw): the event cannot be read.
+        const reason = error instanceof Error ? error.message : String(error);
+        return failure(problem('invalid-detail', `The event could not be read: ${reason}`), warnings);
+      }
+    },
+    detailFor(event, path) {
       const detail: Record<string, unknown> = {};
       for (const [field, template] of fields) {
-        const value = render(sources, template);
+        const value = render(template, event, path);
         if (value !== undefined) detail[field] = value;
       }
       if (custom.length > 0) {
         detail.customData = custom
-          .map(([attribute, template]) => ({ attribute, value: render(sources, template) }))
+          .map(([attribute, template]) => ({ attribute, value: render(template, event, path) }))
           .filter((item) => item.value !== undefined);
       }
       return detail;
     },
   };
-  return { ok: true, rule };
 }
 
-function parseTemplate(text: string): Template | string {
-  const parts: Template = [];
+function failure(problem: CifKpiProblem, warnings: CifKpiWarning[]): NormaliseResult {
+  return { ok: false, problem, warnings };
+}
+
+function parseTemplate(text: string, attribute: string): Template {
+  const parts: Array<string | Path> = [];
   let last = 0;
   for (const found of text.matchAll(PLACEHOLDER)) {
     if (found.index! > last) parts.push(text.slice(last, found.index));
-    const path = parsePath(found[1]!);
-    if (typeof path === 'string') return path;
-    parts.push(path);
+    parts.push(parsePath(found[1]!, attribute, text));
     last = found.index! + found[0].length;
   }
   if (last < text.length) parts.push(text.slice(last));
-  if (parts.some((part) => typeof part === 'string' && /[{}]/.test(part))) return 'unbalanced { or }';
+  if (parts.some((part) => typeof part === 'string' && /[{}]/.test(part))) {
+    throw new RuleSyntaxError(`${attribute}="${text}": unbalanced { or }`);
+  }
+  if (parts.length === 0) return '';
+  if (parts.length === 1) return parts[0]!;
   return parts;
 }
 
-function parsePath(text: string): Path | string {
+function parsePath(text: string, attribute: string, value = text): Path {
+  const fail = (message: string): never => {
+    throw new RuleSyntaxError(`${attribute}="${value}": ${message}`);
+  };
   const keys = text.trim().split('.');
   const [root, ...rest] = keys;
-  if (root !== 'detail' && root !== 'target') return `"{${text}}" must start with detail. or target.`;
+  if (root !== 'detail' && root !== 'target') fail(`"{${text}}" must start with detail. or target.`);
   for (const key of rest) {
-    if (FORBIDDEN.has(key)) return `"${key}" is not allowed in a path`;
-    if (!SEGMENT.test(key)) return `"${key}" in "{${text}}" is not a plain property name`;
+    if (FORBIDDEN.has(key)) fail(`"${key}" is not allowed in a path`);
+    if (!SEGMENT.test(key)) fail(`"${key}" in "{${text}}" is not a plain property name`);
   }
-  return { root, keys: rest };
+  return { root: root as Path['root'], keys: rest };
 }
 
-type Sources = { detail: unknown; readonly target: unknown };
-
-function resolve(sources: Sources, path: Path): unknown {
-  let value: unknown = sources[path.root];
+function resolve(path: Path, event: Event, eventPath: EventPath): unknown {
+  let value: unknown = path.root === 'detail' ? (event as CustomEvent).detail : eventPath()[0];
   for (const key of path.keys) {
     if (value === null || value === undefined) return undefined;
     try {
@@ -154,16 +238,17 @@ function resolve(sources: Sources, path: Path): unknown {
   return value;
 }
 
-/** A template that is one placeholder keeps the value as it is (the normaliser converts it); others become text. */
-function render(sources: Sources, template: Template): unknown {
-  if (template.length === 1 && typeof template[0] !== 'string') return resolve(sources, template[0]!);
+/** A template's value for `event`: a lone placeholder keeps the value as it is (the field converts it). */
+function render(template: Template, event: Event, eventPath: EventPath): unknown {
+  if (typeof template === 'string') return template;
+  if (!Array.isArray(template)) return resolve(template, event, eventPath);
   let text = '';
   for (const part of template) {
     if (typeof part === 'string') {
       text += part;
       continue;
     }
-    const value = resolve(sources, part);
+    const value = resolve(part, event, eventPath);
     if (value === undefined || value === null) continue;
     if (typeof value === 'object') {
       try {

@@ -108,22 +108,31 @@ export function eventNameFor(context: DeliveryContext, event: CifKpiEvent): stri
   return context.eventName ?? event.kpiEventName;
 }
 
-const contextKeys = new WeakMap<DeliveryContext, string>();
+/** Per context, the key of each event name seen: the same string every time, so its hash is computed once. */
+const contextKeys = new WeakMap<DeliveryContext, Map<string, string>>();
 
 /** Events with equal keys may share one call's `events[]`. */
 export function batchKey(context: DeliveryContext, event: CifKpiEvent): string {
-  let key = contextKeys.get(context);
+  let keys = contextKeys.get(context);
+  if (keys === undefined) {
+    keys = new Map();
+    contextKeys.set(context, keys);
+  }
+  const name = eventNameFor(context, event);
+  let key = keys.get(name);
   if (key === undefined) {
-    key = JSON.stringify([
+    const ids = [
       context.conversationId,
       context.providerSessionId,
       context.clientSessionId ?? null,
       context.participantId ?? null,
       context.correlationId ?? null,
-    ]);
-    contextKeys.set(context, key);
+    ];
+    key = JSON.stringify([...ids, name]);
+    // A page with endless distinct names must not grow this without bound: the key is only ever compared.
+    if (keys.size < 1000) keys.set(name, key);
   }
-  return `${key}\n${eventNameFor(context, event)}`;
+  return key;
 }
 
 /** Builds one call for events that share a batch key (the first one's context is used). */

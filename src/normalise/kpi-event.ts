@@ -73,28 +73,8 @@ function build(detail: unknown, capturedAt: number, warnings: CifKpiWarning[]): 
   }
   const input = detail as Record<string, unknown>;
 
-  const name = input.kpiEventName;
-  if (typeof name !== 'string' || name.trim() === '') {
-    return fail(
-      problem(
-        'missing-kpi-event-name',
-        `kpiEventName must be a non-empty string; got ${describe(name)}`,
-        'kpiEventName',
-      ),
-    );
-  }
-  if (name.length > CIF_LIMITS.kpiEventName) {
-    return fail(tooLong('kpiEventName', name.length, CIF_LIMITS.kpiEventName));
-  }
-  if (CIF_FIRST_PARTY_EVENT_NAMES.has(name)) {
-    warnings.push(
-      problem(
-        'reserved-kpi-event-name',
-        `"${name}" is an event CIF logs itself; a custom KPI with this name may be counted twice`,
-        'kpiEventName',
-      ),
-    );
-  }
+  const name = kpiEventNameOf(input.kpiEventName, warnings);
+  if (typeof name !== 'string') return fail(name);
 
   // Fields are written in the documented order (KPI_EVENT_FIELDS), so payloads read the same every time.
   const event = { kpiEventName: name } as CifKpiEvent;
@@ -111,12 +91,9 @@ function build(detail: unknown, capturedAt: number, warnings: CifKpiWarning[]): 
   if (additional !== undefined) event.additionalData = additional;
 
   for (const field of ['notificationResponseAction', 'externalCorrelationId'] as const) {
-    const value = input[field];
-    if (value === undefined || value === null) continue;
-    const text = toCifText(value, field);
-    if (!text.ok) return fail(text.problem);
-    if (text.text.length > CIF_LIMITS[field]) return fail(tooLong(field, text.text.length, CIF_LIMITS[field]));
-    event[field] = text.text;
+    const text = boundedText(input[field], field);
+    if (typeof text === 'object') return fail(text);
+    if (text !== undefined) event[field] = text;
   }
 
   if (input.customData !== undefined && input.customData !== null) {
@@ -134,8 +111,52 @@ function build(detail: unknown, capturedAt: number, warnings: CifKpiWarning[]): 
   return { ok: true, event, warnings };
 }
 
-/** A free-text field as text cut to its column (the cut reported), undefined when absent, or a problem. */
-function freeText(
+/*
+ * Field by field: each takes the value as reported and gives its text, undefined when absent, or a problem.
+ * `<cif-kpi-rule>` uses them directly, without building a detail first.
+ */
+
+/** `kpiEventName`: a non-empty string that fits its column; a name CIF logs itself is warned about. */
+export function kpiEventNameOf(value: unknown, warnings: CifKpiWarning[]): string | CifKpiProblem {
+  if (typeof value !== 'string' || value.trim() === '') {
+    return problem(
+      'missing-kpi-event-name',
+      `kpiEventName must be a non-empty string; got ${describe(value)}`,
+      'kpiEventName',
+    );
+  }
+  if (value.length > CIF_LIMITS.kpiEventName) return tooLong('kpiEventName', value.length, CIF_LIMITS.kpiEventName);
+  if (CIF_FIRST_PARTY_EVENT_NAMES.has(value)) {
+    warnings.push(
+      problem(
+        'reserved-kpi-event-name',
+        `"${value}" is an event CIF logs itself; a custom KPI with this name may be counted twice`,
+        'kpiEventName',
+      ),
+    );
+  }
+  return value;
+}
+
+/** An identifier field (`notificationResponseAction`, `externalCorrelationId`): refused when over its column. */
+export function boundedText(
+  value: unknown,
+  field: 'notificationResponseAction' | 'externalCorrelationId',
+): string | undefined | CifKpiProblem {
+  if (value === undefined || value === null) return undefined;
+  let text: string;
+  if (typeof value === 'string') {
+    text = value;
+  } else {
+    const converted = toCifText(value, field);
+    if (!converted.ok) return converted.problem;
+    text = converted.text;
+  }
+  return text.length > CIF_LIMITS[field] ? tooLong(field, text.length, CIF_LIMITS[field]) : text;
+}
+
+/** A free-text field (`kpiEventReason`, `additionalData`): cut to its column, and the cut reported. */
+export function freeText(
   value: unknown,
   field: 'kpiEventReason' | 'additionalData',
   warnings: CifKpiWarning[],
@@ -159,7 +180,8 @@ function freeText(
 let lastTime = NaN;
 let lastText = '';
 
-function isoTime(time: number): string {
+/** `eventTimestamp` of an event captured at `time` (epoch ms). */
+export function isoTime(time: number): string {
   if (time !== lastTime) {
     lastText = new Date(time).toISOString();
     lastTime = time;
@@ -198,35 +220,17 @@ function toTimestamp(value: unknown, capturedAt: number): string | CifKpiProblem
 
 function toCustomData(value: unknown): CifCustomDataItem[] | CifKpiProblem {
   const items: CifCustomDataItem[] = [];
-  const seen: string[] = [];
+  const seen: unknown[] = [];
   const add = (attribute: unknown, raw: unknown): CifKpiProblem | undefined => {
-    if (typeof attribute !== 'string' || !isColumnName(attribute)) {
-      return problem(
-        'invalid-custom-data',
-        `customData attribute ${describe(attribute)} is not a column name (letters, digits and underscores)`,
-        'customData',
-      );
-    }
-    if (attribute.length > CIF_LIMITS.customDataAttribute) {
-      return tooLong(`customData.${attribute}`, attribute.length, CIF_LIMITS.customDataAttribute, 'attribute name');
-    }
+    const refused = customAttributeProblem(attribute);
+    if (refused) return refused;
     if (seen.includes(attribute)) {
       return problem('invalid-custom-data', `customData names "${attribute}" twice`, `customData.${attribute}`);
     }
     seen.push(attribute);
-    if (raw === undefined) return undefined;
-    let text: string;
-    if (typeof raw === 'string') {
-      text = raw;
-    } else {
-      const converted = toCifText(raw, `customData.${attribute}`);
-      if (!converted.ok) return converted.problem;
-      text = converted.text;
-    }
-    if (text.length > CIF_LIMITS.customDataValue) {
-      return tooLong(`customData.${attribute}`, text.length, CIF_LIMITS.customDataValue);
-    }
-    items.push({ attribute, value: text });
+    const text = customValue(attribute as string, raw);
+    if (typeof text === 'object') return text;
+    if (text !== undefined) items.push({ attribute: attribute as string, value: text });
     return undefined;
   };
 
@@ -257,6 +261,37 @@ function toCustomData(value: unknown): CifCustomDataItem[] | CifKpiProblem {
     );
   }
   return items;
+}
+
+/** Why a `customData` attribute name cannot be a column, or undefined when it can. */
+export function customAttributeProblem(attribute: unknown): CifKpiProblem | undefined {
+  if (typeof attribute !== 'string' || !isColumnName(attribute)) {
+    return problem(
+      'invalid-custom-data',
+      `customData attribute ${describe(attribute)} is not a column name (letters, digits and underscores)`,
+      'customData',
+    );
+  }
+  if (attribute.length > CIF_LIMITS.customDataAttribute) {
+    return tooLong(`customData.${attribute}`, attribute.length, CIF_LIMITS.customDataAttribute, 'attribute name');
+  }
+  return undefined;
+}
+
+/** A `customData` value as text, refused when over its column; undefined (left out) when absent. */
+export function customValue(attribute: string, value: unknown): string | undefined | CifKpiProblem {
+  if (value === undefined) return undefined;
+  let text: string;
+  if (typeof value === 'string') {
+    text = value;
+  } else {
+    const converted = toCifText(value, `customData.${attribute}`);
+    if (!converted.ok) return converted.problem;
+    text = converted.text;
+  }
+  return text.length > CIF_LIMITS.customDataValue
+    ? tooLong(`customData.${attribute}`, text.length, CIF_LIMITS.customDataValue)
+    : text;
 }
 
 /** Column names seen valid before: an org has a handful, and they repeat on every event. */
