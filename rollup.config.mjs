@@ -12,6 +12,8 @@ export default [
       format: 'es',
       sourcemap: true,
     },
+    // The entry may export more than define.ts does: the chunks import what they share with it from it.
+    preserveEntrySignatures: 'allow-extension',
     plugins: plugins(),
     treeshake,
   },

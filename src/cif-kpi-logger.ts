@@ -237,7 +237,23 @@ export class CifKpiLoggerElement extends ReactiveElement {
     unlisten: (type) => this.#capture.unlisten(type),
     malformed: (rule, message) =>
       this.#fire<CifKpiErrorDetail>(CIF_KPI_ERROR, { code: 'invalid-rule', message: `${rule}: ${message}` }),
+    compiled: () => {
+      const held = this.#heldForRules;
+      this.#heldForRules = [];
+      for (const { event, path, capturedAt } of held) this.#mapByRules(event, () => path, capturedAt);
+    },
+    unavailable: (error) => {
+      const count = this.#heldForRules.length;
+      this.#heldForRules = [];
+      this.#fire<CifKpiErrorDetail>(
+        CIF_KPI_ERROR,
+        problem('internal-error', `The <cif-kpi-rule> code could not be loaded: ${String(error)}`) as CifKpiErrorDetail,
+      );
+      if (count > 0) this.#reportDropped([], 'rules-unavailable', count);
+    },
   });
+  /** Events heard for rules before the rule compiler arrived, with their capture time and path. */
+  #heldForRules: Array<{ event: Event; path: readonly EventTarget[]; capturedAt: number }> = [];
   /** Sees rules added or changed without a synchronous notice (e.g. `custom-*` attributes). */
   #ruleObserver = new MutationObserver(() => this.#rules.refresh(this));
   /** The missing scope last reported, so each is reported once. */
@@ -361,7 +377,7 @@ export class CifKpiLoggerElement extends ReactiveElement {
    * waiting for `conversation-id` / `provider-session-id` stay held.
    */
   flush(): Promise<void> {
-    return this.#queue.flush();
+    return this.#rules.whenReady().then(() => this.#queue.flush());
   }
 
   /** Queues the failed events again with fresh retries; resolves when they have been tried. */
@@ -543,9 +559,25 @@ export class CifKpiLoggerElement extends ReactiveElement {
         taken = true;
       }
     }
-    for (const rule of this.#rules.rulesFor(type)) {
+    if (this.disabled) return taken;
+    if (this.#rules.holds(type)) {
+      // The rules are not compiled yet: the event is mapped when they are, stamped with its capture time.
+      if (this.#heldForRules.length < this.#queue.options.maxQueue) {
+        this.#heldForRules.push({ event, path: [...pathOf()], capturedAt: Date.now() });
+      } else {
+        this.#reportDropped([], 'queue-full', 1);
+      }
+      return true;
+    }
+    return this.#mapByRules(event, pathOf, Date.now()) || taken;
+  }
+
+  /** Maps an event through the rules for its type; returns whether any rule logged it. */
+  #mapByRules(event: Event, pathOf: () => readonly EventTarget[], capturedAt: number): boolean {
+    let taken = false;
+    for (const rule of this.#rules.rulesFor(event.type)) {
       // A rule fills a normalised event directly; what it read is rendered only for a problem's report.
-      const normalised = this.disabled ? undefined : rule.eventFor(event, pathOf, root, Date.now());
+      const normalised = rule.eventFor(event, pathOf, this.#capture.root ?? document, capturedAt);
       if (normalised) {
         const reported = normalised.ok && normalised.warnings.length === 0 ? undefined : rule.detailFor(event, pathOf);
         this.#take(normalised, reported);

@@ -33,6 +33,39 @@ for (const [name, tag] of [
   ['classic script bundle', '<script src="/dist/cdn/cif-kpi-logger.classic.js"></script>'],
 ] as const) {
   describe(`dist/cdn ${name}`, () => {
+    it('maps a rule event heard before the rule code arrived, with its capture time and path', async () => {
+      const { win, doc } = await providerPage(tag);
+      const loaded = () =>
+        win.performance.getEntriesByType('resource').filter((entry) => entry.name.includes('kpi-rule')).length;
+      if (name === 'ES module bundle') expect(loaded(), 'a page without rules loads no rule code').to.equal(0);
+      const panel = doc.createElement('div');
+      panel.innerHTML = `
+        <softphone-widget id="phone"></softphone-widget><chat-widget id="chat"></chat-widget>
+        <cif-kpi-logger conversation-id="conv-9" provider-session-id="prov-9" flush-delay="10">
+          <cif-kpi-rule on="call-ended" kpi="CallEnded" reason="{target.id}" match="softphone-widget"
+                        custom-queue="{detail.queue}"></cif-kpi-rule>
+        </cif-kpi-logger>`;
+      const before = Date.now();
+      doc.body.append(panel);
+      const inner = doc.getElementById('phone')!.attachShadow({ mode: 'open' }).appendChild(doc.createElement('i'));
+      inner.id = 'hangup';
+      const Custom = (win as unknown as typeof globalThis).CustomEvent;
+      inner.dispatchEvent(new Custom('call-ended', { bubbles: true, composed: true, detail: { queue: 'Billing' } }));
+      doc.getElementById('chat')!.dispatchEvent(new Custom('call-ended', { bubbles: true, detail: { queue: 'x' } }));
+      const after = Date.now();
+      await until(() => win.host!.events.length === 1, 3000, 'delivery');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const [event] = win.host!.events as Array<{ kpiEventReason: string; eventTimestamp: string }>;
+      expect(win.host!.events).to.have.length(1);
+      expect(event).to.deep.include({
+        kpiEventName: 'CallEnded',
+        kpiEventReason: 'hangup',
+        customData: [{ attribute: 'queue', value: 'Billing' }],
+      });
+      expect(Date.parse(event!.eventTimestamp)).to.be.within(before, after);
+      if (name === 'ES module bundle') expect(loaded(), 'the rule code is loaded once rules appear').to.equal(1);
+    });
+
     it('registers the element and turns each widget event into valid logAnalyticsEvent calls', async () => {
       const { win, doc } = await providerPage(tag);
       const button = doc.getElementById('hold')!;

@@ -26,8 +26,6 @@ import {
 } from '../normalise/kpi-event.js';
 import { problem, type CifKpiProblem, type CifKpiWarning } from '../report/problems.js';
 
-export const RULE_TAG = 'cif-kpi-rule';
-
 const FIELD_ATTRIBUTES: ReadonlyArray<[string, string]> = [['kpi', 'kpiEventName'], ...FIELD_ATTRIBUTE_NAMES];
 const CUSTOM_PREFIX = 'custom-';
 const KNOWN = new Set(['on', 'match', 'when', ...FIELD_ATTRIBUTES.map(([attribute]) => attribute)]);

@@ -1,58 +1,131 @@
-import { RULE_TAG, describeRule, parseRule, type KpiRule } from './kpi-rule.js';
+import type { KpiRule } from './kpi-rule.js';
 
-/** Tells the owner which event types the rules need heard, and which rules are malformed. */
+/** The tag of a rule element, a child of its logger. */
+export const RULE_TAG = 'cif-kpi-rule';
+
+export type Compiler = typeof import('./kpi-rule.js');
+
+/**
+ * The rule compiler: a module of its own, loaded the first time a page has a rule, so that pages without rules
+ * do not carry it. Once loaded, every logger compiles its rules synchronously.
+ */
+let compiler: Compiler | undefined;
+let loading: Promise<Compiler> | undefined;
+
+function loadCompiler(): Promise<Compiler> {
+  return (loading ??= import('./kpi-rule.js').then(
+    (loaded) => (compiler = loaded),
+    (error: unknown) => {
+      loading = undefined; // the next rule seen tries again
+      throw error;
+    },
+  ));
+}
+
+/** Tells the owner which event types the rules need heard, which rules are malformed, and when rules arrive. */
 export interface RuleSetHost {
   listen(type: string): void;
   unlisten(type: string): void;
   malformed(description: string, message: string): void;
+  /** The compiler arrived and the rules are compiled: events held for them can be mapped now. */
+  compiled(): void;
+  /** The compiler could not be loaded: events held for rules cannot be mapped. */
+  unavailable(error: unknown): void;
 }
 
 /**
- * The `<cif-kpi-rule>` children of a logger, parsed and indexed by event type. `refresh()` rereads them; each
+ * The `<cif-kpi-rule>` children of a logger, compiled and indexed by event type. `refresh()` rereads them; each
  * malformed rule is reported once per distinct problem, and the others keep working.
+ *
+ * Until the compiler has loaded, rules are heard by their `on` alone: `holds(type)` says that an event must be
+ * held (with its capture time and path) and mapped once `compiled()` is called, so nothing is lost meanwhile.
  */
 export class RuleSet {
   #host: RuleSetHost;
   #byType = new Map<string, KpiRule[]>();
+  #types = new Set<string>();
   #reported = new WeakMap<Element, string>();
+  #ready: Promise<void> | undefined;
+  #load: () => Promise<Compiler>;
+  #loaded: Compiler | undefined;
 
-  constructor(host: RuleSetHost) {
+  /** `load` fetches the compiler; the default loads the module next to this one (once per page). */
+  constructor(host: RuleSetHost, load: () => Promise<Compiler> = loadCompiler) {
     this.#host = host;
+    this.#load = load;
   }
 
   /** How many event types the rules listen for. */
   get size(): number {
-    return this.#byType.size;
+    return this.#types.size;
   }
 
   rulesFor(type: string): readonly KpiRule[] {
     return this.#byType.get(type) ?? [];
   }
 
+  /** Whether an event of `type` must be held until the rules are compiled. */
+  holds(type: string): boolean {
+    return this.#ready !== undefined && this.#types.has(type);
+  }
+
+  /** Resolves once the rules read so far are compiled and the events held for them were handed over. */
+  whenReady(): Promise<void> {
+    return this.#ready ?? Promise.resolve();
+  }
+
   refresh(container: Element): void {
+    const elements = [...container.children].filter((element) => element.localName === RULE_TAG);
     const byType = new Map<string, KpiRule[]>();
-    let index = 0;
-    for (const element of container.children) {
-      if (element.localName !== RULE_TAG) continue;
-      const parsed = parseRule(element);
-      if (parsed.ok) {
-        this.#reported.delete(element);
-        const list = byType.get(parsed.rule.on);
-        if (list) list.push(parsed.rule);
-        else byType.set(parsed.rule.on, [parsed.rule]);
-      } else if (this.#reported.get(element) !== parsed.message) {
-        this.#reported.set(element, parsed.message);
-        this.#host.malformed(describeRule(element, index), parsed.message);
+    const types = new Set<string>();
+    if (elements.length > 0 && !this.#compiler) {
+      for (const element of elements) {
+        const on = element.getAttribute('on')?.trim();
+        if (on) types.add(on);
       }
-      index++;
+      this.#ready ??= this.#load().then(
+        (loaded) => {
+          this.#loaded = loaded;
+          this.#ready = undefined;
+          this.refresh(container);
+          this.#host.compiled();
+        },
+        (error: unknown) => {
+          this.#ready = undefined;
+          this.#host.unavailable(error);
+        },
+      );
+    } else {
+      elements.forEach((element, index) => {
+        const parsed = this.#compiler!.parseRule(element);
+        if (parsed.ok) {
+          this.#reported.delete(element);
+          const list = byType.get(parsed.rule.on);
+          if (list) list.push(parsed.rule);
+          else byType.set(parsed.rule.on, [parsed.rule]);
+          types.add(parsed.rule.on);
+        } else if (this.#reported.get(element) !== parsed.message) {
+          this.#reported.set(element, parsed.message);
+          this.#host.malformed(this.#compiler!.describeRule(element, index), parsed.message);
+        }
+      });
     }
-    for (const type of this.#byType.keys()) if (!byType.has(type)) this.#host.unlisten(type);
-    for (const type of byType.keys()) if (!this.#byType.has(type)) this.#host.listen(type);
+    this.#listenFor(types);
     this.#byType = byType;
   }
 
+  get #compiler(): Compiler | undefined {
+    return this.#loaded ?? (this.#load === loadCompiler ? compiler : undefined);
+  }
+
   clear(): void {
-    for (const type of this.#byType.keys()) this.#host.unlisten(type);
+    this.#listenFor(new Set());
     this.#byType = new Map();
+  }
+
+  #listenFor(types: Set<string>): void {
+    for (const type of this.#types) if (!types.has(type)) this.#host.unlisten(type);
+    for (const type of types) if (!this.#types.has(type)) this.#host.listen(type);
+    this.#types = types;
   }
 }

@@ -22,7 +22,7 @@ export interface QueuedEvent {
 }
 
 /** Why events were dropped instead of delivered. */
-export type DropReason = 'queue-full' | 'context-timeout' | 'disabled' | 'failed-overflow';
+export type DropReason = 'queue-full' | 'context-timeout' | 'disabled' | 'failed-overflow' | 'rules-unavailable';
 
 /** How delivery of one event ended. */
 export type DeliveryOutcome =

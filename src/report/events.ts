@@ -72,6 +72,7 @@ const DROP_REASONS: Record<DropReason, string> = {
   'context-timeout': 'conversation-id and provider-session-id were not both set within context-timeout',
   disabled: 'the logger is disabled',
   'failed-overflow': 'more failed events were kept than max-queue allows (the oldest go first)',
+  'rules-unavailable': 'the <cif-kpi-rule> code could not be loaded to map them',
 };
 
 /** The message of a `cif-kpi-dropped` event. */
