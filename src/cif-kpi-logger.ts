@@ -240,7 +240,7 @@ export class CifKpiLoggerElement extends ReactiveElement {
     compiled: () => {
       const held = this.#heldForRules;
       this.#heldForRules = [];
-      for (const { event, path, capturedAt } of held) this.#mapByRules(event, () => path, capturedAt);
+      for (const { event, path, capturedAt } of held) this.#mapByRules(event, event.type, () => path, capturedAt);
     },
     unavailable: (error) => {
       const count = this.#heldForRules.length;
@@ -569,13 +569,13 @@ export class CifKpiLoggerElement extends ReactiveElement {
       }
       return true;
     }
-    return this.#mapByRules(event, pathOf, Date.now()) || taken;
+    return this.#mapByRules(event, type, pathOf, Date.now()) || taken;
   }
 
   /** Maps an event through the rules for its type; returns whether any rule logged it. */
-  #mapByRules(event: Event, pathOf: () => readonly EventTarget[], capturedAt: number): boolean {
+  #mapByRules(event: Event, type: string, pathOf: () => readonly EventTarget[], capturedAt: number): boolean {
     let taken = false;
-    for (const rule of this.#rules.rulesFor(event.type)) {
+    for (const rule of this.#rules.rulesFor(type)) {
       // A rule fills a normalised event directly; what it read is rendered only for a problem's report.
       const normalised = rule.eventFor(event, pathOf, this.#capture.root ?? document, capturedAt);
       if (normalised) {

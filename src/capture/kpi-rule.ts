@@ -133,33 +133,34 @@ function compile(element: Element): KpiRule {
     on: on!,
     eventFor(event, path, root, capturedAt) {
       if (match && !matchesOnPath(path(), root, match)) return undefined;
-      if (when && !resolve(when, event, path)) return undefined;
+      const detail: unknown = (event as CustomEvent).detail;
+      if (when && !resolve(when, detail, path)) return undefined;
       const warnings: CifKpiWarning[] = [];
       try {
         // Fields are written in the documented order, as the general normaliser writes them.
-        const name = kpiEventNameOf(render(kpi, event, path), warnings);
+        const name = kpiEventNameOf(render(kpi, detail, path), warnings);
         if (typeof name === 'object') return failure(name, warnings);
         const out = { kpiEventName: name } as CifKpiEvent;
         if (reason !== undefined) {
-          const text = freeText(render(reason, event, path), 'kpiEventReason', warnings);
+          const text = freeText(render(reason, detail, path), 'kpiEventReason', warnings);
           if (typeof text === 'object') return failure(text, warnings);
           if (text !== undefined) out.kpiEventReason = text;
         }
         out.eventTimestamp = isoTime(capturedAt);
         if (additional !== undefined) {
-          const text = freeText(render(additional, event, path), 'additionalData', warnings);
+          const text = freeText(render(additional, detail, path), 'additionalData', warnings);
           if (typeof text === 'object') return failure(text, warnings);
           if (text !== undefined) out.additionalData = text;
         }
         for (const [field, template] of identifiers) {
-          const text = boundedText(render(template, event, path), field);
+          const text = boundedText(render(template, detail, path), field);
           if (typeof text === 'object') return failure(text, warnings);
           if (text !== undefined) out[field] = text;
         }
         if (custom.length > 0) {
           const items: CifCustomDataItem[] = [];
           for (const [attribute, template] of custom) {
-            const text = customValue(attribute, render(template, event, path));
+            const text = customValue(attribute, render(template, detail, path));
             if (typeof text === 'object') return failure(text, warnings);
             if (text !== undefined) items.push({ attribute, value: text });
           }
@@ -173,17 +174,18 @@ function compile(element: Element): KpiRule {
       }
     },
     detailFor(event, path) {
-      const detail: Record<string, unknown> = {};
+      const detail: unknown = (event as CustomEvent).detail;
+      const read: Record<string, unknown> = {};
       for (const [field, template] of fields) {
-        const value = render(template, event, path);
-        if (value !== undefined) detail[field] = value;
+        const value = render(template, detail, path);
+        if (value !== undefined) read[field] = value;
       }
       if (custom.length > 0) {
-        detail.customData = custom
-          .map(([attribute, template]) => ({ attribute, value: render(template, event, path) }))
+        read.customData = custom
+          .map(([attribute, template]) => ({ attribute, value: render(template, detail, path) }))
           .filter((item) => item.value !== undefined);
       }
-      return detail;
+      return read;
     },
   };
 }
@@ -223,8 +225,8 @@ function parsePath(text: string, attribute: string, value = text): Path {
   return { root: root as Path['root'], keys: rest };
 }
 
-function resolve(path: Path, event: Event, eventPath: EventPath): unknown {
-  let value: unknown = path.root === 'detail' ? (event as CustomEvent).detail : eventPath()[0];
+function resolve(path: Path, detail: unknown, eventPath: EventPath): unknown {
+  let value: unknown = path.root === 'detail' ? detail : eventPath()[0];
   for (const key of path.keys) {
     if (value === null || value === undefined) return undefined;
     try {
@@ -237,16 +239,16 @@ function resolve(path: Path, event: Event, eventPath: EventPath): unknown {
 }
 
 /** A template's value for `event`: a lone placeholder keeps the value as it is (the field converts it). */
-function render(template: Template, event: Event, eventPath: EventPath): unknown {
+function render(template: Template, detail: unknown, eventPath: EventPath): unknown {
   if (typeof template === 'string') return template;
-  if (!Array.isArray(template)) return resolve(template, event, eventPath);
+  if (!Array.isArray(template)) return resolve(template, detail, eventPath);
   let text = '';
   for (const part of template) {
     if (typeof part === 'string') {
       text += part;
       continue;
     }
-    const value = resolve(part, event, eventPath);
+    const value = resolve(part, detail, eventPath);
     if (value === undefined || value === null) continue;
     if (typeof value === 'object') {
       try {
