@@ -144,14 +144,8 @@ export function boundedText(
   field: 'notificationResponseAction' | 'externalCorrelationId',
 ): string | undefined | CifKpiProblem {
   if (value === undefined || value === null) return undefined;
-  let text: string;
-  if (typeof value === 'string') {
-    text = value;
-  } else {
-    const converted = toCifText(value, field);
-    if (!converted.ok) return converted.problem;
-    text = converted.text;
-  }
+  const text = textOf(value, field);
+  if (typeof text !== 'string') return text;
   return text.length > CIF_LIMITS[field] ? tooLong(field, text.length, CIF_LIMITS[field]) : text;
 }
 
@@ -162,18 +156,25 @@ export function freeText(
   warnings: CifKpiWarning[],
 ): string | undefined | CifKpiProblem {
   if (value === undefined || value === null) return undefined;
-  const text = typeof value === 'string' ? { ok: true as const, text: value } : toCifText(value, field);
-  if (!text.ok) return text.problem;
+  const text = textOf(value, field);
+  if (typeof text !== 'string') return text;
   const limit = CIF_LIMITS[field];
-  if (text.text.length <= limit) return text.text;
+  if (text.length <= limit) return text;
   warnings.push(
     problem(
       'value-truncated',
-      `${field} was ${text.text.length} characters and was cut to its column limit of ${limit}`,
+      `${field} was ${text.length} characters and was cut to its column limit of ${limit}`,
       field,
     ),
   );
-  return truncateText(text.text, limit);
+  return truncateText(text, limit);
+}
+
+/** A value as the text CIF stores (strings as they are), or why it has none. */
+function textOf(value: unknown, field: string): string | CifKpiProblem {
+  if (typeof value === 'string') return value;
+  const converted = toCifText(value, field);
+  return converted.ok ? converted.text : converted.problem;
 }
 
 /** The last capture time written, and its text: events of one burst share a millisecond. */
@@ -281,14 +282,8 @@ export function customAttributeProblem(attribute: unknown): CifKpiProblem | unde
 /** A `customData` value as text, refused when over its column; undefined (left out) when absent. */
 export function customValue(attribute: string, value: unknown): string | undefined | CifKpiProblem {
   if (value === undefined) return undefined;
-  let text: string;
-  if (typeof value === 'string') {
-    text = value;
-  } else {
-    const converted = toCifText(value, `customData.${attribute}`);
-    if (!converted.ok) return converted.problem;
-    text = converted.text;
-  }
+  const text = textOf(value, `customData.${attribute}`);
+  if (typeof text !== 'string') return text;
   return text.length > CIF_LIMITS.customDataValue
     ? tooLong(`customData.${attribute}`, text.length, CIF_LIMITS.customDataValue)
     : text;
