@@ -114,6 +114,7 @@ export class RuleSet {
     this.#byType = byType;
   }
 
+  /** The compiler this set uses: its own loader's result, or the page's shared one once any logger loaded it. */
   get #compiler(): Compiler | undefined {
     return this.#loaded ?? (this.#load === loadCompiler ? compiler : undefined);
   }
