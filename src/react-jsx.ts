@@ -11,7 +11,7 @@ import type {
   CifKpiFailedDetail,
   CifKpiSentDetail,
   CifKpiWarningDetail,
-} from './report/events.js';
+} from './vocabulary/logger-events.js';
 
 type Numeric = number | `${number}`;
 type Flag = boolean | '';

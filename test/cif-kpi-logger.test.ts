@@ -1,7 +1,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import '../src/define.js';
 import { checkCifCall } from '../src/testing/simulated-cif-host.js';
-import type { CifKpiErrorDetail, CifKpiSentDetail } from '../src/report/events.js';
+import type { CifKpiErrorDetail, CifKpiSentDetail } from '../src/vocabulary/logger-events.js';
 import {
   GUID,
   collect,

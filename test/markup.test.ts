@@ -1,8 +1,8 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import sinon from 'sinon';
 import '../src/define.js';
-import type { CifKpiErrorDetail, CifKpiWarningDetail } from '../src/report/events.js';
-import type { CifKpiEvent } from '../src/normalise/kpi-event.js';
+import type { CifKpiErrorDetail, CifKpiWarningDetail } from '../src/vocabulary/logger-events.js';
+import type { CifKpiEvent } from '../src/vocabulary/cif-contract.js';
 import { collect, pageErrorsDuring, readyHost, type Logger } from './support/harness.js';
 
 const LOGGER = 'conversation-id="c" provider-session-id="p" flush-delay="0"';

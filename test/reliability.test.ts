@@ -1,7 +1,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import sinon from 'sinon';
 import '../src/define.js';
-import type { CifKpiDroppedDetail, CifKpiErrorDetail, CifKpiFailedDetail } from '../src/report/events.js';
+import type { CifKpiDroppedDetail, CifKpiErrorDetail, CifKpiFailedDetail } from '../src/vocabulary/logger-events.js';
 import type { HostReply } from '../src/testing/simulated-cif-host.js';
 import { collect, readyHost, reportKpi, startHost, until, type Logger } from './support/harness.js';
 

@@ -1,6 +1,3 @@
-/** The event type widgets dispatch to report a KPI event. */
-export const CIF_KPI_EVENT = 'cif-kpi';
-
 /** Every capture that is listening now, across all loggers on the page. */
 const active = new Set<ScopedCapture>();
 /** Events one capture has taken: nobody else logs them. */

@@ -1,14 +1,4 @@
-/** Attributes whose change takes effect synchronously (`custom-*` changes are seen by a MutationObserver). */
-const RULE_ATTRIBUTES = [
-  'on',
-  'kpi',
-  'reason',
-  'additional-data',
-  'notification-response-action',
-  'external-correlation-id',
-  'match',
-  'when',
-];
+import { RULE_ATTRIBUTES } from './markup-attributes.js';
 
 /** Fired (not bubbling) on a rule's logger when the rule is added, changed or removed. */
 export const RULE_CHANGE_EVENT = 'cif-kpi-rule-change';
@@ -30,7 +20,8 @@ export const RULE_CHANGE_EVENT = 'cif-kpi-rule-change';
  * @attr when - A `detail.x` / `target.x` path that must be truthy.
  */
 export class CifKpiRuleElement extends HTMLElement {
-  static observedAttributes = RULE_ATTRIBUTES;
+  /** Changes take effect synchronously; `custom-*` changes are seen by the logger's MutationObserver. */
+  static observedAttributes = [...RULE_ATTRIBUTES];
   #logger: Element | null = null;
 
   connectedCallback(): void {

@@ -12,23 +12,29 @@
  * other event, and builds no intermediate detail (one is rendered only when there is a problem to report).
  */
 
-import { FIELD_ATTRIBUTE_NAMES } from '../normalise/cif-limits.js';
+import type { CifCustomDataItem } from '../vocabulary/cif-contract.js';
+import { problem, type CifKpiWarning } from '../vocabulary/problems.js';
 import {
-  boundedText,
   customAttributeProblem,
   customValue,
-  freeText,
+  failure,
   isoTime,
   kpiEventNameOf,
-  type CifCustomDataItem,
-  type CifKpiEvent,
+  writeKpiEvent,
+  type KpiFieldSource,
+  type KpiTextField,
   type NormaliseResult,
 } from '../normalise/kpi-event.js';
-import { problem, type CifKpiProblem, type CifKpiWarning } from '../report/problems.js';
+import { FIELD_ATTRIBUTE_NAMES, RULE_ATTRIBUTES } from './markup-attributes.js';
 
-const FIELD_ATTRIBUTES: ReadonlyArray<[string, string]> = [['kpi', 'kpiEventName'], ...FIELD_ATTRIBUTE_NAMES];
+/** Attribute → field, for the attributes that fill a text field. */
+const FIELD_OF_ATTRIBUTE: ReadonlyMap<string, KpiTextField> = new Map([
+  ['kpi', 'kpiEventName'],
+  ...FIELD_ATTRIBUTE_NAMES,
+]);
 const CUSTOM_PREFIX = 'custom-';
-const KNOWN = new Set(['on', 'match', 'when', ...FIELD_ATTRIBUTES.map(([attribute]) => attribute)]);
+const KNOWN: ReadonlySet<string> = new Set(RULE_ATTRIBUTES);
+const KNOWN_LIST = [...RULE_ATTRIBUTES.slice(0, -2), `${CUSTOM_PREFIX}*`, ...RULE_ATTRIBUTES.slice(-2)].join(', ');
 const IGNORED = /^(id|class|style|hidden|title|slot|data-.*|aria-.*)$/;
 const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
 const PLACEHOLDER = /\{([^{}]*)\}/g;
@@ -65,6 +71,10 @@ export function describeRule(element: Element, index: number): string {
 
 class RuleSyntaxError extends Error {}
 
+const fail = (message: string): never => {
+  throw new RuleSyntaxError(message);
+};
+
 /** Reads a `<cif-kpi-rule>` element; says precisely what is wrong with a malformed one. */
 export function parseRule(element: Element): RuleParse {
   try {
@@ -75,58 +85,33 @@ export function parseRule(element: Element): RuleParse {
   }
 }
 
+/** A rule's templates, parsed and checked: what it writes into each field. */
+interface RuleTemplates {
+  fields: Map<KpiTextField, Template>;
+  custom: Array<[attribute: string, template: Template]>;
+}
+
+/** What one event gives the rule's templates to read. */
+interface RuleInput {
+  detail: unknown;
+  path: EventPath;
+  capturedAt: number;
+}
+
 function compile(element: Element): KpiRule {
-  const fail = (message: string): never => {
-    throw new RuleSyntaxError(message);
-  };
   const on = element.getAttribute('on')?.trim();
   if (!on) fail('it needs on="EVENT": the DOM event type to map');
   if (!element.getAttribute('kpi')?.trim()) fail('it needs kpi="NAME": the KPI event name');
-
-  const fields = new Map<string, Template>();
-  const custom: Array<[attribute: string, template: Template]> = [];
-  for (const name of element.getAttributeNames()) {
-    const value = element.getAttribute(name)!;
-    const isCustom = name.startsWith(CUSTOM_PREFIX) && name.length > CUSTOM_PREFIX.length;
-    if (!isCustom && !KNOWN.has(name)) {
-      if (IGNORED.test(name)) continue;
-      fail(
-        `"${name}" is not a rule attribute (on, kpi, reason, additional-data, notification-response-action, external-correlation-id, custom-*, match, when)`,
-      );
-    }
-    if (name === 'on' || name === 'match' || name === 'when') continue;
-    const template = parseTemplate(value, name);
-    if (isCustom) {
-      const attribute = name.slice(CUSTOM_PREFIX.length);
-      const refused = customAttributeProblem(attribute);
-      if (refused) fail(`${name}: ${refused.message}`);
-      custom.push([attribute, template]);
-    } else {
-      fields.set(FIELD_ATTRIBUTES.find(([attribute]) => attribute === name)![1], template);
-    }
-  }
-
-  const kpi = fields.get('kpiEventName')!;
+  const templates = readTemplates(element);
+  const kpi = templates.fields.get('kpiEventName')!;
   if (typeof kpi === 'string') {
     const refused = kpiEventNameOf(kpi, []);
     if (typeof refused === 'object') fail(refused.message);
   }
-  const reason = fields.get('kpiEventReason');
-  const additional = fields.get('additionalData');
-  const identifiers = (['notificationResponseAction', 'externalCorrelationId'] as const)
-    .filter((field) => fields.has(field))
-    .map((field) => [field, fields.get(field)!] as const);
-
-  const match = element.getAttribute('match')?.trim() || undefined;
-  if (match) {
-    try {
-      element.ownerDocument.createDocumentFragment().querySelector(match);
-    } catch {
-      fail(`match="${match}" is not a valid CSS selector`);
-    }
-  }
+  const match = matchOf(element);
   const whenText = element.getAttribute('when')?.trim();
   const when = whenText ? parsePath(whenText.replace(/^\{(.*)\}$/, '$1'), 'when', whenText) : undefined;
+  const source = fieldSource(templates);
 
   return {
     element,
@@ -137,36 +122,7 @@ function compile(element: Element): KpiRule {
       if (when && !resolve(when, detail, path)) return undefined;
       const warnings: CifKpiWarning[] = [];
       try {
-        // Fields are written in the documented order, as the general normaliser writes them.
-        const name = kpiEventNameOf(render(kpi, detail, path), warnings);
-        if (typeof name === 'object') return failure(name, warnings);
-        const out = { kpiEventName: name } as CifKpiEvent;
-        if (reason !== undefined) {
-          const text = freeText(render(reason, detail, path), 'kpiEventReason', warnings);
-          if (typeof text === 'object') return failure(text, warnings);
-          if (text !== undefined) out.kpiEventReason = text;
-        }
-        out.eventTimestamp = isoTime(capturedAt);
-        if (additional !== undefined) {
-          const text = freeText(render(additional, detail, path), 'additionalData', warnings);
-          if (typeof text === 'object') return failure(text, warnings);
-          if (text !== undefined) out.additionalData = text;
-        }
-        for (const [field, template] of identifiers) {
-          const text = boundedText(render(template, detail, path), field);
-          if (typeof text === 'object') return failure(text, warnings);
-          if (text !== undefined) out[field] = text;
-        }
-        if (custom.length > 0) {
-          const items: CifCustomDataItem[] = [];
-          for (const [attribute, template] of custom) {
-            const text = customValue(attribute, render(template, detail, path));
-            if (typeof text === 'object') return failure(text, warnings);
-            if (text !== undefined) items.push({ attribute, value: text });
-          }
-          if (items.length > 0) out.customData = items;
-        }
-        return { ok: true, event: out, warnings };
+        return writeKpiEvent(source, { detail, path, capturedAt }, warnings);
       } catch (error) {
         // A value read from the event misbehaved (a Proxy trap threw): the event cannot be read.
         const reason = error instanceof Error ? error.message : String(error);
@@ -174,24 +130,81 @@ function compile(element: Element): KpiRule {
       }
     },
     detailFor(event, path) {
-      const detail: unknown = (event as CustomEvent).detail;
-      const read: Record<string, unknown> = {};
-      for (const [field, template] of fields) {
-        const value = render(template, detail, path);
-        if (value !== undefined) read[field] = value;
-      }
-      if (custom.length > 0) {
-        read.customData = custom
-          .map(([attribute, template]) => ({ attribute, value: render(template, detail, path) }))
-          .filter((item) => item.value !== undefined);
-      }
-      return read;
+      return renderDetail(templates, (event as CustomEvent).detail, path);
     },
   };
 }
 
-function failure(problem: CifKpiProblem, warnings: CifKpiWarning[]): NormaliseResult {
-  return { ok: false, problem, warnings };
+/** Parses every value attribute of a rule into a template; refuses unknown attributes and bad column names. */
+function readTemplates(element: Element): RuleTemplates {
+  const fields = new Map<KpiTextField, Template>();
+  const custom: RuleTemplates['custom'] = [];
+  for (const name of element.getAttributeNames()) {
+    const isCustom = name.startsWith(CUSTOM_PREFIX) && name.length > CUSTOM_PREFIX.length;
+    if (!isCustom && !KNOWN.has(name)) {
+      if (IGNORED.test(name)) continue;
+      fail(`"${name}" is not a rule attribute (${KNOWN_LIST})`);
+    }
+    if (name === 'on' || name === 'match' || name === 'when') continue;
+    const template = parseTemplate(element.getAttribute(name)!, name);
+    if (isCustom) {
+      const attribute = name.slice(CUSTOM_PREFIX.length);
+      const refused = customAttributeProblem(attribute);
+      if (refused) fail(`${name}: ${refused.message}`);
+      custom.push([attribute, template]);
+    } else {
+      fields.set(FIELD_OF_ATTRIBUTE.get(name)!, template);
+    }
+  }
+  return { fields, custom };
+}
+
+function matchOf(element: Element): string | undefined {
+  const match = element.getAttribute('match')?.trim() || undefined;
+  if (match) {
+    try {
+      element.ownerDocument.createDocumentFragment().querySelector(match);
+    } catch {
+      fail(`match="${match}" is not a valid CSS selector`);
+    }
+  }
+  return match;
+}
+
+/** The rule's templates as the fields of a KPI event: the same writer and checks as any other event. */
+function fieldSource({ fields, custom }: RuleTemplates): KpiFieldSource<RuleInput> {
+  return {
+    text({ detail, path }, field) {
+      const template = fields.get(field);
+      return template === undefined ? undefined : render(template, detail, path);
+    },
+    timestamp: ({ capturedAt }) => isoTime(capturedAt),
+    customData({ detail, path }) {
+      if (custom.length === 0) return undefined;
+      const items: CifCustomDataItem[] = [];
+      for (const [attribute, template] of custom) {
+        const text = customValue(attribute, render(template, detail, path));
+        if (typeof text === 'object') return text;
+        if (text !== undefined) items.push({ attribute, value: text });
+      }
+      return items;
+    },
+  };
+}
+
+/** What the rule read from an event, as a `cif-kpi` detail. */
+function renderDetail({ fields, custom }: RuleTemplates, detail: unknown, path: EventPath): Record<string, unknown> {
+  const read: Record<string, unknown> = {};
+  for (const [field, template] of fields) {
+    const value = render(template, detail, path);
+    if (value !== undefined) read[field] = value;
+  }
+  if (custom.length > 0) {
+    read.customData = custom
+      .map(([attribute, template]) => ({ attribute, value: render(template, detail, path) }))
+      .filter((item) => item.value !== undefined);
+  }
+  return read;
 }
 
 function parseTemplate(text: string, attribute: string): Template {

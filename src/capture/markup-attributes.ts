@@ -1,5 +1,3 @@
-import { FIELD_ATTRIBUTE_NAMES } from '../normalise/cif-limits.js';
-
 /**
  * `data-kpi-*` markup: any element in scope can be a KPI source without JavaScript.
  *
@@ -7,11 +5,25 @@ import { FIELD_ATTRIBUTE_NAMES } from '../normalise/cif-limits.js';
  */
 
 /** Marks an element as a KPI source; the value is the KPI name. */
-export const KPI_ATTRIBUTE = 'data-kpi';
+const KPI_ATTRIBUTE = 'data-kpi';
 /** Picks the DOM event that fires it (default: `click`; `submit` for forms; `change` for form fields). */
 export const KPI_ON_ATTRIBUTE = 'data-kpi-on';
 /** On an element or ancestor: its events are not captured from markup. */
-export const KPI_IGNORE_ATTRIBUTE = 'data-kpi-ignore';
+const KPI_IGNORE_ATTRIBUTE = 'data-kpi-ignore';
+
+/**
+ * The optional KPI event fields markup can fill, by attribute name: `data-kpi-reason` on elements,
+ * `reason` on `<cif-kpi-rule>`.
+ */
+export const FIELD_ATTRIBUTE_NAMES = [
+  ['reason', 'kpiEventReason'],
+  ['additional-data', 'additionalData'],
+  ['notification-response-action', 'notificationResponseAction'],
+  ['external-correlation-id', 'externalCorrelationId'],
+] as const;
+
+/** The attributes of `<cif-kpi-rule>`, besides `custom-*`: the one list the element and the compiler use. */
+export const RULE_ATTRIBUTES = ['on', 'kpi', ...FIELD_ATTRIBUTE_NAMES.map(([name]) => name), 'match', 'when'] as const;
 
 const FIELD_ATTRIBUTES = FIELD_ATTRIBUTE_NAMES.map(([name, field]) => [`data-kpi-${name}`, field] as const);
 const CUSTOM_PREFIX = 'data-kpi-custom-';
@@ -20,7 +32,7 @@ const CUSTOM_PREFIX = 'data-kpi-custom-';
 export const DEFAULT_TRIGGERS = ['click', 'submit', 'change'] as const;
 
 /** The DOM event that fires a `data-kpi` element. */
-export function triggerOf(element: Element): string {
+function triggerOf(element: Element): string {
   const chosen = element.getAttribute(KPI_ON_ATTRIBUTE)?.trim();
   if (chosen) return chosen;
   switch (element.localName) {

@@ -1,7 +1,7 @@
 import type { KpiRule } from './kpi-rule.js';
 
 /** The tag of a rule element, a child of its logger. */
-export const RULE_TAG = 'cif-kpi-rule';
+const RULE_TAG = 'cif-kpi-rule';
 
 export type Compiler = typeof import('./kpi-rule.js');
 
@@ -117,11 +117,6 @@ export class RuleSet {
   /** The compiler this set uses: its own loader's result, or the page's shared one once any logger loaded it. */
   get #compiler(): Compiler | undefined {
     return this.#loaded ?? (this.#load === loadCompiler ? compiler : undefined);
-  }
-
-  clear(): void {
-    this.#listenFor(new Set());
-    this.#byType = new Map();
   }
 
   #listenFor(types: Set<string>): void {

@@ -1,5 +1,9 @@
-import type { CifAnalyticsCall } from '../normalise/delivery-context.js';
-import { problem, type CifKpiProblem } from '../report/problems.js';
+/**
+ * Delivering: the one module that touches the CIF library (`Microsoft.CIFramework`). It finds the library, makes
+ * one `logAnalyticsEvent` call with its own deadline, and reads the host's error shapes.
+ */
+import type { CifAnalyticsCall } from '../vocabulary/cif-contract.js';
+import { problem, type CifKpiProblem } from '../vocabulary/problems.js';
 
 /** The part of `Microsoft.CIFramework` the logger uses. */
 export interface CifFramework {
@@ -59,12 +63,6 @@ export class CifHostWatcher {
       this.#listeners.delete(listener);
       if (this.#listeners.size === 0) this.#stop();
     };
-  }
-
-  /** Stops watching and forgets every listener. */
-  dispose(): void {
-    this.#listeners.clear();
-    this.#stop();
   }
 
   #start(): void {

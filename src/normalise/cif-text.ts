@@ -1,4 +1,4 @@
-import { problem, type CifKpiProblem } from '../report/problems.js';
+import { problem, type CifKpiProblem } from '../vocabulary/problems.js';
 
 /** Result of turning a value into the text CIF stores. */
 export type TextResult = { ok: true; text: string } | { ok: false; problem: CifKpiProblem };

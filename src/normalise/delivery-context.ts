@@ -1,54 +1,33 @@
-import { CIF_LIMITS, CONTEXT_FIELDS, GUID_PATTERN } from './cif-limits.js';
-import type { CifKpiEvent } from './kpi-event.js';
-import { problem, type CifKpiProblem } from '../report/problems.js';
+/**
+ * The ids in force on a logger: read from its attributes, checked against the CIF contract, and turned into
+ * the arguments of one `logAnalyticsEvent` call.
+ */
+import {
+  CALL_FIELDS,
+  CIF_LIMITS,
+  CONTEXT_FIELDS,
+  GUID_PATTERN,
+  REQUIRED_CONTEXT_FIELDS,
+  type CallField,
+  type CifAnalyticsCall,
+  type CifAnalyticsData,
+  type CifKpiEvent,
+  type DeliveryContext,
+} from '../vocabulary/cif-contract.js';
+import { problem, type CifKpiProblem } from '../vocabulary/problems.js';
 
 /** The ids and call arguments in force on the logger, as its attributes give them. */
-export interface ContextInput {
-  conversationId?: string | null;
-  providerSessionId?: string | null;
-  clientSessionId?: string | null;
-  participantId?: string | null;
-  eventName?: string | null;
-  correlationId?: string | null;
-}
-
-/** A complete, valid context: what every event is stamped with at capture time. */
-export interface DeliveryContext {
-  conversationId: string;
-  providerSessionId: string;
-  clientSessionId?: string;
-  participantId?: string;
-  /** The `eventName` argument; when absent each event's `kpiEventName` is used. */
-  eventName?: string;
-  /** A GUID, or absent. */
-  correlationId?: string;
-}
+export type ContextInput = { readonly [field in CallField]?: string | null };
 
 export type ContextState =
   | { status: 'complete'; context: DeliveryContext }
-  | { status: 'incomplete'; missing: Array<'conversationId' | 'providerSessionId'> }
+  | { status: 'incomplete'; missing: Array<(typeof REQUIRED_CONTEXT_FIELDS)[number]> }
   | { status: 'invalid'; problem: CifKpiProblem };
 
 export interface ResolvedContext {
   state: ContextState;
   /** Set when `correlation-id` is given but is not a GUID (it is then left out of calls). */
   correlationProblem?: CifKpiProblem;
-}
-
-/** The `data` argument of `logAnalyticsEvent`: exactly the documented fields. */
-export interface CifAnalyticsData {
-  conversationId: string;
-  providerSessionId: string;
-  clientSessionId?: string;
-  participantId?: string;
-  events: CifKpiEvent[];
-}
-
-/** One `logAnalyticsEvent(data, eventName, correlationId?)` call. */
-export interface CifAnalyticsCall {
-  data: CifAnalyticsData;
-  eventName: string;
-  correlationId?: string;
 }
 
 const clean = (value: string | null | undefined): string | undefined => {
@@ -88,7 +67,7 @@ export function resolveContext(input: ContextInput): ResolvedContext {
     correlationId = undefined;
   }
 
-  const missing = (['conversationId', 'providerSessionId'] as const).filter((f) => ids[f] === undefined);
+  const missing = REQUIRED_CONTEXT_FIELDS.filter((f) => ids[f] === undefined);
   if (missing.length > 0) return { state: { status: 'incomplete', missing }, correlationProblem };
 
   const context: DeliveryContext = {
@@ -104,7 +83,7 @@ export function resolveContext(input: ContextInput): ResolvedContext {
 }
 
 /** The `eventName` argument for an event sent in `context`. */
-export function eventNameFor(context: DeliveryContext, event: CifKpiEvent): string {
+function eventNameFor(context: DeliveryContext, event: CifKpiEvent): string {
   return context.eventName ?? event.kpiEventName;
 }
 
@@ -146,4 +125,51 @@ export function buildCall(context: DeliveryContext, events: CifKpiEvent[]): CifA
   const call: CifAnalyticsCall = { data: { ...data, events }, eventName: eventNameFor(context, events[0]!) };
   if (context.correlationId) call.correlationId = context.correlationId;
   return call;
+}
+
+/**
+ * The context in force on a logger, resolved again only after an id changed (`invalidate()`), so that an event
+ * captured right after a change gets the new ids while a burst resolves them once. A `correlation-id` that is not
+ * a GUID is reported once per distinct value.
+ */
+export class ContextTracker {
+  #input: ContextInput;
+  #onChange: (state: ContextState, correlationProblem: CifKpiProblem | undefined) => void;
+  #state: ContextState = { status: 'incomplete', missing: [...REQUIRED_CONTEXT_FIELDS] };
+  #dirty = true;
+  #correlationMessage: string | undefined;
+
+  /**
+   * `input` is read on each resolve; `onChange` hears each new state, with the correlation problem when it is new.
+   */
+  constructor(
+    input: ContextInput,
+    onChange: (state: ContextState, correlationProblem: CifKpiProblem | undefined) => void,
+  ) {
+    this.#input = input;
+    this.#onChange = onChange;
+  }
+
+  /** An id or call argument changed: the next `current()` resolves again. */
+  invalidate(): void {
+    this.#dirty = true;
+  }
+
+  /** The context in force now. */
+  current(): ContextState {
+    if (!this.#dirty) return this.#state;
+    this.#dirty = false;
+    const { state, correlationProblem } = resolveContext(this.#input);
+    this.#state = state;
+    const message = correlationProblem?.message;
+    const isNew = message !== undefined && message !== this.#correlationMessage;
+    this.#correlationMessage = message;
+    this.#onChange(state, isNew ? correlationProblem : undefined);
+    return state;
+  }
+}
+
+/** Whether a property name is one of the ids or call arguments a context is resolved from. */
+export function isCallField(name: PropertyKey): name is CallField {
+  return (CALL_FIELDS as readonly PropertyKey[]).includes(name);
 }

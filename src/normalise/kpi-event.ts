@@ -1,40 +1,18 @@
-import { CIF_FIRST_PARTY_EVENT_NAMES, CIF_LIMITS, CUSTOM_ATTRIBUTE_PATTERN, KPI_EVENT_FIELDS } from './cif-limits.js';
-import { toCifText, truncateText } from './cif-text.js';
-import { problem, type CifKpiProblem, type CifKpiWarning } from '../report/problems.js';
-
-/** One `{ attribute, value }` item of a KPI event's `customData`, as CIF takes it. */
-export interface CifCustomDataItem {
-  attribute: string;
-  value: string;
-}
-
-/** One item of `data.events` as it is sent to `logAnalyticsEvent`: every value is a string. */
-export interface CifKpiEvent {
-  kpiEventName: string;
-  kpiEventReason?: string;
-  eventTimestamp: string;
-  additionalData?: string;
-  notificationResponseAction?: string;
-  externalCorrelationId?: string;
-  customData?: CifCustomDataItem[];
-}
-
 /**
- * What a widget puts in a `cif-kpi` event's `detail` (or passes to `logger.log()`). Only `kpiEventName` is
- * required; values that are not strings are converted.
+ * Normalising: what a widget reported becomes one valid CIF KPI event, field by field against the column limits,
+ * or a precise problem. The general normaliser reads a detail object; `<cif-kpi-rule>` fills the same fields from
+ * its templates through the same writer (`writeKpiEvent`).
  */
-export interface CifKpiEventDetail {
-  kpiEventName: string;
-  kpiEventReason?: unknown;
-  /** A string, or any JSON value (serialised). */
-  additionalData?: unknown;
-  notificationResponseAction?: unknown;
-  externalCorrelationId?: unknown;
-  /** An object map `{ attribute: value }` or the CIF array `[{ attribute, value }]`. */
-  customData?: Record<string, unknown> | ReadonlyArray<{ attribute: string; value: unknown }>;
-  /** When it happened: a Date, epoch milliseconds or an ISO 8601 date-time with a zone. Default: capture time. */
-  eventTimestamp?: Date | number | string;
-}
+import {
+  CIF_FIRST_PARTY_EVENT_NAMES,
+  CIF_LIMITS,
+  CUSTOM_ATTRIBUTE_PATTERN,
+  KPI_EVENT_FIELDS,
+  type CifCustomDataItem,
+  type CifKpiEvent,
+} from '../vocabulary/cif-contract.js';
+import { problem, type CifKpiProblem, type CifKpiWarning } from '../vocabulary/problems.js';
+import { toCifText, truncateText } from './cif-text.js';
 
 export type NormaliseResult =
   | { ok: true; event: CifKpiEvent; warnings: CifKpiWarning[] }
@@ -65,55 +43,92 @@ export function normaliseKpiEvent(detail: unknown, capturedAt: number): Normalis
 }
 
 function build(detail: unknown, capturedAt: number, warnings: CifKpiWarning[]): NormaliseResult {
-  const fail = (p: CifKpiProblem): NormaliseResult => ({ ok: false, problem: p, warnings });
   if (typeof detail !== 'object' || detail === null || Array.isArray(detail)) {
-    return fail(
+    return failure(
       problem('invalid-detail', `A KPI event must be an object with at least kpiEventName; got ${describe(detail)}`),
+      warnings,
     );
   }
   const input = detail as Record<string, unknown>;
-
-  const name = kpiEventNameOf(input.kpiEventName, warnings);
-  if (typeof name !== 'string') return fail(name);
-
-  // Fields are written in the documented order (KPI_EVENT_FIELDS), so payloads read the same every time.
-  const event = { kpiEventName: name } as CifKpiEvent;
-  const reason = freeText(input.kpiEventReason, 'kpiEventReason', warnings);
-  if (typeof reason === 'object') return fail(reason);
-  if (reason !== undefined) event.kpiEventReason = reason;
-
-  const timestamp = toTimestamp(input.eventTimestamp, capturedAt);
-  if (typeof timestamp !== 'string') return fail(timestamp);
-  event.eventTimestamp = timestamp;
-
-  const additional = freeText(input.additionalData, 'additionalData', warnings);
-  if (typeof additional === 'object') return fail(additional);
-  if (additional !== undefined) event.additionalData = additional;
-
-  for (const field of ['notificationResponseAction', 'externalCorrelationId'] as const) {
-    const text = boundedText(input[field], field);
-    if (typeof text === 'object') return fail(text);
-    if (text !== undefined) event[field] = text;
-  }
-
-  if (input.customData !== undefined && input.customData !== null) {
-    const custom = toCustomData(input.customData);
-    if (!Array.isArray(custom)) return fail(custom);
-    if (custom.length > 0) event.customData = custom;
-  }
-
+  const result = writeKpiEvent(DETAIL_FIELDS, { input, capturedAt }, warnings);
+  if (!result.ok) return result;
   for (const key in input) {
     if (!KNOWN_FIELDS.has(key) && Object.prototype.hasOwnProperty.call(input, key)) {
       warnings.push(problem('unknown-field', `"${key}" is not a CIF KPI event field and was not sent`, key));
     }
   }
+  return result;
+}
+
+/** The fields of a KPI event that are text. */
+export type KpiTextField =
+  'kpiEventName' | 'kpiEventReason' | 'additionalData' | 'notificationResponseAction' | 'externalCorrelationId';
+
+/** Where the values of one event's fields come from; each is read only when it is written. */
+export interface KpiFieldSource<From> {
+  /** The value of a text field as reported (converted and checked by the writer). */
+  text(from: From, field: KpiTextField): unknown;
+  /** The event's `eventTimestamp`, or why it has none. */
+  timestamp(from: From): string | CifKpiProblem;
+  /** Its `customData` items (none: undefined or empty), or why they are refused. */
+  customData(from: From): CifCustomDataItem[] | undefined | CifKpiProblem;
+}
+
+/** A `cif-kpi` detail as a field source. */
+const DETAIL_FIELDS: KpiFieldSource<{ input: Record<string, unknown>; capturedAt: number }> = {
+  text: ({ input }, field) => input[field],
+  timestamp: ({ input, capturedAt }) => toTimestamp(input.eventTimestamp, capturedAt),
+  customData: ({ input }) =>
+    input.customData === undefined || input.customData === null ? undefined : toCustomData(input.customData),
+};
+
+/**
+ * Writes one KPI event from `source`, field by field in the documented order (KPI_EVENT_FIELDS), so payloads read
+ * the same every time; stops at the first field that is refused. May throw when reading the source throws.
+ */
+export function writeKpiEvent<From>(
+  source: KpiFieldSource<From>,
+  from: From,
+  warnings: CifKpiWarning[],
+): NormaliseResult {
+  const name = kpiEventNameOf(source.text(from, 'kpiEventName'), warnings);
+  if (typeof name !== 'string') return failure(name, warnings);
+  const event = { kpiEventName: name } as CifKpiEvent;
+
+  const reason = freeText(source.text(from, 'kpiEventReason'), 'kpiEventReason', warnings);
+  if (typeof reason === 'object') return failure(reason, warnings);
+  if (reason !== undefined) event.kpiEventReason = reason;
+
+  const timestamp = source.timestamp(from);
+  if (typeof timestamp !== 'string') return failure(timestamp, warnings);
+  event.eventTimestamp = timestamp;
+
+  const additional = freeText(source.text(from, 'additionalData'), 'additionalData', warnings);
+  if (typeof additional === 'object') return failure(additional, warnings);
+  if (additional !== undefined) event.additionalData = additional;
+
+  for (const field of IDENTIFIER_FIELDS) {
+    const text = boundedText(source.text(from, field), field);
+    if (typeof text === 'object') return failure(text, warnings);
+    if (text !== undefined) event[field] = text;
+  }
+
+  const custom = source.customData(from);
+  if (custom !== undefined && !Array.isArray(custom)) return failure(custom, warnings);
+  if (custom !== undefined && custom.length > 0) event.customData = custom;
 
   return { ok: true, event, warnings };
 }
 
+const IDENTIFIER_FIELDS = ['notificationResponseAction', 'externalCorrelationId'] as const;
+
+/** A refused event, with the warnings gathered before the refusal. */
+export function failure(p: CifKpiProblem, warnings: CifKpiWarning[]): NormaliseResult {
+  return { ok: false, problem: p, warnings };
+}
+
 /*
  * Field by field: each takes the value as reported and gives its text, undefined when absent, or a problem.
- * `<cif-kpi-rule>` uses them directly, without building a detail first.
  */
 
 /** `kpiEventName`: a non-empty string that fits its column; a name CIF logs itself is warned about. */
@@ -139,7 +154,7 @@ export function kpiEventNameOf(value: unknown, warnings: CifKpiWarning[]): strin
 }
 
 /** An identifier field (`notificationResponseAction`, `externalCorrelationId`): refused when over its column. */
-export function boundedText(
+function boundedText(
   value: unknown,
   field: 'notificationResponseAction' | 'externalCorrelationId',
 ): string | undefined | CifKpiProblem {
@@ -150,7 +165,7 @@ export function boundedText(
 }
 
 /** A free-text field (`kpiEventReason`, `additionalData`): cut to its column, and the cut reported. */
-export function freeText(
+function freeText(
   value: unknown,
   field: 'kpiEventReason' | 'additionalData',
   warnings: CifKpiWarning[],

@@ -1,7 +1,9 @@
-import { batchKey, buildCall, type CifAnalyticsCall, type DeliveryContext } from '../normalise/delivery-context.js';
-import type { CifKpiEvent } from '../normalise/kpi-event.js';
+import { batchKey, buildCall } from '../normalise/delivery-context.js';
 import { callLogAnalyticsEvent, type CallOutcome, type CifFramework } from '../deliver/cif-host.js';
-import type { CifKpiProblem } from '../report/problems.js';
+import type { CifAnalyticsCall, CifKpiEvent, DeliveryContext } from '../vocabulary/cif-contract.js';
+import type { DeliveryOutcome, DeliveryStats, DropReason } from '../vocabulary/logger-events.js';
+import type { CifKpiProblem } from '../vocabulary/problems.js';
+import { DEFAULTS, type DeliveryOptions } from './delivery-options.js';
 import { retryDelay } from './retry-policy.js';
 
 /** One valid KPI event held by the logger until the host accepts it or it is given up. */
@@ -21,16 +23,9 @@ export interface QueuedEvent {
   key?: string;
 }
 
-/** Why events were dropped instead of delivered. */
-export type DropReason = 'queue-full' | 'context-timeout' | 'disabled' | 'failed-overflow' | 'rules-unavailable';
-
-/** How delivery of one event ended. */
-export type DeliveryOutcome =
-  | { status: 'sent'; call: CifAnalyticsCall; result: unknown }
-  | { status: 'failed'; problem: CifKpiProblem }
-  | { status: 'dropped'; reason: DropReason };
-
 export interface DeliveryReporter {
+  /** An event was taken in (it may still be dropped at once when the queue is full). */
+  queued(item: QueuedEvent): void;
   /** The host accepted `call`, which carried `items`. */
   sent(call: CifAnalyticsCall, items: readonly QueuedEvent[], result: unknown): void;
   /** A call failed; it is retried after `retryIn` ms, or not at all when `retryIn` is undefined. */
@@ -48,38 +43,10 @@ export interface DeliveryReporter {
   changed(): void;
 }
 
-export interface DeliveryQueueOptions {
-  /** How long the first queued event waits for others to share its call, in ms. */
-  flushDelay: number;
-  /** Most events in one call. */
-  maxBatch: number;
-  /** Deadline of one call, in ms. */
-  callTimeout: number;
-  /** Retries of a failed call before its events are given up. */
-  maxRetries: number;
-  /** Delay before the first retry, in ms; it doubles with each retry (with jitter). */
-  retryDelay: number;
-  /** Most events held at once (waiting for ids, queued, in flight or awaiting retry); more are dropped. */
-  maxQueue: number;
-  /** How long an event may wait for complete ids before it is dropped, in ms. */
-  contextTimeout: number;
+export interface DeliveryQueueOptions extends Partial<DeliveryOptions> {
   /** The CIF framework if it is usable now. */
   framework: () => CifFramework | undefined;
   reporter: DeliveryReporter;
-}
-
-/** Counts for dashboards and tests. */
-export interface DeliveryStats {
-  /** Events accepted by the host. */
-  sent: number;
-  /** Event sends repeated after a failed call. */
-  retried: number;
-  /** Events given up after their last retry. */
-  failed: number;
-  /** Events dropped (queue full, ids never completed, logger disabled). */
-  dropped: number;
-  /** Events held now: waiting for ids, queued, in flight or awaiting retry. */
-  held: number;
 }
 
 interface Retry {
@@ -99,7 +66,9 @@ interface FlushWaiter {
  * and everything bounded.
  */
 export class DeliveryQueue {
-  readonly options: DeliveryQueueOptions;
+  #options: DeliveryOptions;
+  #framework: () => CifFramework | undefined;
+  #reporter: DeliveryReporter;
   /** Events whose ids were incomplete at capture, in capture order. */
   #waiting: QueuedEvent[] = [];
   /** Events ready to send, in capture order. */
@@ -116,10 +85,22 @@ export class DeliveryQueue {
   #flushWaiters = new Map<string, FlushWaiter[]>();
   /** Pending events per batch key, so a full batch is seen without scanning. */
   #countByKey = new Map<string, number>();
-  #stats = { sent: 0, retried: 0, failed: 0, dropped: 0 };
+  #stats = { sent: 0, retried: 0, failed: 0 };
 
-  constructor(options: DeliveryQueueOptions) {
-    this.options = options;
+  constructor({ framework, reporter, ...options }: DeliveryQueueOptions) {
+    this.#framework = framework;
+    this.#reporter = reporter;
+    this.#options = { ...DEFAULTS, ...options };
+  }
+
+  /** The settings in force. */
+  get options(): Readonly<DeliveryOptions> {
+    return this.#options;
+  }
+
+  /** Applies new settings; they take effect from the next event, batch, call or retry. */
+  configure(options: DeliveryOptions): void {
+    this.#options = { ...options };
   }
 
   /** Events held now: waiting for ids, queued, in flight or awaiting retry. */
@@ -156,15 +137,15 @@ export class DeliveryQueue {
   ): boolean {
     // Every field it will get, from the start: an object that grows later costs an extra allocation per event.
     const queued: QueuedEvent = { id, event, context, attempts: 0, heldSince: Date.now(), key: undefined };
-    if (this.size >= this.options.maxQueue) {
-      this.#stats.dropped += 1;
+    this.#reporter.queued(queued);
+    if (this.size >= this.#options.maxQueue) {
       onSettled?.({ status: 'dropped', reason: 'queue-full' });
-      this.options.reporter.dropped([queued], 'queue-full');
+      this.#reporter.dropped([queued], 'queue-full');
       return false;
     }
     if (onSettled) this.#waiters.set(queued.id, onSettled);
     this.#admit(queued);
-    this.options.reporter.changed();
+    this.#reporter.changed();
     this.#schedule();
     return true;
   }
@@ -177,7 +158,7 @@ export class DeliveryQueue {
     const known = new Set(this.snapshot().map((item) => item.id));
     const fresh = items.filter((item) => !known.has(item.id) && (known.add(item.id), true));
     const failed = fresh.filter((item) => item.problem);
-    const held = fresh.filter((item) => !item.problem).slice(0, Math.max(0, this.options.maxQueue - this.size));
+    const held = fresh.filter((item) => !item.problem).slice(0, Math.max(0, this.#options.maxQueue - this.size));
     const overflow = fresh.length - failed.length - held.length;
     const previousPending = this.#pending;
     const previousWaiting = this.#waiting;
@@ -188,10 +169,9 @@ export class DeliveryQueue {
     this.#failed.push(...failed);
     this.#trimFailed();
     if (overflow > 0) {
-      this.#stats.dropped += overflow;
-      this.options.reporter.dropped(fresh.filter((i) => !i.problem).slice(held.length), 'queue-full');
+      this.#reporter.dropped(fresh.filter((i) => !i.problem).slice(held.length), 'queue-full');
     }
-    if (fresh.length > 0) this.options.reporter.changed();
+    if (fresh.length > 0) this.#reporter.changed();
     this.#schedule();
     return fresh.length;
   }
@@ -205,7 +185,7 @@ export class DeliveryQueue {
       item.context = context;
       this.#admit(item);
     }
-    this.options.reporter.changed();
+    this.#reporter.changed();
     this.#schedule();
   }
 
@@ -246,7 +226,7 @@ export class DeliveryQueue {
       delete item.problem;
       this.#admit(item);
     }
-    this.options.reporter.changed();
+    this.#reporter.changed();
     return this.flush();
   }
 
@@ -264,7 +244,7 @@ export class DeliveryQueue {
   /** Tries to send now: call when the host becomes usable. */
   pump(): void {
     if (this.#paused || this.#inFlight) return;
-    const framework = this.options.framework();
+    const framework = this.#framework();
     if (!framework) return;
     let batch: QueuedEvent[];
     if (this.#retry) {
@@ -286,7 +266,7 @@ export class DeliveryQueue {
       batch[0]!.context!,
       batch.map((item) => item.event),
     );
-    void callLogAnalyticsEvent(framework, call, this.options.callTimeout).then((outcome) =>
+    void callLogAnalyticsEvent(framework, call, this.#options.callTimeout).then((outcome) =>
       this.#onAnswer(batch, call, outcome),
     );
   }
@@ -298,11 +278,11 @@ export class DeliveryQueue {
     } else {
       const attempts = batch[0]!.attempts + 1;
       for (const item of batch) item.attempts = attempts;
-      if (attempts > this.options.maxRetries) {
-        this.options.reporter.attemptFailed(call, batch, outcome.problem, undefined);
+      if (attempts > this.#options.maxRetries) {
+        this.#reporter.attemptFailed(call, batch, outcome.problem, undefined);
         this.#giveUp(batch, outcome.problem);
       } else {
-        const delay = this.#flushing > 0 ? 0 : retryDelay(attempts, this.options.retryDelay);
+        const delay = this.#flushing > 0 ? 0 : retryDelay(attempts, this.#options.retryDelay);
         const retry: Retry = { items: batch, notBefore: Date.now() + delay };
         this.#retry = retry;
         // A call that timed out may still be accepted late: then it must not be sent again.
@@ -313,10 +293,10 @@ export class DeliveryQueue {
             this.pump();
           }
         });
-        this.options.reporter.attemptFailed(call, batch, outcome.problem, delay);
+        this.#reporter.attemptFailed(call, batch, outcome.problem, delay);
       }
     }
-    this.options.reporter.changed();
+    this.#reporter.changed();
     // Events that arrived during the call have waited long enough: send them now.
     this.pump();
   }
@@ -324,7 +304,7 @@ export class DeliveryQueue {
   #sent(batch: QueuedEvent[], call: CifAnalyticsCall, result: unknown): void {
     this.#stats.sent += batch.length;
     this.#settle(batch, { status: 'sent', call, result });
-    this.options.reporter.sent(call, batch, result);
+    this.#reporter.sent(call, batch, result);
   }
 
   #giveUp(batch: QueuedEvent[], reason: CifKpiProblem): void {
@@ -332,21 +312,20 @@ export class DeliveryQueue {
     this.#stats.failed += batch.length;
     this.#failed.push(...batch);
     this.#settle(batch, { status: 'failed', problem: reason });
-    this.options.reporter.failed(batch, reason);
+    this.#reporter.failed(batch, reason);
     this.#trimFailed();
   }
 
   /** Failed events are kept for `retryFailed()`, but no more than `maxQueue` of them: the oldest go first. */
   #trimFailed(): void {
-    const excess = this.#failed.length - this.options.maxQueue;
+    const excess = this.#failed.length - this.#options.maxQueue;
     if (excess > 0) this.#drop(this.#failed.splice(0, excess), 'failed-overflow', false);
   }
 
   #drop(items: QueuedEvent[], reason: DropReason, settle = true): void {
-    this.#stats.dropped += items.length;
     if (settle) this.#settle(items, { status: 'dropped', reason });
-    this.options.reporter.dropped(items, reason);
-    this.options.reporter.changed();
+    this.#reporter.dropped(items, reason);
+    this.#reporter.changed();
   }
 
   /** Places an event by whether its ids are complete. */
@@ -365,10 +344,10 @@ export class DeliveryQueue {
   #armContextTimer(): void {
     if (this.#contextTimer !== undefined || this.#waiting.length === 0) return;
     const oldest = this.#waiting[0]!.heldSince;
-    const wait = Math.max(0, oldest + this.options.contextTimeout - Date.now());
+    const wait = Math.max(0, oldest + this.#options.contextTimeout - Date.now());
     this.#contextTimer = setTimeout(() => {
       this.#contextTimer = undefined;
-      const limit = Date.now() - this.options.contextTimeout;
+      const limit = Date.now() - this.#options.contextTimeout;
       const expired = this.#waiting.filter((item) => item.heldSince <= limit);
       if (expired.length > 0) {
         this.#waiting = this.#waiting.filter((item) => item.heldSince > limit);
@@ -383,9 +362,9 @@ export class DeliveryQueue {
     const urgent = this.#retry !== undefined || this.#flushing > 0 || this.#headBatchIsFull();
     // A send is already due (the hot path of a burst), or nothing can be sent without a host: the host watcher
     // calls pump() when it appears.
-    if ((!urgent && this.#timer !== undefined) || !this.options.framework()) return;
+    if ((!urgent && this.#timer !== undefined) || !this.#framework()) return;
     if (urgent) this.pump();
-    else if (this.#pending.length > 0) this.#setTimer(this.options.flushDelay);
+    else if (this.#pending.length > 0) this.#setTimer(this.#options.flushDelay);
   }
 
   #setTimer(delay: number): void {
@@ -405,13 +384,13 @@ export class DeliveryQueue {
 
   #headBatchIsFull(): boolean {
     const head = this.#pending[0];
-    return head !== undefined && (this.#countByKey.get(head.key!) ?? 0) >= this.options.maxBatch;
+    return head !== undefined && (this.#countByKey.get(head.key!) ?? 0) >= this.#options.maxBatch;
   }
 
   /** The oldest event and every later one with the same key, up to `maxBatch`, in capture order. */
   #takeBatch(): QueuedEvent[] {
     const key = this.#pending[0]!.key!;
-    const max = Math.max(1, this.options.maxBatch);
+    const max = Math.max(1, this.#options.maxBatch);
     const batch: QueuedEvent[] = [];
     const rest: QueuedEvent[] = [];
     for (const item of this.#pending) {

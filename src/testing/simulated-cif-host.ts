@@ -1,4 +1,4 @@
-import { CIF_LIMITS, CONTEXT_FIELDS, GUID_PATTERN, KPI_EVENT_FIELDS } from '../normalise/cif-limits.js';
+import { CIF_LIMITS, CONTEXT_FIELDS, GUID_PATTERN, KPI_EVENT_FIELDS } from '../vocabulary/cif-contract.js';
 
 /**
  * A stand-in for Microsoft's CIF library (`msdyn_ciLibrary.js`) for demos, local development and tests.

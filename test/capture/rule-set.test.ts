@@ -68,7 +68,8 @@ describe('RuleSet', () => {
     await set.whenReady();
     container.firstElementChild!.setAttribute('on', 'call-missed');
     set.refresh(container);
-    set.clear();
+    container.firstElementChild!.remove();
+    set.refresh(container);
     expect(calls).to.deep.equal([
       'listen call-ended',
       'compiled',

@@ -7,7 +7,7 @@ import {
   type CifFramework,
 } from '../../src/deliver/cif-host.js';
 import { SimulatedCifHost } from '../../src/testing/simulated-cif-host.js';
-import type { CifAnalyticsCall } from '../../src/normalise/delivery-context.js';
+import type { CifAnalyticsCall } from '../../src/vocabulary/cif-contract.js';
 
 const call: CifAnalyticsCall = {
   data: {
@@ -113,11 +113,11 @@ describe('CifHostWatcher', () => {
     host = new SimulatedCifHost({ initDelay: null });
     const watcher = new CifHostWatcher(window, 60_000);
     let ready = 0;
-    watcher.whenReady(() => ready++);
+    const cancel = watcher.whenReady(() => ready++);
     expect(ready).to.equal(0);
     host.appear();
     expect(ready).to.equal(1);
-    watcher.dispose();
+    cancel();
   });
 
   it('notices a library that appears without CIFInitDone (the event was missed)', async () => {
@@ -141,11 +141,11 @@ describe('CifHostWatcher', () => {
   it('ignores CIFInitDone while logAnalyticsEvent is still missing', () => {
     const watcher = new CifHostWatcher(window, 60_000);
     let ready = 0;
-    watcher.whenReady(() => ready++);
+    const cancel = watcher.whenReady(() => ready++);
     window.Microsoft = { CIFramework: {} };
     window.dispatchEvent(new CustomEvent('CIFInitDone'));
     expect(ready).to.equal(0);
-    watcher.dispose();
+    cancel();
   });
 
   it('stops waiting when cancelled', () => {

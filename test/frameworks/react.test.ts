@@ -2,7 +2,7 @@ import { expect } from '@open-wc/testing';
 // React ships CommonJS only: the test server bundles it into this ES module (scripts/react-for-tests.mjs).
 import { createElement as h, createRoot, flushSync, useState, type ReactElement, type Root } from 'react-for-tests';
 import '../../src/define.js';
-import type { CifKpiSentDetail } from '../../src/report/events.js';
+import type { CifKpiSentDetail } from '../../src/vocabulary/logger-events.js';
 import { eventRows, readyHost, until } from '../support/harness.js';
 
 /**

@@ -1,15 +1,10 @@
 import { expect } from '@open-wc/testing';
 import sinon from 'sinon';
-import {
-  DeliveryQueue,
-  type DeliveryOutcome,
-  type DeliveryQueueOptions,
-  type DropReason,
-  type QueuedEvent,
-} from '../../src/queue/delivery-queue.js';
+import { DeliveryQueue, type DeliveryQueueOptions, type QueuedEvent } from '../../src/queue/delivery-queue.js';
+import type { DeliveryOutcome, DropReason } from '../../src/vocabulary/logger-events.js';
 import { SimulatedCifHost } from '../../src/testing/simulated-cif-host.js';
-import type { CifAnalyticsCall, DeliveryContext } from '../../src/normalise/delivery-context.js';
-import type { CifKpiProblem } from '../../src/report/problems.js';
+import type { CifAnalyticsCall, DeliveryContext } from '../../src/vocabulary/cif-contract.js';
+import type { CifKpiProblem } from '../../src/vocabulary/problems.js';
 import { findCifFramework } from '../../src/deliver/cif-host.js';
 
 const ctx: DeliveryContext = { conversationId: 'c', providerSessionId: 'p' };
@@ -44,6 +39,7 @@ describe('DeliveryQueue', () => {
       contextTimeout: 60_000,
       framework: () => findCifFramework(window),
       reporter: {
+        queued: () => {},
         sent: (call) => sent.push(call),
         attemptFailed: (_call, items, problem, retryIn) => attempts.push({ problem, retryIn, count: items.length }),
         failed: (items, problem) => failed.push({ items, problem }),
@@ -248,7 +244,7 @@ describe('DeliveryQueue', () => {
         { status: 'dropped', reason: 'queue-full' },
         { status: 'dropped', reason: 'queue-full' },
       ]);
-      expect(q.stats).to.deep.include({ dropped: 2, held: 3 });
+      expect(q.stats).to.deep.include({ held: 3 });
     });
 
     it('holds at most maxQueue failed events, dropping the oldest', async () => {

@@ -1,7 +1,18 @@
-import type { CifAnalyticsCall, CifAnalyticsData } from '../normalise/delivery-context.js';
-import type { CifKpiEvent, CifKpiEventDetail } from '../normalise/kpi-event.js';
-import type { DropReason } from '../queue/delivery-queue.js';
+/**
+ * The events `<cif-kpi-logger>` fires, their detail types, and the outcomes and counts it reports: shared
+ * vocabulary at the bottom of the module graph (it imports nothing of the project but other vocabulary).
+ */
+import type {
+  CifAnalyticsCall,
+  CifAnalyticsData,
+  CifKpiEvent,
+  CifKpiEventDetail,
+  DeliveryContext,
+} from './cif-contract.js';
 import type { CifKpiErrorCode, CifKpiProblem, CifKpiWarningCode } from './problems.js';
+
+/** The event type widgets dispatch to report a KPI event. */
+export const CIF_KPI_EVENT = 'cif-kpi';
 
 /** Detail of `cif-kpi-sent`: one `logAnalyticsEvent` call the host accepted. */
 export interface CifKpiSentDetail {
@@ -47,6 +58,9 @@ export interface CifKpiFailedDetail {
   attempts: number;
 }
 
+/** Why events were dropped instead of delivered. */
+export type DropReason = 'queue-full' | 'context-timeout' | 'disabled' | 'failed-overflow' | 'rules-unavailable';
+
 /** Detail of `cif-kpi-dropped`: events dropped without delivery. */
 export interface CifKpiDroppedDetail {
   count: number;
@@ -62,9 +76,13 @@ export const CIF_KPI_WARNING = 'cif-kpi-warning';
 export const CIF_KPI_FAILED = 'cif-kpi-failed';
 export const CIF_KPI_DROPPED = 'cif-kpi-dropped';
 
-/** Fires one of the logger's events: bubbling and composed, so the page can listen anywhere above it. */
-export function fire<T>(target: EventTarget, type: string, detail: T): void {
-  target.dispatchEvent(new CustomEvent<T>(type, { bubbles: true, composed: true, detail }));
+/** Each event the logger fires, with its detail type. */
+export interface CifKpiLoggerEventMap {
+  'cif-kpi-sent': CifKpiSentDetail;
+  'cif-kpi-error': CifKpiErrorDetail;
+  'cif-kpi-warning': CifKpiWarningDetail;
+  'cif-kpi-failed': CifKpiFailedDetail;
+  'cif-kpi-dropped': CifKpiDroppedDetail;
 }
 
 const DROP_REASONS: Record<DropReason, string> = {
@@ -78,6 +96,45 @@ const DROP_REASONS: Record<DropReason, string> = {
 /** The message of a `cif-kpi-dropped` event. */
 export function dropMessage(reason: DropReason, count: number): string {
   return `${count === 1 ? '1 event was' : `${count} events were`} dropped: ${DROP_REASONS[reason]}`;
+}
+
+/** How delivery of one event ended. */
+export type DeliveryOutcome =
+  | { status: 'sent'; call: CifAnalyticsCall; result: unknown }
+  | { status: 'failed'; problem: CifKpiProblem }
+  | { status: 'dropped'; reason: DropReason };
+
+/** How `logger.log()` ended for one event. */
+export type CifKpiLogResult = DeliveryOutcome | { status: 'invalid'; problem: CifKpiProblem };
+
+/** Counts of the delivery queue. */
+export interface DeliveryStats {
+  /** Events accepted by the host. */
+  sent: number;
+  /** Event sends repeated after a failed call. */
+  retried: number;
+  /** Events given up after their last retry. */
+  failed: number;
+  /** Events held now: waiting for ids, queued, in flight or awaiting retry. */
+  held: number;
+}
+
+/** Counts since the logger was created. */
+export interface CifKpiStats extends DeliveryStats {
+  /** Events heard or logged, valid or not. */
+  captured: number;
+  /** Events rejected by validation. */
+  invalid: number;
+  /** Events dropped without delivery: the sum of every `cif-kpi-dropped` event's `count`. */
+  dropped: number;
+}
+
+/** An event given up after its last retry. */
+export interface CifKpiFailedEvent {
+  event: CifKpiEvent;
+  context: DeliveryContext | undefined;
+  attempts: number;
+  error: CifKpiProblem | undefined;
 }
 
 declare global {

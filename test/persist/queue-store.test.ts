@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { QueueStore, type DocumentOwners } from '../../src/queue/queue-store.js';
+import { QueueStore, type DocumentOwners } from '../../src/persist/queue-store.js';
 import type { QueuedEvent } from '../../src/queue/delivery-queue.js';
 
 const PREFIX = 'cif-kpi-logger:v1:';

@@ -1,4 +1,7 @@
 /**
+ * The problems the logger reports, by code: shared vocabulary at the bottom of the module graph (it imports
+ * nothing of the project).
+ *
  * Every problem the logger reports has one stable `code`. Codes are part of the public API: match on them,
  * not on messages.
  */

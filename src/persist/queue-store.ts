@@ -1,7 +1,7 @@
 import { normaliseKpiEvent } from '../normalise/kpi-event.js';
 import { resolveContext } from '../normalise/delivery-context.js';
-import { problem, type CifKpiProblem } from '../report/problems.js';
-import type { QueuedEvent } from './delivery-queue.js';
+import type { QueuedEvent } from '../queue/delivery-queue.js';
+import { problem, type CifKpiProblem } from '../vocabulary/problems.js';
 
 /**
  * Keeps a logger's queue in the tab's sessionStorage so that it survives a reload, and hands events left by an

@@ -1,0 +1,229 @@
+import type { NormaliseResult } from '../normalise/kpi-event.js';
+import { CIF_KPI_EVENT, type DropReason } from '../vocabulary/logger-events.js';
+import { problem, type CifKpiProblem } from '../vocabulary/problems.js';
+import { ScopedCapture } from './event-capture.js';
+import { RULE_CHANGE_EVENT } from './kpi-rule-element.js';
+import { DEFAULT_TRIGGERS, detailFromAttributes, kpiSourceOf } from './markup-attributes.js';
+import { RuleSet } from './rule-set.js';
+import { resolveScopeRoot } from './scope.js';
+import { ScopeScanner } from './scope-scanner.js';
+
+/** Where a logger's capture hands what it heard. */
+export interface CaptureSink {
+  /** A KPI event reported as a detail: a `cif-kpi` event's, or what `data-kpi-*` markup describes. */
+  detail(detail: unknown): void;
+  /** A KPI event a `<cif-kpi-rule>` made, already normalised; `detail` is what the rule read (for reports). */
+  mapped(result: NormaliseResult, detail: unknown): void;
+  /** A problem with the set-up: a malformed rule, a scope that is not there, rule code that did not load. */
+  problem(problem: CifKpiProblem): void;
+  /** Hearing an event failed unexpectedly; nothing of it may reach the page. */
+  internalError(error: unknown): void;
+  /** Events heard but not mapped. */
+  dropped(reason: DropReason, count: number): void;
+  /** Most events held while the rule code loads. */
+  maxHeld(): number;
+}
+
+/** An event heard for rules before their compiler arrived, with its capture time and path. */
+interface HeldEvent {
+  event: Event;
+  path: readonly EventTarget[];
+  capturedAt: number;
+}
+
+/**
+ * Capturing for one logger: owns its scope (resolved from `scope`, waited for when it is not there yet), the
+ * listeners in it and in the open shadow roots inside it, the event types markup asks for, the logger's
+ * `<cif-kpi-rule>` children, and the events held while the rule compiler loads. It hands what it hears to a
+ * `CaptureSink` as plain details (or, for rules, normalised events) and knows nothing of queues or delivery.
+ */
+export class CaptureController {
+  #logger: HTMLElement;
+  #sink: CaptureSink;
+  #scope: string | null = null;
+  #disabled = false;
+  #connected = false;
+  #capture = new ScopedCapture((event, path) => {
+    try {
+      return this.#onEvent(event, path);
+    } catch (error) {
+      // Nothing the logger does while hearing an event may surface as an error of the page.
+      this.#sink.internalError(error);
+      return false;
+    }
+  });
+  /** Finds `data-kpi-on` types and open shadow roots in scope. */
+  #scanner = new ScopeScanner({
+    type: (type) => this.#listenForMarkup(type),
+    shadowRoot: (root) => this.#capture.addInnerRoot(root),
+    wants: (root) => root !== this.#logger.shadowRoot,
+  });
+  #markupTypes = new Set<string>();
+  #rules: RuleSet;
+  /** Events heard for rules before the rule compiler arrived. */
+  #heldForRules: HeldEvent[] = [];
+  /** Sees rules added or changed without a synchronous notice (e.g. `custom-*` attributes). */
+  #ruleObserver = new MutationObserver(() => this.#rules.refresh(this.#logger));
+  /** Waits for a `scope` element that is not there yet. */
+  #scopeObserver: MutationObserver | undefined;
+  /** The missing scope last reported, so each is reported once. */
+  #missingScopeReported: string | null | undefined;
+
+  constructor(logger: HTMLElement, sink: CaptureSink) {
+    this.#logger = logger;
+    this.#sink = sink;
+    this.#rules = new RuleSet({
+      listen: (type) => this.#capture.listen(type),
+      unlisten: (type) => this.#capture.unlisten(type),
+      malformed: (rule, message) => sink.problem(problem('invalid-rule', `${rule}: ${message}`)),
+      compiled: () => {
+        const held = this.#heldForRules;
+        this.#heldForRules = [];
+        for (const { event, path, capturedAt } of held) this.#mapByRules(event, () => path, capturedAt);
+      },
+      unavailable: (error) => {
+        const count = this.#heldForRules.length;
+        this.#heldForRules = [];
+        sink.problem(problem('internal-error', `The <cif-kpi-rule> code could not be loaded: ${String(error)}`));
+        if (count > 0) sink.dropped('rules-unavailable', count);
+      },
+    });
+    this.#capture.listen(CIF_KPI_EVENT);
+    for (const type of DEFAULT_TRIGGERS) this.#listenForMarkup(type);
+    // Heard only to meet shadow roots attached late, before their non-composed events happen.
+    this.#capture.listen('focusin');
+    logger.addEventListener(RULE_CHANGE_EVENT, () => this.#rules.refresh(logger));
+  }
+
+  /** The node listened on, while capturing. */
+  get root(): EventTarget | undefined {
+    return this.#capture.root;
+  }
+
+  /** Resolves once the rules read so far are compiled and the events held for them were mapped. */
+  whenReady(): Promise<void> {
+    return this.#rules.whenReady();
+  }
+
+  /** Starts capturing: the logger is in the document. */
+  connect(): void {
+    this.#connected = true;
+    this.#rules.refresh(this.#logger);
+    this.#ruleObserver.observe(this.#logger, { childList: true, subtree: true, attributes: true });
+    this.#attach();
+  }
+
+  /** Stops capturing: the logger left the document. */
+  disconnect(): void {
+    this.#connected = false;
+    this.#capture.detach();
+    this.#scanner.disconnect();
+    this.#ruleObserver.disconnect();
+    this.#stopWaitingForScope();
+  }
+
+  /** Applies `scope` and `disabled`; a change takes effect at once. */
+  configure(scope: string | null, disabled: boolean): void {
+    if (scope === this.#scope && disabled === this.#disabled) return;
+    this.#scope = scope;
+    this.#disabled = disabled;
+    if (this.#connected) this.#attach();
+  }
+
+  #attach(): void {
+    this.#stopWaitingForScope();
+    this.#scanner.disconnect();
+    if (this.#disabled) {
+      this.#capture.detach();
+      return;
+    }
+    const root = resolveScopeRoot(this.#logger, this.#scope);
+    if (root) {
+      this.#missingScopeReported = undefined;
+      this.#capture.attach(root);
+      this.#scanner.observe(root as Node);
+      return;
+    }
+    this.#capture.detach();
+    if (this.#missingScopeReported !== this.#scope) {
+      this.#missingScopeReported = this.#scope;
+      this.#sink.problem(
+        problem(
+          'scope-not-found',
+          `scope "${this.#scope}" names no element in this document; events are heard once it appears`,
+          'scope',
+        ),
+      );
+    }
+    this.#scopeObserver = new MutationObserver(() => {
+      if (resolveScopeRoot(this.#logger, this.#scope)) this.#attach();
+    });
+    this.#scopeObserver.observe(this.#logger.getRootNode(), {
+      childList: true,
+      subtree: true,
+      attributes: true,
+      attributeFilter: ['id'],
+    });
+  }
+
+  #stopWaitingForScope(): void {
+    this.#scopeObserver?.disconnect();
+    this.#scopeObserver = undefined;
+  }
+
+  #listenForMarkup(type: string): void {
+    if (this.#markupTypes.has(type)) return;
+    this.#markupTypes.add(type);
+    this.#capture.listen(type);
+  }
+
+  /** Turns an event heard in scope into KPI events: a `cif-kpi` detail, `data-kpi-*` markup, matching rules. */
+  #onEvent(event: Event, pathOf: () => readonly EventTarget[]): boolean {
+    const type = event.type;
+    if (type === CIF_KPI_EVENT) {
+      this.#sink.detail((event as CustomEvent<unknown>).detail);
+      return true;
+    }
+    // A `custom-*` change not yet seen by the observer still applies to this event.
+    if (this.#rules.size > 0 && this.#ruleObserver.takeRecords().length > 0) this.#rules.refresh(this.#logger);
+    // A shadow root met on the way of a focus or click (attached after its host was scanned) is listened in from
+    // now on, so that its non-composed events (`change`, `submit`) are heard too.
+    if (type === 'focusin' || type === 'click') {
+      for (const node of pathOf())
+        if (node instanceof ShadowRoot && node !== this.#logger.shadowRoot) this.#scanner.adopt(node);
+    }
+    let taken = false;
+    if (this.#markupTypes.has(type)) {
+      const source = kpiSourceOf(event, pathOf(), this.#capture.root!);
+      if (source) {
+        this.#sink.detail(detailFromAttributes(source));
+        taken = true;
+      }
+    }
+    if (this.#rules.holds(type)) {
+      // The rules are not compiled yet: the event is mapped when they are, stamped with its capture time.
+      if (this.#heldForRules.length < this.#sink.maxHeld()) {
+        this.#heldForRules.push({ event, path: [...pathOf()], capturedAt: Date.now() });
+      } else {
+        this.#sink.dropped('queue-full', 1);
+      }
+      return true;
+    }
+    return this.#mapByRules(event, pathOf, Date.now()) || taken;
+  }
+
+  /** Maps an event through the rules for its type; returns whether any rule logged it. */
+  #mapByRules(event: Event, pathOf: () => readonly EventTarget[], capturedAt: number): boolean {
+    let taken = false;
+    for (const rule of this.#rules.rulesFor(event.type)) {
+      // A rule fills a normalised event directly; what it read is rendered only for a problem's report.
+      const result = rule.eventFor(event, pathOf, this.#capture.root ?? document, capturedAt);
+      if (result) {
+        const reported = result.ok && result.warnings.length === 0 ? undefined : rule.detailFor(event, pathOf);
+        this.#sink.mapped(result, reported);
+        taken = true;
+      }
+    }
+    return taken;
+  }
+}

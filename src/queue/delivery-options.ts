@@ -1,0 +1,63 @@
+/**
+ * The delivery settings of a logger (`flush-delay`, `max-batch`, …): their defaults and how a value given as an
+ * attribute or property is brought into range. The one place that knows them.
+ */
+
+/** The delivery settings, in the units the queue uses (ms, events). */
+export interface DeliveryOptions {
+  /** How long the first queued event waits for others to share its call, in ms. */
+  flushDelay: number;
+  /** Most events in one call. */
+  maxBatch: number;
+  /** Deadline of one call, in ms. */
+  callTimeout: number;
+  /** Retries of a failed call before its events are given up. */
+  maxRetries: number;
+  /** Delay before the first retry, in ms; it doubles with each retry (with jitter). */
+  retryDelay: number;
+  /** Most events held at once (waiting for ids, queued, in flight or awaiting retry); more are dropped. */
+  maxQueue: number;
+  /** How long an event may wait for complete ids before it is dropped, in ms. */
+  contextTimeout: number;
+}
+
+/** Defaults of the delivery attributes; the README explains each choice. */
+export const DEFAULTS: Readonly<DeliveryOptions> = Object.freeze({
+  flushDelay: 500,
+  maxBatch: 100,
+  callTimeout: 15_000,
+  maxRetries: 5,
+  retryDelay: 1000,
+  maxQueue: 1000,
+  contextTimeout: 300_000,
+});
+
+/** The least each setting may be, and whether it counts whole things (events, retries) rather than time. */
+const RANGE: Readonly<Record<keyof DeliveryOptions, { min: number; whole?: true }>> = {
+  flushDelay: { min: 0 },
+  maxBatch: { min: 1, whole: true },
+  callTimeout: { min: 1 },
+  maxRetries: { min: 0, whole: true },
+  retryDelay: { min: 0 },
+  maxQueue: { min: 1, whole: true },
+  contextTimeout: { min: 0 },
+};
+
+/** The delivery setting names, in their documented order. */
+export const DELIVERY_OPTION_NAMES = Object.keys(DEFAULTS) as ReadonlyArray<keyof DeliveryOptions>;
+
+/**
+ * The settings to use for values as given: a value that is not a finite number takes its default, one below its
+ * least is raised to it, and counts are rounded down.
+ */
+export function deliveryOptions(given: Readonly<Partial<Record<keyof DeliveryOptions, unknown>>>): DeliveryOptions {
+  const options = { ...DEFAULTS };
+  for (const name of DELIVERY_OPTION_NAMES) {
+    const value = given[name];
+    if (typeof value !== 'number' || !Number.isFinite(value)) continue;
+    const { min, whole } = RANGE[name];
+    const clamped = Math.max(min, value);
+    options[name] = whole ? Math.floor(clamped) : clamped;
+  }
+  return options;
+}

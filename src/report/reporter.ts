@@ -1,0 +1,222 @@
+/**
+ * Reporting: what became of each event and of the logger's set-up, told to the page. The one place that turns
+ * capture and queue outcomes into the logger's DOM events (typed against their event map), keeps the inspector's
+ * activity log, and counts what `stats` reports besides the queue's own counts. Every drop goes through
+ * `reportDrop()`, so `stats.dropped` is always the sum of the `cif-kpi-dropped` counts.
+ */
+import { CALL_FIELDS, type CifAnalyticsCall, type CifKpiEvent } from '../vocabulary/cif-contract.js';
+import type { ContextInput, ContextState } from '../normalise/delivery-context.js';
+import {
+  dropMessage,
+  type CifKpiLoggerEventMap,
+  type CifKpiStats,
+  type DeliveryStats,
+  type DropReason,
+} from '../vocabulary/logger-events.js';
+import { problem, type CifKpiProblem, type CifKpiWarning } from '../vocabulary/problems.js';
+import type { DeliveryReporter, QueuedEvent } from '../queue/delivery-queue.js';
+import { ActivityLog } from './activity-log.js';
+import type { DebugInspector, InspectorActions, InspectorView } from './debug-inspector.js';
+
+export class Reporter implements DeliveryReporter {
+  #target: EventTarget;
+  #queueChanged: () => void;
+  #counts = { captured: 0, invalid: 0, dropped: 0 };
+  /** Drops of this task not yet fired, by reason: a burst is reported once per reason. */
+  #drops = new Map<DropReason, { count: number; events: CifKpiEvent[] }>();
+  /** Recent events and their fate, kept only while the inspector is on. */
+  #activity: ActivityLog | undefined;
+  #inspector: DebugInspector | undefined;
+
+  /** `queueChanged` hears every change of what the queue holds (persistence saves on it). */
+  constructor(target: EventTarget, queueChanged: () => void) {
+    this.#target = target;
+    this.#queueChanged = queueChanged;
+  }
+
+  /** Fires one of the logger's events on it: bubbling and composed, so the page can listen anywhere above it. */
+  fire<K extends keyof CifKpiLoggerEventMap>(type: K, detail: CifKpiLoggerEventMap[K]): void {
+    this.#target.dispatchEvent(new CustomEvent(type, { bubbles: true, composed: true, detail }));
+  }
+
+  /** The counts of `stats`, given the queue's own. */
+  stats(delivery: DeliveryStats): CifKpiStats {
+    return {
+      captured: this.#counts.captured,
+      invalid: this.#counts.invalid,
+      ...delivery,
+      dropped: this.#counts.dropped,
+    };
+  }
+
+  /** An event was heard or logged (valid or not); its warnings are told with the detail as it was given. */
+  captured(warnings: readonly CifKpiWarning[], detail: unknown): void {
+    this.#counts.captured += 1;
+    for (const warning of warnings) this.fire('cif-kpi-warning', { ...warning, event: detail });
+  }
+
+  /** An event was refused: it is not delivered. */
+  invalid(p: CifKpiProblem, detail: unknown): void {
+    this.#counts.invalid += 1;
+    this.#activity?.record(nameOf(detail), 'invalid', undefined, p.message);
+    this.fire('cif-kpi-error', { ...p, event: detail });
+  }
+
+  /** A problem with the logger's set-up or with the page, not with one event. */
+  error(p: CifKpiProblem, detail?: unknown): void {
+    this.fire('cif-kpi-error', detail === undefined ? p : { ...p, event: detail });
+  }
+
+  /** Something unexpected failed inside the logger; it is reported instead of reaching the page. */
+  internalError(error: unknown, detail?: unknown): CifKpiProblem {
+    const p = problem('internal-error', `The logger failed to handle an event: ${String(error)}`);
+    this.error(p, detail);
+    return p;
+  }
+
+  /**
+   * Events dropped without delivery: `events` are what can be shown of them (none for events dropped before
+   * they were normalised), `count` how many. Reported once per reason per task, however many a burst drops.
+   */
+  reportDrop(reason: DropReason, events: readonly CifKpiEvent[], count = events.length): void {
+    this.#counts.dropped += count;
+    const pending = this.#drops.get(reason);
+    if (pending) {
+      pending.count += count;
+      pending.events.push(...events);
+      return;
+    }
+    const drop = { count, events: [...events] };
+    this.#drops.set(reason, drop);
+    queueMicrotask(() => {
+      this.#drops.delete(reason);
+      this.fire('cif-kpi-dropped', {
+        count: drop.count,
+        reason,
+        message: dropMessage(reason, drop.count),
+        events: drop.events,
+      });
+    });
+  }
+
+  /** An event was refused before it was queued because capture is off (`disabled`). */
+  droppedUnqueued(detail: unknown, reason: DropReason): void {
+    this.#counts.captured += 1;
+    this.#activity?.record(nameOf(detail), 'dropped', undefined, dropMessage(reason, 1));
+    this.reportDrop(reason, [], 1);
+  }
+
+  // The queue's outcomes (DeliveryReporter).
+
+  queued(item: QueuedEvent): void {
+    this.#activity?.record(item.event.kpiEventName, 'held', item.id);
+  }
+
+  sent(call: CifAnalyticsCall, items: readonly QueuedEvent[], result: unknown): void {
+    this.#activity?.update(ids(items), 'sent');
+    this.fire('cif-kpi-sent', {
+      data: call.data,
+      eventName: call.eventName,
+      correlationId: call.correlationId,
+      result,
+    });
+  }
+
+  attemptFailed(call: CifAnalyticsCall, items: readonly QueuedEvent[], p: CifKpiProblem, retryIn?: number): void {
+    if (retryIn !== undefined) this.#activity?.update(ids(items), 'retrying', `${p.message} (retry in ${retryIn} ms)`);
+    this.fire('cif-kpi-error', {
+      ...p,
+      call,
+      events: call.data.events,
+      attempt: items[0]!.attempts,
+      ...(retryIn === undefined ? {} : { retryIn }),
+    });
+  }
+
+  failed(items: readonly QueuedEvent[], error: CifKpiProblem): void {
+    this.#activity?.update(ids(items), 'failed', error.message);
+    this.fire('cif-kpi-failed', { events: items.map((item) => item.event), error, attempts: items[0]!.attempts });
+  }
+
+  dropped(items: readonly QueuedEvent[], reason: DropReason): void {
+    if (this.#activity) {
+      const message = dropMessage(reason, 1);
+      for (const item of items) this.#activity.record(item.event.kpiEventName, 'dropped', item.id, message);
+    }
+    this.reportDrop(
+      reason,
+      items.map((item) => item.event),
+    );
+  }
+
+  changed(): void {
+    this.#queueChanged();
+    this.refresh();
+  }
+
+  // The debug inspector.
+
+  /**
+   * Shows the inspector in `root` (its code is loaded now, once); the activity log starts at once, so events
+   * captured while it loads are listed.
+   */
+  showInspector(root: ShadowRoot, view: () => InspectorView, actions: InspectorActions): void {
+    if (this.#activity) return;
+    const activity = new ActivityLog(() => this.refresh());
+    this.#activity = activity;
+    void import('./debug-inspector.js').then(({ DebugInspector }) => {
+      if (this.#activity !== activity || this.#inspector) return;
+      this.#inspector = new DebugInspector(root, activity, view, actions);
+    });
+  }
+
+  hideInspector(): void {
+    this.#inspector?.destroy();
+    this.#inspector = undefined;
+    this.#activity = undefined;
+  }
+
+  /** Renders the inspector again on its next frame, if it is shown. */
+  refresh(): void {
+    this.#inspector?.schedule();
+  }
+}
+
+function ids(items: readonly { id: string }[]): string[] {
+  return items.map((item) => item.id);
+}
+
+/** The name to show for a detail that may not be valid. */
+function nameOf(detail: unknown): string {
+  try {
+    const name = (detail as { kpiEventName?: unknown } | null)?.kpiEventName;
+    return typeof name === 'string' && name ? name.slice(0, 60) : '(no kpiEventName)';
+  } catch {
+    return '(unreadable detail)';
+  }
+}
+
+/** What the inspector shows of a logger: its ids (by attribute), why events wait, the host, the counts. */
+export function inspectorView(
+  ids: ContextInput,
+  context: ContextState,
+  hostReady: boolean,
+  stats: CifKpiStats,
+): InspectorView {
+  return {
+    ids: CALL_FIELDS.map((field) => [attributeOf(field), ids[field] ?? null]),
+    contextNote:
+      context.status === 'incomplete'
+        ? `events wait for ${context.missing.join(' and ')}`
+        : context.status === 'invalid'
+          ? context.problem.message
+          : '',
+    hostReady,
+    stats: { ...stats },
+  };
+}
+
+/** The attribute of a camel-case property: `conversationId` → `conversation-id`. */
+function attributeOf(property: string): string {
+  return property.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+}
