@@ -1,4 +1,10 @@
-import { ReactiveElement, css, type PropertyDeclaration, type PropertyValues } from 'lit';
+import {
+  ReactiveElement,
+  unsafeCSS,
+  type PropertyDeclaration,
+  type PropertyDeclarations,
+  type PropertyValues,
+} from 'lit';
 import { CaptureController } from './capture/capture-controller.js';
 import { normaliseKpiEvent, type NormaliseResult } from './normalise/kpi-event.js';
 import { ContextTracker, isCallField } from './normalise/delivery-context.js';
@@ -7,9 +13,11 @@ import { DeliveryQueue } from './queue/delivery-queue.js';
 import { newOwnerId } from './persist/queue-store.js';
 import { QueuePersistence } from './persist/queue-persistence.js';
 import { CifHostWatcher } from './deliver/cif-host.js';
-import { Reporter, inspectorView } from './report/reporter.js';
+import { Reporter } from './report/reporter.js';
 import type { InspectorView } from './report/debug-inspector.js';
+import { attributeOf } from './vocabulary/attribute-names.js';
 import { CALL_FIELDS } from './vocabulary/cif-contract.js';
+import { internalError } from './vocabulary/problems.js';
 import type { CifKpiFailedEvent, CifKpiLogResult, CifKpiStats } from './vocabulary/logger-events.js';
 
 /**
@@ -87,30 +95,16 @@ import type { CifKpiFailedEvent, CifKpiLogResult, CifKpiStats } from './vocabula
  * @cssprop --cif-kpi-inspector-button-background - Background of the buttons.
  */
 export class CifKpiLoggerElement extends ReactiveElement {
-  static override styles = css`
-    :host {
-      display: none;
-    }
-  `;
+  // A constant string: `unsafeCSS` only skips the `css` tag's checks of interpolated values (and its bytes).
+  static override styles = unsafeCSS(':host{display:none}');
 
-  static override properties = {
-    conversationId: { attribute: 'conversation-id' },
-    providerSessionId: { attribute: 'provider-session-id' },
-    clientSessionId: { attribute: 'client-session-id' },
-    participantId: { attribute: 'participant-id' },
-    eventName: { attribute: 'event-name' },
-    correlationId: { attribute: 'correlation-id' },
+  /** Every property and its attribute: the ids and call arguments, `scope`, the delivery settings, the flags. */
+  static override properties: PropertyDeclarations = {
+    ...declare(CALL_FIELDS, {}),
     scope: {},
-    flushDelay: { type: Number, attribute: 'flush-delay' },
-    maxBatch: { type: Number, attribute: 'max-batch' },
-    callTimeout: { type: Number, attribute: 'call-timeout' },
-    maxRetries: { type: Number, attribute: 'max-retries' },
-    retryDelay: { type: Number, attribute: 'retry-delay' },
-    maxQueue: { type: Number, attribute: 'max-queue' },
-    contextTimeout: { type: Number, attribute: 'context-timeout' },
-    noPersist: { type: Boolean, attribute: 'no-persist' },
-    disabled: { type: Boolean, reflect: true },
-    debug: { type: Boolean, reflect: true },
+    ...declare(DELIVERY_OPTION_NAMES, { type: Number }),
+    ...declare(['noPersist'], { type: Boolean }),
+    ...declare(['disabled', 'debug'], { type: Boolean, reflect: true }),
   };
 
   /** The conversation (Omnichannel live work item) id. */
@@ -164,7 +158,6 @@ export class CifKpiLoggerElement extends ReactiveElement {
     detail: (detail) => this.#accept(detail),
     mapped: (result, detail) => this.#take(result, detail),
     problem: (p) => this.#reporter.error(p),
-    internalError: (error) => this.#reporter.internalError(error),
     dropped: (reason, count) => this.#reporter.reportDrop(reason, [], count),
     maxHeld: () => this.#queue.options.maxQueue,
   });
@@ -266,7 +259,7 @@ export class CifKpiLoggerElement extends ReactiveElement {
   }
 
   #inspectorView(): InspectorView {
-    return inspectorView(this, this.#context.current(), this.hostReady, this.stats);
+    return { ids: this, context: this.#context.current(), hostReady: this.hostReady, stats: this.stats };
   }
 
   #waitForHost(): void {
@@ -303,7 +296,14 @@ export class CifKpiLoggerElement extends ReactiveElement {
       this.#queue.enqueue(id, normalised.event, context.status === 'complete' ? context.context : undefined, resolve);
       if (!this.#cancelHostWait && !this.#host.framework) this.#waitForHost();
     } catch (error) {
-      resolve?.({ status: 'invalid', problem: this.#reporter.internalError(error, detail) });
+      const p = internalError(error);
+      this.#reporter.error(p, detail);
+      resolve?.({ status: 'invalid', problem: p });
     }
   }
+}
+
+/** Declares camel-case properties with their kebab-case attributes (`flushDelay` ↔ `flush-delay`). */
+function declare(names: readonly string[], options: PropertyDeclaration): PropertyDeclarations {
+  return Object.fromEntries(names.map((name) => [name, { ...options, attribute: attributeOf(name) }]));
 }

@@ -1,6 +1,6 @@
 import type { NormaliseResult } from '../normalise/kpi-event.js';
 import { CIF_KPI_EVENT, type DropReason } from '../vocabulary/logger-events.js';
-import { problem, type CifKpiProblem } from '../vocabulary/problems.js';
+import { internalError, problem, type CifKpiProblem } from '../vocabulary/problems.js';
 import { ScopedCapture } from './event-capture.js';
 import { RULE_CHANGE_EVENT } from './kpi-rule-element.js';
 import { DEFAULT_TRIGGERS, detailFromAttributes, kpiSourceOf } from './markup-attributes.js';
@@ -14,10 +14,11 @@ export interface CaptureSink {
   detail(detail: unknown): void;
   /** A KPI event a `<cif-kpi-rule>` made, already normalised; `detail` is what the rule read (for reports). */
   mapped(result: NormaliseResult, detail: unknown): void;
-  /** A problem with the set-up: a malformed rule, a scope that is not there, rule code that did not load. */
+  /**
+   * A problem with the set-up (a malformed rule, a scope that is not there, rule code that did not load), or an
+   * unexpected fault while hearing an event, caught so that nothing of it reaches the page.
+   */
   problem(problem: CifKpiProblem): void;
-  /** Hearing an event failed unexpectedly; nothing of it may reach the page. */
-  internalError(error: unknown): void;
   /** Events heard but not mapped. */
   dropped(reason: DropReason, count: number): void;
   /** Most events held while the rule code loads. */
@@ -48,7 +49,7 @@ export class CaptureController {
       return this.#onEvent(event, path);
     } catch (error) {
       // Nothing the logger does while hearing an event may surface as an error of the page.
-      this.#sink.internalError(error);
+      this.#sink.problem(internalError(error));
       return false;
     }
   });
@@ -93,11 +94,6 @@ export class CaptureController {
     // Heard only to meet shadow roots attached late, before their non-composed events happen.
     this.#capture.listen('focusin');
     logger.addEventListener(RULE_CHANGE_EVENT, () => this.#rules.refresh(logger));
-  }
-
-  /** The node listened on, while capturing. */
-  get root(): EventTarget | undefined {
-    return this.#capture.root;
   }
 
   /** Resolves once the rules read so far are compiled and the events held for them were mapped. */

@@ -46,17 +46,14 @@ export class ScopedCapture {
     if (this.#root === root) return;
     this.detach();
     this.#root = root;
-    for (const type of this.#types.keys()) root.addEventListener(type, this.#listener, true);
+    for (const type of this.#types.keys()) this.#addListeners(type);
     active.add(this);
   }
 
   /** Stops listening. The event types stay registered for the next attach. */
   detach(): void {
     if (!this.#root) return;
-    for (const type of this.#types.keys()) {
-      this.#root.removeEventListener(type, this.#listener, true);
-      for (const inner of this.#innerRoots) inner.removeEventListener(type, this.#innerListener, true);
-    }
+    for (const type of this.#types.keys()) this.#removeListeners(type);
     this.#root = undefined;
     this.#innerRoots.clear();
     active.delete(this);

@@ -12,23 +12,19 @@
  * other event, and builds no intermediate detail (one is rendered only when there is a problem to report).
  */
 
-import type { CifCustomDataItem } from '../vocabulary/cif-contract.js';
 import { problem, type CifKpiWarning } from '../vocabulary/problems.js';
 import {
   customAttributeProblem,
-  customValue,
   failure,
-  isoTime,
   kpiEventNameOf,
   writeKpiEvent,
-  type KpiFieldSource,
-  type KpiTextField,
+  type KpiEventField,
   type NormaliseResult,
 } from '../normalise/kpi-event.js';
 import { FIELD_ATTRIBUTE_NAMES, RULE_ATTRIBUTES } from './markup-attributes.js';
 
 /** Attribute → field, for the attributes that fill a text field. */
-const FIELD_OF_ATTRIBUTE: ReadonlyMap<string, KpiTextField> = new Map([
+const FIELD_OF_ATTRIBUTE: ReadonlyMap<string, KpiEventField> = new Map([
   ['kpi', 'kpiEventName'],
   ...FIELD_ATTRIBUTE_NAMES,
 ]);
@@ -87,15 +83,8 @@ export function parseRule(element: Element): RuleParse {
 
 /** A rule's templates, parsed and checked: what it writes into each field. */
 interface RuleTemplates {
-  fields: Map<KpiTextField, Template>;
+  fields: Map<KpiEventField, Template>;
   custom: Array<[attribute: string, template: Template]>;
-}
-
-/** What one event gives the rule's templates to read. */
-interface RuleInput {
-  detail: unknown;
-  path: EventPath;
-  capturedAt: number;
 }
 
 function compile(element: Element): KpiRule {
@@ -111,7 +100,6 @@ function compile(element: Element): KpiRule {
   const match = matchOf(element);
   const whenText = element.getAttribute('when')?.trim();
   const when = whenText ? parsePath(whenText.replace(/^\{(.*)\}$/, '$1'), 'when', whenText) : undefined;
-  const source = fieldSource(templates);
 
   return {
     element,
@@ -122,7 +110,7 @@ function compile(element: Element): KpiRule {
       if (when && !resolve(when, detail, path)) return undefined;
       const warnings: CifKpiWarning[] = [];
       try {
-        return writeKpiEvent(source, { detail, path, capturedAt }, warnings);
+        return writeKpiEvent((field) => read(templates, field, detail, path), capturedAt, warnings);
       } catch (error) {
         // A value read from the event misbehaved (a Proxy trap threw): the event cannot be read.
         const reason = error instanceof Error ? error.message : String(error);
@@ -137,7 +125,7 @@ function compile(element: Element): KpiRule {
 
 /** Parses every value attribute of a rule into a template; refuses unknown attributes and bad column names. */
 function readTemplates(element: Element): RuleTemplates {
-  const fields = new Map<KpiTextField, Template>();
+  const fields = new Map<KpiEventField, Template>();
   const custom: RuleTemplates['custom'] = [];
   for (const name of element.getAttributeNames()) {
     const isCustom = name.startsWith(CUSTOM_PREFIX) && name.length > CUSTOM_PREFIX.length;
@@ -171,25 +159,18 @@ function matchOf(element: Element): string | undefined {
   return match;
 }
 
-/** The rule's templates as the fields of a KPI event: the same writer and checks as any other event. */
-function fieldSource({ fields, custom }: RuleTemplates): KpiFieldSource<RuleInput> {
-  return {
-    text({ detail, path }, field) {
-      const template = fields.get(field);
-      return template === undefined ? undefined : render(template, detail, path);
-    },
-    timestamp: ({ capturedAt }) => isoTime(capturedAt),
-    customData({ detail, path }) {
-      if (custom.length === 0) return undefined;
-      const items: CifCustomDataItem[] = [];
-      for (const [attribute, template] of custom) {
-        const text = customValue(attribute, render(template, detail, path));
-        if (typeof text === 'object') return text;
-        if (text !== undefined) items.push({ attribute, value: text });
-      }
-      return items;
-    },
-  };
+/**
+ * What the rule's templates give for one field of a KPI event (undefined for a field it does not fill; its
+ * `eventTimestamp` is always the capture time): the same writer and checks as any other event.
+ */
+function read({ fields, custom }: RuleTemplates, field: KpiEventField, detail: unknown, path: EventPath): unknown {
+  if (field === 'customData') {
+    return custom.length === 0
+      ? undefined
+      : custom.map(([attribute, template]) => ({ attribute, value: render(template, detail, path) }));
+  }
+  const template = fields.get(field);
+  return template === undefined ? undefined : render(template, detail, path);
 }
 
 /** What the rule read from an event, as a `cif-kpi` detail. */

@@ -50,7 +50,7 @@ function build(detail: unknown, capturedAt: number, warnings: CifKpiWarning[]): 
     );
   }
   const input = detail as Record<string, unknown>;
-  const result = writeKpiEvent(DETAIL_FIELDS, { input, capturedAt }, warnings);
+  const result = writeKpiEvent((field) => input[field], capturedAt, warnings);
   if (!result.ok) return result;
   for (const key in input) {
     if (!KNOWN_FIELDS.has(key) && Object.prototype.hasOwnProperty.call(input, key)) {
@@ -60,63 +60,48 @@ function build(detail: unknown, capturedAt: number, warnings: CifKpiWarning[]): 
   return result;
 }
 
-/** The fields of a KPI event that are text. */
-export type KpiTextField =
-  'kpiEventName' | 'kpiEventReason' | 'additionalData' | 'notificationResponseAction' | 'externalCorrelationId';
-
-/** Where the values of one event's fields come from; each is read only when it is written. */
-export interface KpiFieldSource<From> {
-  /** The value of a text field as reported (converted and checked by the writer). */
-  text(from: From, field: KpiTextField): unknown;
-  /** The event's `eventTimestamp`, or why it has none. */
-  timestamp(from: From): string | CifKpiProblem;
-  /** Its `customData` items (none: undefined or empty), or why they are refused. */
-  customData(from: From): CifCustomDataItem[] | undefined | CifKpiProblem;
-}
-
-/** A `cif-kpi` detail as a field source. */
-const DETAIL_FIELDS: KpiFieldSource<{ input: Record<string, unknown>; capturedAt: number }> = {
-  text: ({ input }, field) => input[field],
-  timestamp: ({ input, capturedAt }) => toTimestamp(input.eventTimestamp, capturedAt),
-  customData: ({ input }) =>
-    input.customData === undefined || input.customData === null ? undefined : toCustomData(input.customData),
-};
+/** A field of a KPI event. */
+export type KpiEventField = (typeof KPI_EVENT_FIELDS)[number];
 
 /**
- * Writes one KPI event from `source`, field by field in the documented order (KPI_EVENT_FIELDS), so payloads read
- * the same every time; stops at the first field that is refused. May throw when reading the source throws.
+ * Writes one KPI event from the values `read` gives for its fields, as reported (a `cif-kpi` detail's, or what a
+ * `<cif-kpi-rule>` rendered): field by field in the documented order (KPI_EVENT_FIELDS), so payloads read the
+ * same every time, stopping at the first field that is refused. `eventTimestamp` defaults to `capturedAt`.
+ * May throw when reading a value throws.
  */
-export function writeKpiEvent<From>(
-  source: KpiFieldSource<From>,
-  from: From,
+export function writeKpiEvent(
+  read: (field: KpiEventField) => unknown,
+  capturedAt: number,
   warnings: CifKpiWarning[],
 ): NormaliseResult {
-  const name = kpiEventNameOf(source.text(from, 'kpiEventName'), warnings);
+  const name = kpiEventNameOf(read('kpiEventName'), warnings);
   if (typeof name !== 'string') return failure(name, warnings);
   const event = { kpiEventName: name } as CifKpiEvent;
 
-  const reason = freeText(source.text(from, 'kpiEventReason'), 'kpiEventReason', warnings);
+  const reason = freeText(read('kpiEventReason'), 'kpiEventReason', warnings);
   if (typeof reason === 'object') return failure(reason, warnings);
   if (reason !== undefined) event.kpiEventReason = reason;
 
-  const timestamp = source.timestamp(from);
+  const timestamp = toTimestamp(read('eventTimestamp'), capturedAt);
   if (typeof timestamp !== 'string') return failure(timestamp, warnings);
   event.eventTimestamp = timestamp;
 
-  const additional = freeText(source.text(from, 'additionalData'), 'additionalData', warnings);
+  const additional = freeText(read('additionalData'), 'additionalData', warnings);
   if (typeof additional === 'object') return failure(additional, warnings);
   if (additional !== undefined) event.additionalData = additional;
 
   for (const field of IDENTIFIER_FIELDS) {
-    const text = boundedText(source.text(from, field), field);
+    const text = boundedText(read(field), field);
     if (typeof text === 'object') return failure(text, warnings);
     if (text !== undefined) event[field] = text;
   }
 
-  const custom = source.customData(from);
-  if (custom !== undefined && !Array.isArray(custom)) return failure(custom, warnings);
-  if (custom !== undefined && custom.length > 0) event.customData = custom;
-
+  const customData = read('customData');
+  if (customData !== undefined && customData !== null) {
+    const custom = toCustomData(customData);
+    if (!Array.isArray(custom)) return failure(custom, warnings);
+    if (custom.length > 0) event.customData = custom;
+  }
   return { ok: true, event, warnings };
 }
 
@@ -197,7 +182,7 @@ let lastTime = NaN;
 let lastText = '';
 
 /** `eventTimestamp` of an event captured at `time` (epoch ms). */
-export function isoTime(time: number): string {
+function isoTime(time: number): string {
   if (time !== lastTime) {
     lastText = new Date(time).toISOString();
     lastTime = time;
@@ -295,7 +280,7 @@ export function customAttributeProblem(attribute: unknown): CifKpiProblem | unde
 }
 
 /** A `customData` value as text, refused when over its column; undefined (left out) when absent. */
-export function customValue(attribute: string, value: unknown): string | undefined | CifKpiProblem {
+function customValue(attribute: string, value: unknown): string | undefined | CifKpiProblem {
   if (value === undefined) return undefined;
   const text = textOf(value, `customData.${attribute}`);
   if (typeof text !== 'string') return text;

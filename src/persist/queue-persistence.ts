@@ -39,11 +39,6 @@ export class QueuePersistence {
     this.#onProblem = onProblem;
   }
 
-  /** Whether the queue is kept in storage. */
-  get enabled(): boolean {
-    return this.#store !== undefined;
-  }
-
   /** Starts keeping the queue in storage, after taking over what an earlier page of the tab left. */
   enable(): void {
     if (this.#store) return;

@@ -22,7 +22,7 @@ export interface DeliveryOptions {
 }
 
 /** Defaults of the delivery attributes; the README explains each choice. */
-export const DEFAULTS: Readonly<DeliveryOptions> = Object.freeze({
+export const DEFAULTS: Readonly<DeliveryOptions> = {
   flushDelay: 500,
   maxBatch: 100,
   callTimeout: 15_000,
@@ -30,18 +30,21 @@ export const DEFAULTS: Readonly<DeliveryOptions> = Object.freeze({
   retryDelay: 1000,
   maxQueue: 1000,
   contextTimeout: 300_000,
-});
-
-/** The least each setting may be, and whether it counts whole things (events, retries) rather than time. */
-const RANGE: Readonly<Record<keyof DeliveryOptions, { min: number; whole?: true }>> = {
-  flushDelay: { min: 0 },
-  maxBatch: { min: 1, whole: true },
-  callTimeout: { min: 1 },
-  maxRetries: { min: 0, whole: true },
-  retryDelay: { min: 0 },
-  maxQueue: { min: 1, whole: true },
-  contextTimeout: { min: 0 },
 };
+
+/** The least each setting may be. */
+const MIN: Readonly<DeliveryOptions> = {
+  flushDelay: 0,
+  maxBatch: 1,
+  callTimeout: 1,
+  maxRetries: 0,
+  retryDelay: 0,
+  maxQueue: 1,
+  contextTimeout: 0,
+};
+
+/** The settings that count whole things (events, retries) rather than time. */
+const COUNTS: ReadonlySet<keyof DeliveryOptions> = new Set(['maxBatch', 'maxRetries', 'maxQueue']);
 
 /** The delivery setting names, in their documented order. */
 export const DELIVERY_OPTION_NAMES = Object.keys(DEFAULTS) as ReadonlyArray<keyof DeliveryOptions>;
@@ -55,9 +58,8 @@ export function deliveryOptions(given: Readonly<Partial<Record<keyof DeliveryOpt
   for (const name of DELIVERY_OPTION_NAMES) {
     const value = given[name];
     if (typeof value !== 'number' || !Number.isFinite(value)) continue;
-    const { min, whole } = RANGE[name];
-    const clamped = Math.max(min, value);
-    options[name] = whole ? Math.floor(clamped) : clamped;
+    const clamped = Math.max(MIN[name], value);
+    options[name] = COUNTS.has(name) ? Math.floor(clamped) : clamped;
   }
   return options;
 }

@@ -1,11 +1,17 @@
+import type { ContextInput, ContextState } from '../normalise/delivery-context.js';
+import { attributeOf } from '../vocabulary/attribute-names.js';
+import { CALL_FIELDS } from '../vocabulary/cif-contract.js';
+import type { CifKpiStats } from '../vocabulary/logger-events.js';
 import type { ActivityLog } from './activity-log.js';
 
-/** What the inspector shows besides the events. */
+/** What the inspector shows of its logger besides the events. */
 export interface InspectorView {
-  ids: ReadonlyArray<[label: string, value: string | null]>;
-  contextNote: string;
+  /** The ids and call arguments as set. */
+  ids: ContextInput;
+  /** The context they make. */
+  context: ContextState;
   hostReady: boolean;
-  stats: Readonly<Record<string, number>>;
+  stats: CifKpiStats;
 }
 
 export interface InspectorActions {
@@ -117,8 +123,17 @@ export class DebugInspector {
     this.#status.className = `status ${view.hostReady ? 'ready' : 'waiting'}`;
 
     const ids: Node[] = [];
-    for (const [label, value] of view.ids) ids.push(el('dt', undefined, label), el('dd', undefined, value ?? '—'));
-    if (view.contextNote) ids.push(el('dt', undefined, 'note'), el('dd', undefined, view.contextNote));
+    for (const field of CALL_FIELDS) {
+      ids.push(el('dt', undefined, attributeOf(field)), el('dd', undefined, view.ids[field] ?? '—'));
+    }
+    const { context } = view;
+    const note =
+      context.status === 'incomplete'
+        ? `events wait for ${context.missing.join(' and ')}`
+        : context.status === 'invalid'
+          ? context.problem.message
+          : '';
+    if (note) ids.push(el('dt', undefined, 'note'), el('dd', undefined, note));
     this.#ids.replaceChildren(...ids);
 
     this.#stats.replaceChildren(

@@ -4,8 +4,7 @@
  * activity log, and counts what `stats` reports besides the queue's own counts. Every drop goes through
  * `reportDrop()`, so `stats.dropped` is always the sum of the `cif-kpi-dropped` counts.
  */
-import { CALL_FIELDS, type CifAnalyticsCall, type CifKpiEvent } from '../vocabulary/cif-contract.js';
-import type { ContextInput, ContextState } from '../normalise/delivery-context.js';
+import type { CifAnalyticsCall, CifKpiEvent } from '../vocabulary/cif-contract.js';
 import {
   dropMessage,
   type CifKpiLoggerEventMap,
@@ -13,7 +12,7 @@ import {
   type DeliveryStats,
   type DropReason,
 } from '../vocabulary/logger-events.js';
-import { problem, type CifKpiProblem, type CifKpiWarning } from '../vocabulary/problems.js';
+import type { CifKpiProblem, CifKpiWarning } from '../vocabulary/problems.js';
 import type { DeliveryReporter, QueuedEvent } from '../queue/delivery-queue.js';
 import { ActivityLog } from './activity-log.js';
 import type { DebugInspector, InspectorActions, InspectorView } from './debug-inspector.js';
@@ -40,13 +39,9 @@ export class Reporter implements DeliveryReporter {
   }
 
   /** The counts of `stats`, given the queue's own. */
-  stats(delivery: DeliveryStats): CifKpiStats {
-    return {
-      captured: this.#counts.captured,
-      invalid: this.#counts.invalid,
-      ...delivery,
-      dropped: this.#counts.dropped,
-    };
+  stats({ sent, retried, failed, held }: DeliveryStats): CifKpiStats {
+    const { captured, invalid, dropped } = this.#counts;
+    return { captured, invalid, sent, retried, failed, dropped, held };
   }
 
   /** An event was heard or logged (valid or not); its warnings are told with the detail as it was given. */
@@ -65,13 +60,6 @@ export class Reporter implements DeliveryReporter {
   /** A problem with the logger's set-up or with the page, not with one event. */
   error(p: CifKpiProblem, detail?: unknown): void {
     this.fire('cif-kpi-error', detail === undefined ? p : { ...p, event: detail });
-  }
-
-  /** Something unexpected failed inside the logger; it is reported instead of reaching the page. */
-  internalError(error: unknown, detail?: unknown): CifKpiProblem {
-    const p = problem('internal-error', `The logger failed to handle an event: ${String(error)}`);
-    this.error(p, detail);
-    return p;
   }
 
   /**
@@ -194,29 +182,4 @@ function nameOf(detail: unknown): string {
   } catch {
     return '(unreadable detail)';
   }
-}
-
-/** What the inspector shows of a logger: its ids (by attribute), why events wait, the host, the counts. */
-export function inspectorView(
-  ids: ContextInput,
-  context: ContextState,
-  hostReady: boolean,
-  stats: CifKpiStats,
-): InspectorView {
-  return {
-    ids: CALL_FIELDS.map((field) => [attributeOf(field), ids[field] ?? null]),
-    contextNote:
-      context.status === 'incomplete'
-        ? `events wait for ${context.missing.join(' and ')}`
-        : context.status === 'invalid'
-          ? context.problem.message
-          : '',
-    hostReady,
-    stats: { ...stats },
-  };
-}
-
-/** The attribute of a camel-case property: `conversationId` → `conversation-id`. */
-function attributeOf(property: string): string {
-  return property.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
 }

@@ -55,3 +55,8 @@ export type CifKpiWarning = CifKpiProblem<CifKpiWarningCode>;
 export function problem<Code extends string>(code: Code, message: string, field?: string): CifKpiProblem<Code> {
   return field === undefined ? { code, message } : { code, message, field };
 }
+
+/** An unexpected fault inside the logger, caught so that it cannot reach the page. */
+export function internalError(error: unknown): CifKpiProblem {
+  return problem('internal-error', `The logger failed to handle an event: ${String(error)}`);
+}
