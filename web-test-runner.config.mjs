@@ -4,6 +4,7 @@ import { defaultReporter } from '@web/test-runner';
 import { chromiumLaunchOptions } from './scripts/chromium.mjs';
 import { closingLineReporter } from './scripts/closing-line-reporter.mjs';
 import { reactForTests } from './scripts/react-for-tests.mjs';
+import { sourceForTests } from './scripts/source-for-tests.mjs';
 
 export default {
   files: ['test/**/*.test.ts'],
@@ -15,7 +16,7 @@ export default {
     config: { timeout: 5000 },
   },
   browsers: [chromeLauncher({ launchOptions: await chromiumLaunchOptions() })],
-  plugins: [reactForTests(), esbuildPlugin({ ts: true, target: 'es2021', tsconfig: './tsconfig.json' })],
+  plugins: [reactForTests(), sourceForTests(), esbuildPlugin({ ts: true, target: 'es2021', tsconfig: './tsconfig.json' })],
   reporters: [defaultReporter(), closingLineReporter()],
   coverageConfig: {
     include: ['src/**/*.ts'],

@@ -1,0 +1,73 @@
+import { expect } from '@open-wc/testing';
+import { importsOf, sourceFiles, sourceText } from './source.js';
+
+/**
+ * The layout tells an event's path, and lower layers never import upper ones: the shared vocabulary imports
+ * nothing; normalise, queue, persist and deliver import neither Lit nor the DOM-facing capture, report or element
+ * modules; capture hands what it hears to a callback and knows no queue. Type-only imports count too.
+ */
+const MAY_IMPORT: Record<string, readonly string[]> = {
+  vocabulary: [],
+  normalise: ['vocabulary'],
+  deliver: ['vocabulary'],
+  queue: ['vocabulary', 'normalise', 'deliver'],
+  persist: ['vocabulary', 'normalise', 'queue'],
+  capture: ['vocabulary', 'normalise'],
+  report: ['vocabulary', 'normalise', 'queue'],
+  testing: ['vocabulary'],
+};
+
+/** `src/queue/delivery-queue.ts` → `queue`; top-level files are the element and its entry points. */
+function layerOf(file: string): string {
+  const parts = file.split('/');
+  return parts.length > 2 ? parts[1]! : 'top';
+}
+
+describe('the import graph', () => {
+  let graph: Map<string, string[]>;
+
+  before(async () => {
+    graph = new Map();
+    for (const file of await sourceFiles()) graph.set(file, importsOf(file, await sourceText(file)));
+  });
+
+  it('is read from every source module', () => {
+    expect([...graph.keys()]).to.include.members([
+      'src/cif-kpi-logger.ts',
+      'src/vocabulary/problems.ts',
+      'src/capture/capture-controller.ts',
+    ]);
+    expect(graph.get('src/cif-kpi-logger.ts')).to.include.members(['lit', 'src/queue/delivery-queue.ts']);
+  });
+
+  it('keeps each layer to the layers below it', () => {
+    const wrong: string[] = [];
+    for (const [file, imports] of graph) {
+      const layer = layerOf(file);
+      const allowed = MAY_IMPORT[layer];
+      if (!allowed) continue;
+      for (const target of imports) {
+        const targetLayer = target.startsWith('src/') ? layerOf(target) : `package ${target}`;
+        if (targetLayer !== layer && !allowed.includes(targetLayer)) wrong.push(`${file} imports ${target}`);
+      }
+    }
+    expect(wrong).to.deep.equal([]);
+  });
+
+  it('imports Lit only in the element', () => {
+    const litUsers = [...graph]
+      .filter(([, imports]) => imports.some((target) => target === 'lit' || target.startsWith('@lit')))
+      .map(([file]) => file);
+    expect(litUsers).to.deep.equal(['src/cif-kpi-logger.ts']);
+  });
+
+  it('has no module that imports nothing of the project yet is imported by nobody', () => {
+    const imported = new Set([...graph.values()].flat());
+    const entries = ['src/index.ts', 'src/define.ts', 'src/cdn-classic.ts', 'src/react-jsx.ts'];
+    const testing = [...graph.keys()].filter((file) => file.startsWith('src/testing/'));
+    const orphans = [...graph.keys()].filter(
+      (file) => !imported.has(file) && !entries.includes(file) && !testing.includes(file),
+    );
+    expect(orphans).to.deep.equal([]);
+  });
+});

@@ -1,0 +1,90 @@
+import { expect } from '@open-wc/testing';
+import '../../src/define.js';
+import { CifKpiLoggerElement } from '../../src/cif-kpi-logger.js';
+import { RULE_ATTRIBUTES } from '../../src/capture/markup-attributes.js';
+import { CifKpiRuleElement } from '../../src/capture/kpi-rule-element.js';
+import { sourceText } from './source.js';
+
+/**
+ * Each list has one source; the copies written for people (JSDoc that feeds custom-elements.json, the README,
+ * the React JSX typings) are checked against it here.
+ */
+
+/** The logger's attributes, from its property declarations. */
+function loggerAttributes(): string[] {
+  CifKpiLoggerElement.finalize();
+  // Lit's default attribute is the property name in lower case (`scope`).
+  return [...CifKpiLoggerElement.elementProperties].map(([property, { attribute }]) =>
+    typeof attribute === 'string' ? attribute : String(property).toLowerCase(),
+  );
+}
+
+const cells = (line: string) =>
+  line
+    .split('|')
+    .slice(1, -1)
+    .map((cell) => cell.trim());
+
+/**
+ * The `code` names in column `column` of the first markdown table after the line that starts with `after` whose
+ * header cells are `headers`.
+ */
+function tableColumn(markdown: string, headers: string[], column = 0, after = ''): string[] {
+  const lines = markdown.split('\n');
+  const from = lines.findIndex((line) => line.startsWith(after));
+  const start = lines.findIndex(
+    (line, index) => index > from && line.startsWith('|') && cells(line).join() === headers.join(),
+  );
+  if (start < 0) throw new Error(`no table | ${headers.join(' | ')} |`);
+  const names: string[] = [];
+  for (const line of lines.slice(start + 2)) {
+    if (!line.startsWith('|')) break;
+    names.push(...[...cells(line)[column]!.matchAll(/`([^`]+)`/g)].map((m) => m[1]!));
+  }
+  return names;
+}
+
+/** The keys of a TypeScript interface in a source text, without the `oncif-…` event props. */
+function interfaceKeys(text: string, name: string): string[] {
+  const body = text.slice(text.indexOf(`interface ${name}`)).split('\n}')[0]!;
+  return [...body.matchAll(/^\s+'?([\w-]+)'?\??:/gm)].map((m) => m[1]!).filter((key) => !key.startsWith('oncif-'));
+}
+
+const jsdocTags = (text: string, tag: string) =>
+  [...text.matchAll(new RegExp(`@${tag} (?:\\{[^}]*\\} )?([\\w-]+) -`, 'g'))].map((m) => m[1]!);
+
+describe('one source for each list', () => {
+  it('the logger attributes: JSDoc, README table and JSX typings match its property declarations', async () => {
+    const attributes = loggerAttributes();
+    expect(attributes).to.include.members(['conversation-id', 'flush-delay', 'no-persist', 'debug']);
+    const element = await sourceText('src/cif-kpi-logger.ts');
+    expect(jsdocTags(element, 'attr')).to.have.members(attributes);
+    const properties = [...CifKpiLoggerElement.elementProperties.keys()];
+    expect(jsdocTags(element, 'property')).to.have.members(properties);
+    const readme = await (await fetch('/README.md')).text();
+    const table = ['attribute', 'property', 'default', 'meaning'];
+    expect(tableColumn(readme, table)).to.have.members(attributes);
+    expect(tableColumn(readme, table, 1)).to.have.members(properties);
+    const jsx = await sourceText('src/react-jsx.ts');
+    expect(interfaceKeys(jsx, 'CifKpiLoggerJsxProps')).to.have.members(attributes);
+  });
+
+  it('the rule attributes: the element, its JSDoc, the README table and the JSX typings match one list', async () => {
+    expect(CifKpiRuleElement.observedAttributes).to.deep.equal([...RULE_ATTRIBUTES]);
+    const element = await sourceText('src/capture/kpi-rule-element.ts');
+    expect(jsdocTags(element, 'attr')).to.have.members([...RULE_ATTRIBUTES]);
+    const readme = await (await fetch('/README.md')).text();
+    const table = tableColumn(readme, ['attribute', 'meaning'], 0, '### 3. `<cif-kpi-rule>`');
+    expect(table.filter((name) => name !== 'custom-ATTRIBUTE')).to.have.members([...RULE_ATTRIBUTES]);
+    const jsx = await sourceText('src/react-jsx.ts');
+    expect(interfaceKeys(jsx, 'CifKpiRuleJsxProps')).to.have.members([...RULE_ATTRIBUTES]);
+  });
+
+  it('the error and warning codes: the README table matches the code types', async () => {
+    const problems = await sourceText('src/vocabulary/problems.ts');
+    const codes = [...problems.matchAll(/^\s+\| '([\w-]+)'/gm)].map((m) => m[1]!);
+    expect(codes).to.include.members(['invalid-detail', 'host-timeout', 'value-truncated']);
+    const readme = await (await fetch('/README.md')).text();
+    expect(tableColumn(readme, ['code', 'kind', 'meaning'])).to.have.members(codes);
+  });
+});

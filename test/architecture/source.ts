@@ -1,0 +1,37 @@
+/** The project's own source text, served by the test server (scripts/source-for-tests.mjs). */
+export async function sourceFiles(): Promise<string[]> {
+  return (await fetch('/__source-files')).json() as Promise<string[]>;
+}
+
+export async function sourceText(path: string): Promise<string> {
+  const response = await fetch(`/__source?file=${encodeURIComponent(path)}`);
+  if (!response.ok) throw new Error(`${path}: ${response.status}`);
+  return response.text();
+}
+
+const IMPORT =
+  /\b(?:import|export)\s+(?:type\s+)?(?:[\w*{}\s,$]+?\s+from\s+)?['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/g;
+
+/** What a module imports (type-only imports too): project files as `src/…ts` paths, packages by name. */
+export function importsOf(file: string, text: string): string[] {
+  const found: string[] = [];
+  for (const match of text.matchAll(IMPORT)) {
+    const specifier = (match[1] ?? match[2])!;
+    if (!specifier.startsWith('.')) {
+      found.push(
+        specifier
+          .split('/')
+          .slice(0, specifier.startsWith('@') ? 2 : 1)
+          .join('/'),
+      );
+      continue;
+    }
+    const parts = file.split('/').slice(0, -1);
+    for (const segment of specifier.split('/')) {
+      if (segment === '..') parts.pop();
+      else if (segment !== '.') parts.push(segment);
+    }
+    found.push(parts.join('/').replace(/\.js$/, '.ts'));
+  }
+  return found;
+}
