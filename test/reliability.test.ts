@@ -165,6 +165,23 @@ describe('bounds and opt-out', () => {
     await logger.flush();
     expect(reasons(host.events)).to.deep.equal(['before', 'after']);
   });
+
+  it('counts events dropped while disabled in stats.dropped, like every other drop', async () => {
+    readyHost();
+    const { root, logger } = await mount('max-queue="1" no-persist');
+    const dropped = collect<CifKpiDroppedDetail>(root, 'cif-kpi-dropped');
+    void logger.log({ kpiEventName: 'A' });
+    void logger.log({ kpiEventName: 'B' }); // queue-full
+    logger.disabled = true;
+    void logger.log({ kpiEventName: 'C' }); // disabled
+    void logger.log({ kpiEventName: 'D' });
+    await Promise.resolve();
+    expect(dropped.map((d) => [d.reason, d.count])).to.deep.equal([
+      ['queue-full', 1],
+      ['disabled', 2],
+    ]);
+    expect(logger.stats).to.deep.include({ captured: 4, dropped: 3 });
+  });
 });
 
 describe('persistence in the page', () => {

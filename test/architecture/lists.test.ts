@@ -12,7 +12,6 @@ import { sourceText } from './source.js';
 
 /** The logger's attributes, from its property declarations. */
 function loggerAttributes(): string[] {
-  CifKpiLoggerElement.finalize();
   // Lit's default attribute is the property name in lower case (`scope`).
   return [...CifKpiLoggerElement.elementProperties].map(([property, { attribute }]) =>
     typeof attribute === 'string' ? attribute : String(property).toLowerCase(),

@@ -25,6 +25,34 @@ afterEach(() => {
   delete window.Microsoft;
 });
 
+/*
+ * In every test that drops events, each logger's `stats.dropped` must equal the sum of the counts of its
+ * `cif-kpi-dropped` events. Heard on the document, and on each logger once seen (it may be removed later).
+ */
+const droppedByLogger = new Map<CifKpiLoggerElement, number>();
+const counted = new WeakSet<Event>();
+function countDropped(event: Event): void {
+  if (counted.has(event)) return;
+  counted.add(event);
+  const logger = event.composedPath()[0] as CifKpiLoggerElement;
+  if (!droppedByLogger.has(logger)) logger.addEventListener('cif-kpi-dropped', countDropped);
+  droppedByLogger.set(
+    logger,
+    (droppedByLogger.get(logger) ?? 0) + (event as CustomEvent<{ count: number }>).detail.count,
+  );
+}
+document.addEventListener('cif-kpi-dropped', countDropped, true);
+afterEach(async () => {
+  await Promise.resolve(); // drops of the last task are fired in a microtask
+  const loggers = [...droppedByLogger];
+  droppedByLogger.clear();
+  for (const [logger, sum] of loggers) {
+    if (logger.stats.dropped !== sum) {
+      throw new Error(`stats.dropped is ${logger.stats.dropped}, but cif-kpi-dropped events counted ${sum}`);
+    }
+  }
+});
+
 /** Collects the details of every `type` event fired on `target`. */
 export function collect<T = unknown>(target: EventTarget, type: string): T[] {
   const seen: T[] = [];
