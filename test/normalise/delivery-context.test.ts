@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { batchKey, buildCall, resolveContext } from '../../src/normalise/delivery-context.js';
+import { ContextTracker, batchKey, buildCall, resolveContext } from '../../src/normalise/delivery-context.js';
 
 const GUID = '5f2c1d0e-8a3b-4c7d-9e1f-0a2b3c4d5e6f';
 const event = { kpiEventName: 'CallHold', eventTimestamp: '2026-11-28T10:15:30.123Z' };
@@ -84,5 +84,27 @@ describe('batchKey', () => {
       batchKey({ ...ctx, eventName: 'Softphone' }, other),
     );
     expect(batchKey(ctx, event)).to.not.equal(batchKey({ ...ctx, conversationId: 'c2' }, event));
+  });
+});
+
+describe('ContextTracker', () => {
+  it('resolves again only after invalidate(), and reports a bad correlation id once per value', () => {
+    const input: Record<string, string | null> = { conversationId: null, providerSessionId: 'p', correlationId: 'x' };
+    const heard: string[] = [];
+    const tracker = new ContextTracker(input, (state, problem) =>
+      heard.push(`${state.status} ${problem?.code ?? '-'}`),
+    );
+    expect(tracker.current()).to.deep.equal({ status: 'incomplete', missing: ['conversationId'] });
+    input.conversationId = 'c';
+    expect(tracker.current().status, 'cached until invalidated').to.equal('incomplete');
+    tracker.invalidate();
+    expect(tracker.current()).to.deep.equal({
+      status: 'complete',
+      context: { conversationId: 'c', providerSessionId: 'p' },
+    });
+    tracker.invalidate();
+    input.correlationId = 'y';
+    tracker.current();
+    expect(heard).to.deep.equal(['incomplete invalid-correlation-id', 'complete -', 'complete invalid-correlation-id']);
   });
 });

@@ -1,0 +1,125 @@
+import { expect, fixture, html } from '@open-wc/testing';
+import { CaptureController, type CaptureSink } from '../../src/capture/capture-controller.js';
+import '../../src/define.js';
+import type { NormaliseResult } from '../../src/normalise/kpi-event.js';
+import type { CifKpiProblem } from '../../src/vocabulary/problems.js';
+
+/** A capture controller on a plain element (no logger, no queue), and what it hands to its sink. */
+async function setUp(markup = '', maxHeld = 100) {
+  const root = await fixture<HTMLElement>(
+    html`<div>
+      <button id="hold" data-kpi="CallHold" data-kpi-reason="Hold button">Hold</button>
+      <span id="widget"></span>
+      <x-logger></x-logger>
+    </div>`,
+  );
+  const logger = root.querySelector('x-logger') as HTMLElement;
+  logger.innerHTML = markup;
+  const heard = {
+    details: [] as unknown[],
+    mapped: [] as NormaliseResult[],
+    problems: [] as CifKpiProblem[],
+    drops: [] as string[],
+  };
+  const sink: CaptureSink = {
+    detail: (detail) => heard.details.push(detail),
+    mapped: (result) => heard.mapped.push(result),
+    problem: (p) => heard.problems.push(p),
+    dropped: (reason, count) => heard.drops.push(`${reason} ${count}`),
+    maxHeld: () => maxHeld,
+  };
+  const capture = new CaptureController(logger, sink);
+  return { root, logger, capture, heard, widget: root.querySelector('#widget')! };
+}
+
+const report = (target: EventTarget, detail: unknown) =>
+  target.dispatchEvent(new CustomEvent('cif-kpi', { bubbles: true, composed: true, detail }));
+
+describe('CaptureController', () => {
+  // First in this file: the rule compiler is loaded once per page, and this test needs it not loaded yet.
+  it('drops rule events beyond maxHeld while the compiler loads, and reports malformed rules', async () => {
+    const { capture, heard, widget } = await setUp(
+      '<cif-kpi-rule on="ping" kpi="Ping"></cif-kpi-rule><cif-kpi-rule on="ping"></cif-kpi-rule>',
+      1,
+    );
+    capture.connect();
+    widget.dispatchEvent(new Event('ping', { bubbles: true }));
+    widget.dispatchEvent(new Event('ping', { bubbles: true }));
+    await capture.whenReady();
+    expect(heard.drops).to.deep.equal(['queue-full 1']);
+    expect(heard.mapped).to.have.length(1);
+    expect(heard.problems.map((p) => p.code)).to.deep.equal(['invalid-rule']);
+  });
+
+  it('hands cif-kpi details and data-kpi markup to its sink, only while connected', async () => {
+    const { root, capture, heard, widget } = await setUp();
+    report(widget, { kpiEventName: 'Before' });
+    capture.connect();
+    report(widget, { kpiEventName: 'During' });
+    root.querySelector<HTMLButtonElement>('#hold')!.click();
+    capture.disconnect();
+    report(widget, { kpiEventName: 'After' });
+    expect(heard.details).to.deep.equal([
+      { kpiEventName: 'During' },
+      { kpiEventName: 'CallHold', kpiEventReason: 'Hold button' },
+    ]);
+  });
+
+  it('maps rule events once the compiler arrives, stamped with their capture time', async () => {
+    const { capture, heard, widget } = await setUp(
+      '<cif-kpi-rule on="call-ended" kpi="CallEnded" reason="{detail.why}"></cif-kpi-rule>',
+    );
+    capture.connect();
+    const before = Date.now();
+    widget.dispatchEvent(new CustomEvent('call-ended', { bubbles: true, detail: { why: 'hung up' } }));
+    await capture.whenReady();
+    expect(heard.mapped).to.have.length(1);
+    const [result] = heard.mapped;
+    expect(result!.ok && result!.event.kpiEventReason).to.equal('hung up');
+    expect(result!.ok && Date.parse(result!.event.eventTimestamp)).to.be.within(before, Date.now());
+  });
+
+  it('waits for a scope that is not there yet, reporting it once, and stops capturing when disabled', async () => {
+    const { root, capture, heard } = await setUp();
+    capture.configure('later', false);
+    capture.connect();
+    capture.configure('later', false);
+    expect(heard.problems.map((p) => [p.code, p.field])).to.deep.equal([['scope-not-found', 'scope']]);
+    const later = document.createElement('section');
+    later.id = 'later';
+    root.append(later);
+    await new Promise((resolve) => setTimeout(resolve)); // the MutationObserver's delivery
+    report(later, { kpiEventName: 'InScope' });
+    capture.configure('later', true);
+    report(later, { kpiEventName: 'WhileDisabled' });
+    expect(heard.details).to.deep.equal([{ kpiEventName: 'InScope' }]);
+  });
+
+  it('reports a fault while hearing an event as an internal error instead of throwing into the page', async () => {
+    const { logger, widget } = await setUp();
+    const problems: CifKpiProblem[] = [];
+    const capture = new CaptureController(logger, {
+      detail: () => {
+        throw new Error('sink broke');
+      },
+      mapped: () => {},
+      problem: (p) => problems.push(p),
+      dropped: () => {},
+      maxHeld: () => 1,
+    });
+    capture.connect();
+    const errors: string[] = [];
+    const onError = (event: ErrorEvent) => errors.push(event.message);
+    window.addEventListener('error', onError);
+    try {
+      report(widget, { kpiEventName: 'A' });
+    } finally {
+      window.removeEventListener('error', onError);
+      capture.disconnect();
+    }
+    expect(errors).to.deep.equal([]);
+    expect(problems.map((p) => [p.code, p.message])).to.deep.equal([
+      ['internal-error', 'The logger failed to handle an event: Error: sink broke'],
+    ]);
+  });
+});
