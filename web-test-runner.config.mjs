@@ -16,7 +16,11 @@ export default {
     config: { timeout: 5000 },
   },
   browsers: [chromeLauncher({ launchOptions: await chromiumLaunchOptions() })],
-  plugins: [reactForTests(), sourceForTests(), esbuildPlugin({ ts: true, target: 'es2021', tsconfig: './tsconfig.json' })],
+  plugins: [
+    reactForTests(),
+    sourceForTests(),
+    esbuildPlugin({ ts: true, target: 'es2021', tsconfig: './tsconfig.json' }),
+  ],
   reporters: [defaultReporter(), closingLineReporter()],
   coverageConfig: {
     include: ['src/**/*.ts'],

@@ -1,6 +1,5 @@
-import { expect } from '@open-wc/testing';
+import { expect, waitUntil } from '@open-wc/testing';
 import type { SimulatedCifHost } from '../src/testing/simulated-cif-host.js';
-import { until } from './support/harness.js';
 
 /**
  * The script-tag bundles as a provider uses them: a plain HTML page with the CIF library (simulated, appearing
@@ -24,7 +23,10 @@ async function providerPage(
   after(() => frame.remove());
   await new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
   const win = frame.contentWindow as Window & { host?: SimulatedCifHost };
-  await until(() => win.customElements.get('cif-kpi-logger') !== undefined && win.host !== undefined, 3000, 'bundle');
+  await waitUntil(() => win.customElements.get('cif-kpi-logger') !== undefined && win.host !== undefined, 'bundle', {
+    timeout: 3000,
+    interval: 10,
+  });
   return { win, doc: frame.contentDocument! };
 }
 
@@ -53,7 +55,7 @@ for (const [name, tag] of [
       inner.dispatchEvent(new Custom('call-ended', { bubbles: true, composed: true, detail: { queue: 'Billing' } }));
       doc.getElementById('chat')!.dispatchEvent(new Custom('call-ended', { bubbles: true, detail: { queue: 'x' } }));
       const after = Date.now();
-      await until(() => win.host!.events.length === 1, 3000, 'delivery');
+      await waitUntil(() => win.host!.events.length === 1, 'delivery', { timeout: 3000, interval: 10 });
       await new Promise((resolve) => setTimeout(resolve, 50));
       const [event] = win.host!.events as Array<{ kpiEventReason: string; eventTimestamp: string }>;
       expect(win.host!.events).to.have.length(1);
@@ -78,7 +80,7 @@ for (const [name, tag] of [
           }),
         );
       }
-      await until(() => win.host!.events.length === 2, 3000, 'delivery');
+      await waitUntil(() => win.host!.events.length === 2, 'delivery', { timeout: 3000, interval: 10 });
       const calls = win.host!.calls;
       expect(calls.length).to.be.within(1, 2);
       for (const call of calls) {

@@ -1,4 +1,4 @@
-import { expect, fixture, html } from '@open-wc/testing';
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../src/define.js';
 import { checkCifCall } from '../src/testing/simulated-cif-host.js';
 import type { CifKpiErrorDetail, CifKpiSentDetail } from '../src/vocabulary/logger-events.js';
@@ -9,7 +9,7 @@ import {
   readyHost,
   reportKpi,
   startHost,
-  until,
+  fakeClock,
   type Logger,
 } from './support/harness.js';
 
@@ -40,7 +40,7 @@ describe('<cif-kpi-logger> core path', () => {
     );
     const sent = collect<CifKpiSentDetail>(logger, 'cif-kpi-sent');
     reportKpi(widget, { kpiEventName: 'CallHold', kpiEventReason: 'Agent put the call on hold' });
-    await until(() => sent.length === 1, 2000, 'cif-kpi-sent');
+    await oneEvent(logger, 'cif-kpi-sent');
 
     expect(host.calls).to.have.length(1);
     const call = host.calls[0]!;
@@ -206,7 +206,7 @@ describe('<cif-kpi-logger> capture', () => {
     const panel = document.createElement('div');
     panel.id = 'later-panel';
     root.append(panel);
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    await Promise.resolve(); // the MutationObserver's notice
     reportKpi(panel, { kpiEventName: 'Late' });
     await logger.flush();
     expect(host.events).to.have.length(1);
@@ -305,26 +305,32 @@ describe('<cif-kpi-logger> validation', () => {
 
 describe('<cif-kpi-logger> and the CIF host', () => {
   it('holds events until the library announces itself late, then sends them in capture order', async () => {
+    const clock = fakeClock();
     const host = startHost({ initDelay: 150 });
     const { logger, widget } = await page();
     reportKpi(widget, { kpiEventName: 'A', kpiEventReason: '1' });
     reportKpi(widget, { kpiEventName: 'B', kpiEventReason: '2' });
     reportKpi(widget, { kpiEventName: 'A', kpiEventReason: '3' });
     expect(logger.hostReady).to.equal(false);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await clock.tickAsync(149);
     expect(host.calls).to.have.length(0);
     expect(logger.pendingCount).to.equal(3);
-    await logger.flush();
+    const flushed = logger.flush();
+    await clock.tickAsync(10);
+    await flushed;
     expect(logger.hostReady).to.equal(true);
     expect(host.events.map((e) => (e as { kpiEventReason: string }).kpiEventReason)).to.deep.equal(['1', '3', '2']);
     expect(host.calls.map((c) => c.eventName)).to.deep.equal(['A', 'B']);
   });
 
   it('finds a library whose CIFInitDone it missed', async () => {
+    const clock = fakeClock();
     const host = startHost({ initDelay: 30, announce: false });
-    const { logger, widget } = await page();
+    const { widget } = await page();
     reportKpi(widget, { kpiEventName: 'A' });
-    await logger.flush();
+    await clock.tickAsync(199);
+    expect(host.installed && host.calls.length).to.equal(0);
+    await clock.tickAsync(2); // the next check for the library, every 200 ms
     expect(host.calls).to.have.length(1);
   });
 
@@ -457,23 +463,32 @@ describe('<cif-kpi-logger> JS API', () => {
   });
 
   it('flush() sends at once what flush-delay would hold back', async () => {
+    const clock = fakeClock();
     const host = readyHost();
     const { logger, widget } = await page('conversation-id="c" provider-session-id="p" flush-delay="600000"');
     reportKpi(widget, { kpiEventName: 'A' });
     reportKpi(widget, { kpiEventName: 'A' });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await clock.tickAsync(599_999);
     expect(host.calls).to.have.length(0);
-    await logger.flush();
+    const flushed = logger.flush();
+    await clock.tickAsync(1);
+    await flushed;
     expect(host.calls).to.have.length(1);
     expect(host.events).to.have.length(2);
   });
 
   it('batches events within flush-delay into one call', async () => {
+    const clock = fakeClock();
     const host = readyHost();
     const { logger, widget } = await page('conversation-id="c" provider-session-id="p" flush-delay="30"');
     const sent = collect(logger, 'cif-kpi-sent');
-    for (let i = 0; i < 5; i++) reportKpi(widget, { kpiEventName: 'A' });
-    await until(() => sent.length > 0);
+    reportKpi(widget, { kpiEventName: 'A' });
+    await clock.tickAsync(20);
+    for (let i = 0; i < 4; i++) reportKpi(widget, { kpiEventName: 'A' });
+    await clock.tickAsync(9);
+    expect(host.calls, 'the first event waits flush-delay').to.have.length(0);
+    await clock.tickAsync(2);
+    expect(sent).to.have.length(1);
     expect(host.calls).to.have.length(1);
     expect(host.events).to.have.length(5);
   });

@@ -1,7 +1,7 @@
-import { expect, fixture, html } from '@open-wc/testing';
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../src/define.js';
-import { reportKpi, startHost, until, type Logger } from './support/harness.js';
+import { reportKpi, startHost, type Logger } from './support/harness.js';
 
 async function mount(attrs: string): Promise<{ root: HTMLElement; logger: Logger; widget: HTMLElement }> {
   const root = await fixture<HTMLElement>(html`<div><button>w</button><cif-kpi-logger></cif-kpi-logger></div>`);
@@ -13,7 +13,8 @@ async function mount(attrs: string): Promise<{ root: HTMLElement; logger: Logger
 
 const part = (logger: Logger, name: string) =>
   logger.shadowRoot!.querySelector(`[part~="${name}"]`) as HTMLElement | null;
-const inspectorShown = (logger: Logger) => until(() => part(logger, 'inspector') !== null, 2000, 'the inspector');
+const inspectorShown = (logger: Logger) =>
+  waitUntil(() => part(logger, 'inspector') !== null, 'the inspector', { timeout: 2000, interval: 10 });
 const frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve(undefined)));
 const eventRows = (logger: Logger) =>
   [...logger.shadowRoot!.querySelectorAll('[part~="event"]')].map((li) =>
@@ -89,7 +90,10 @@ describe('debug inspector', () => {
     send.focus();
     expect(logger.shadowRoot!.activeElement).to.equal(send);
     await sendKeys({ press: 'Enter' });
-    await until(() => JSON.stringify(host.calls.map((c) => c.data)).includes('KeyboardFlush'), 2000, 'the flush');
+    await waitUntil(() => JSON.stringify(host.calls.map((c) => c.data)).includes('KeyboardFlush'), 'the flush', {
+      timeout: 2000,
+      interval: 10,
+    });
     expect(part(logger, 'events')!.tabIndex).to.equal(0);
   });
 
@@ -127,12 +131,12 @@ describe('debug inspector', () => {
     document.body.append(frameEl);
     try {
       await loaded;
-      await until(
+      await waitUntil(
         () =>
           frameEl.contentDocument?.querySelector('cif-kpi-logger')?.shadowRoot?.querySelector('[part~="inspector"]') !=
           null,
-        3000,
         'inspector in the frame',
+        { timeout: 3000, interval: 10 },
       );
       expect((frameEl.contentDocument!.querySelector('cif-kpi-logger') as Logger).debug).to.equal(true);
     } finally {

@@ -21,8 +21,14 @@ async function sentEvents(logger: Logger): Promise<CifKpiEvent[]> {
 }
 
 const names = (events: CifKpiEvent[]) => events.map((e) => e.kpiEventName);
-/** Lets the logger's deferred scan of added elements run. */
-const nextTask = () => new Promise((resolve) => setTimeout(resolve, 5));
+/**
+ * Lets the logger's scan of added elements run: its MutationObserver (a microtask) defers it by one task
+ * (`setTimeout(0)`), so one microtask then one task later it has run.
+ */
+const nextTask = async () => {
+  await Promise.resolve();
+  await new Promise((resolve) => setTimeout(resolve, 0));
+};
 
 describe('data-kpi-* markup', () => {
   beforeEach(() => {

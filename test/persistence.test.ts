@@ -1,7 +1,6 @@
-import { expect } from '@open-wc/testing';
+import { expect, waitUntil } from '@open-wc/testing';
 import type { SimulatedCifHost } from '../src/testing/simulated-cif-host.js';
 import type { CifKpiLoggerElement } from '../src/cif-kpi-logger.js';
-import { until } from './support/harness.js';
 
 /**
  * Real reloads of a provider page in an iframe. The frame shares this page's sessionStorage (same tab, same
@@ -32,7 +31,10 @@ afterEach(() => {
 async function loaded(frame: HTMLIFrameElement): Promise<void> {
   await new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
   const win = frame.contentWindow as Window & { host?: SimulatedCifHost };
-  await until(() => win.customElements?.get('cif-kpi-logger') !== undefined && win.host !== undefined, 4000, 'page');
+  await waitUntil(() => win.customElements?.get('cif-kpi-logger') !== undefined && win.host !== undefined, 'page', {
+    timeout: 4000,
+    interval: 10,
+  });
   const logger = frame.contentDocument!.querySelector('cif-kpi-logger') as CifKpiLoggerElement;
   await logger.updateComplete;
 }
@@ -95,7 +97,10 @@ describe('persistence across real reloads', function () {
     expect(page.logger().pendingCount).to.equal(3);
     page.setHost('ok');
     await page.reload();
-    await until(() => accepted(page.win().host).length >= 3, 4000, 'delivery after reload');
+    await waitUntil(() => accepted(page.win().host).length >= 3, 'delivery after reload', {
+      timeout: 4000,
+      interval: 10,
+    });
     await settle();
     expect(accepted(page.win().host)).to.deep.equal(['r1', 'r2', 'r3']);
     const call = page.win().host.calls[0]!;
@@ -107,10 +112,13 @@ describe('persistence across real reloads', function () {
     const page = await providerFrame('inflight', 'stall');
     page.report('f1');
     page.report('f2');
-    await until(() => page.win().host.calls.length === 1, 2000, 'the stalled call');
+    await waitUntil(() => page.win().host.calls.length === 1, 'the stalled call', { timeout: 2000, interval: 10 });
     page.setHost('ok');
     await page.reload();
-    await until(() => accepted(page.win().host).length >= 2, 4000, 'delivery after reload');
+    await waitUntil(() => accepted(page.win().host).length >= 2, 'delivery after reload', {
+      timeout: 4000,
+      interval: 10,
+    });
     await settle();
     expect(accepted(page.win().host)).to.deep.equal(['f1', 'f2']);
     expect(page.win().host.calls).to.have.length(1);
@@ -121,10 +129,10 @@ describe('persistence across real reloads', function () {
     page.report('t1');
     await page.reload();
     page.report('t2');
-    await until(() => page.logger().pendingCount === 2, 2000, 't1 restored beside t2');
+    await waitUntil(() => page.logger().pendingCount === 2, 't1 restored beside t2', { timeout: 2000, interval: 10 });
     page.setHost('ok');
     await page.reload();
-    await until(() => accepted(page.win().host).length >= 2, 4000, 'delivery');
+    await waitUntil(() => accepted(page.win().host).length >= 2, 'delivery', { timeout: 4000, interval: 10 });
     await settle();
     expect(accepted(page.win().host)).to.deep.equal(['t1', 't2']);
   });
@@ -136,17 +144,20 @@ describe('persistence across real reloads', function () {
     a.report('a2');
     b.report('b1');
     // Let B write its queue, so that A's next page finds an entry whose owner is alive.
-    await until(() => Object.values(sessionStorage).some((value) => value.includes('"b1"')), 3000, "B's entry");
+    await waitUntil(() => Object.values(sessionStorage).some((value) => value.includes('"b1"')), "B's entry", {
+      timeout: 3000,
+      interval: 10,
+    });
     a.setHost('ok');
     await a.reload();
-    await until(() => accepted(a.win().host).length >= 2, 4000, 'page A delivery');
+    await waitUntil(() => accepted(a.win().host).length >= 2, 'page A delivery', { timeout: 4000, interval: 10 });
     await settle();
     expect(accepted(a.win().host)).to.deep.equal(['a1', 'a2']);
 
     b.report('b2');
     b.setHost('ok');
     await b.reload();
-    await until(() => accepted(b.win().host).length >= 2, 4000, 'page B delivery');
+    await waitUntil(() => accepted(b.win().host).length >= 2, 'page B delivery', { timeout: 4000, interval: 10 });
     await settle();
     expect(accepted(a.win().host, b.win().host).sort()).to.deep.equal(['a1', 'a2', 'b1', 'b2']);
   });

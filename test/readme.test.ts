@@ -1,6 +1,5 @@
-import { expect } from '@open-wc/testing';
+import { expect, waitUntil } from '@open-wc/testing';
 import type { SimulatedCifHost } from '../src/testing/simulated-cif-host.js';
-import { until } from './support/harness.js';
 
 /**
  * The README's HTML examples, taken from README.md itself and run as a provider page with the built bundle and a
@@ -33,10 +32,10 @@ async function run(example: string): Promise<{ doc: Document; host: SimulatedCif
   after(() => frame.remove());
   await new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
   const win = frame.contentWindow as Window & { host?: SimulatedCifHost };
-  await until(
+  await waitUntil(
     () => win.customElements.get('cif-kpi-logger') !== undefined && win.host?.installed === true,
-    3000,
     'page',
+    { timeout: 3000, interval: 10 },
   );
   return { doc: frame.contentDocument!, host: win.host! };
 }
@@ -47,7 +46,7 @@ describe('README examples', () => {
   it('Quick start: the Hold button becomes the documented logAnalyticsEvent call', async () => {
     const { doc, host } = await run(exampleAfter('## Quick start'));
     (doc.getElementById('hold') as HTMLElement).click();
-    await until(() => host.calls.length === 1, 3000, 'the call');
+    await waitUntil(() => host.calls.length === 1, 'the call', { timeout: 3000, interval: 10 });
     const call = host.calls[0]!;
     expect(call.violations).to.deep.equal([]);
     expect(call.eventName).to.equal('CallHold');
@@ -64,7 +63,7 @@ describe('README examples', () => {
       `<div>${example}<cif-kpi-logger conversation-id="c" provider-session-id="p"></cif-kpi-logger></div>`,
     );
     (doc.querySelector('[data-kpi]') as HTMLElement).click();
-    await until(() => host.calls.length === 1, 3000, 'the call');
+    await waitUntil(() => host.calls.length === 1, 'the call', { timeout: 3000, interval: 10 });
     expect(events(host)[0]).to.deep.include({
       kpiEventName: 'CallRejected',
       kpiEventReason: 'Agent busy',
@@ -84,7 +83,7 @@ describe('README examples', () => {
         detail: { reason: 'Resolved', queue: 'Billing' },
       }),
     );
-    await until(() => host.calls.length === 1, 3000, 'the call');
+    await waitUntil(() => host.calls.length === 1, 'the call', { timeout: 3000, interval: 10 });
     expect(events(host)[0]).to.deep.include({ kpiEventName: 'CallEnded', kpiEventReason: 'Resolved' });
     expect(events(host)[0]!.customData).to.deep.equal([{ attribute: 'msdyn_customattribute1', value: 'Billing' }]);
   });
@@ -92,7 +91,7 @@ describe('README examples', () => {
   it('Frameworks, plain HTML: the Accept button logs CallAccepted', async () => {
     const { doc, host } = await run(exampleAfter('Plain HTML (script tag)'));
     (doc.querySelector('[data-kpi]') as HTMLElement).click();
-    await until(() => host.calls.length === 1, 3000, 'the call');
+    await waitUntil(() => host.calls.length === 1, 'the call', { timeout: 3000, interval: 10 });
     expect(events(host)[0]).to.deep.include({ kpiEventName: 'CallAccepted' });
   });
 });

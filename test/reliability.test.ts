@@ -3,7 +3,7 @@ import sinon from 'sinon';
 import '../src/define.js';
 import type { CifKpiDroppedDetail, CifKpiErrorDetail, CifKpiFailedDetail } from '../src/vocabulary/logger-events.js';
 import type { HostReply } from '../src/testing/simulated-cif-host.js';
-import { collect, readyHost, reportKpi, startHost, until, type Logger } from './support/harness.js';
+import { collect, fakeClock, readyHost, reportKpi, startHost, type Logger } from './support/harness.js';
 
 async function mount(attrs: string): Promise<{ root: HTMLElement; logger: Logger; widget: HTMLElement }> {
   const root = await fixture<HTMLElement>(html`<div><button>w</button><cif-kpi-logger></cif-kpi-logger></div>`);
@@ -21,14 +21,20 @@ const reasons = (events: unknown[]) => events.map((e) => (e as { kpiEventReason:
 
 describe('retries and failure', () => {
   it('retries a rejected call and reports each failed attempt with its retry delay', async () => {
+    const clock = fakeClock();
     const host = readyHost();
     host.queueReplies({ kind: 'reject', shape: 'map', message: 'Host busy' });
-    const { root, logger, widget } = await mount('retry-delay="20"');
+    const { root, logger, widget } = await mount('retry-delay="20" no-persist');
     const errors = collect<CifKpiErrorDetail>(root, 'cif-kpi-error');
     const sent = collect(root, 'cif-kpi-sent');
     reportKpi(widget, { kpiEventName: 'A', kpiEventReason: 'once' });
-    await until(() => sent.length === 1);
+    await clock.tickAsync(1); // the host's answer
     expect(errors).to.have.length(1);
+    expect(sent).to.have.length(0);
+    await clock.tickAsync(errors[0]!.retryIn! - 1);
+    expect(host.calls, 'not retried before its delay').to.have.length(1);
+    await clock.tickAsync(2);
+    expect(sent).to.have.length(1);
     expect(errors[0]).to.deep.include({ code: 'host-rejected', attempt: 1 });
     expect(errors[0]!.retryIn).to.be.within(10, 20);
     expect(host.calls.map((c) => c.outcome)).to.deep.equal(['rejected', 'resolved']);
@@ -36,13 +42,16 @@ describe('retries and failure', () => {
   });
 
   it('fires cif-kpi-failed after max-retries, keeps the events in failed, and retryFailed() delivers them', async () => {
+    const clock = fakeClock();
     const host = readyHost();
     host.setReply(() => ({ kind: 'reject', shape: 'json', message: 'Conversation not found' }));
-    const { root, logger, widget } = await mount('retry-delay="1" max-retries="2"');
+    const { root, logger, widget } = await mount('retry-delay="1000" max-retries="2" no-persist');
     const failed = collect<CifKpiFailedDetail>(root, 'cif-kpi-failed');
     reportKpi(widget, { kpiEventName: 'A', kpiEventReason: 'r1' });
     reportKpi(widget, { kpiEventName: 'A', kpiEventReason: 'r2' });
-    await until(() => failed.length === 1);
+    await clock.tickAsync(1 + 1000 + 1); // the first answer, the longest first retry delay, its answer
+    expect(failed, 'two retries: 0.5–1 s, then 1–2 s').to.have.length(0);
+    await clock.tickAsync(2000 + 1);
     expect(host.calls).to.have.length(3);
     expect(reasons(failed[0]!.events)).to.deep.equal(['r1', 'r2']);
     expect(failed[0]!.attempts).to.equal(3);
@@ -55,20 +64,26 @@ describe('retries and failure', () => {
     expect(logger.stats).to.deep.include({ failed: 2, held: 0 });
 
     host.setReply(undefined);
-    await logger.retryFailed();
+    const retried = logger.retryFailed();
+    await clock.tickAsync(1);
+    await retried;
     expect(logger.failed).to.deep.equal([]);
     expect(host.calls.at(-1)!.outcome).to.equal('resolved');
     expect(logger.stats.sent).to.equal(2);
   });
 
   it('keeps order: a batch waiting for its retry goes before newer events', async () => {
+    const clock = fakeClock();
     const host = readyHost();
     host.queueReplies({ kind: 'reject', shape: 'object', message: 'busy' });
-    const { logger, widget } = await mount('retry-delay="30"');
+    const { logger, widget } = await mount('retry-delay="30" no-persist');
     reportKpi(widget, { kpiEventName: 'A', kpiEventReason: 'first' });
-    await until(() => host.calls.length === 1 && host.calls[0]!.outcome === 'rejected');
+    await clock.tickAsync(1);
+    expect(host.calls.map((c) => c.outcome)).to.deep.equal(['rejected']);
     reportKpi(widget, { kpiEventName: 'B', kpiEventReason: 'second' });
-    await logger.flush();
+    const flushed = logger.flush();
+    await clock.tickAsync(10);
+    await flushed;
     const resolved = host.calls.filter((c) => c.outcome === 'resolved');
     expect(reasons(resolved.flatMap((c) => (c.data as { events: unknown[] }).events))).to.deep.equal([
       'first',
@@ -76,8 +91,8 @@ describe('retries and failure', () => {
     ]);
   });
 
-  it('delivers every event exactly once through a storm of rejections, stalls and slow answers', async function () {
-    this.timeout(30_000);
+  it('delivers every event exactly once through a storm of rejections, stalls and slow answers', async () => {
+    const clock = fakeClock();
     let seed = 7;
     const random = () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646;
     const host = readyHost({
@@ -95,14 +110,14 @@ describe('retries and failure', () => {
     });
     const total = 3000;
     const { root, logger } = await mount(
-      `retry-delay="1" max-retries="60" call-timeout="40" max-batch="50" max-queue="${total}"`,
+      `retry-delay="1" max-retries="60" call-timeout="40" max-batch="50" max-queue="${total}" no-persist`,
     );
     const failed = collect(root, 'cif-kpi-failed');
     const dropped = collect(root, 'cif-kpi-dropped');
     for (let i = 0; i < total; i++) {
       reportKpi(root, { kpiEventName: `Kpi${i % 3}`, kpiEventReason: String(i) });
     }
-    await until(() => logger.stats.sent === total, 25_000, 'the storm to pass');
+    for (let ms = 0; logger.stats.sent < total && ms < 600_000; ms += 1000) await clock.tickAsync(1000);
     const delivered = host.calls
       .filter((c) => c.outcome === 'resolved')
       .flatMap((c) => reasons((c.data as { events: unknown[] }).events));
@@ -133,13 +148,17 @@ describe('bounds and opt-out', () => {
   });
 
   it('drops events whose ids never come within context-timeout', async () => {
+    const clock = fakeClock();
     readyHost();
-    const { root, logger, widget } = await mount('context-timeout="30"');
+    const { root, logger, widget } = await mount('context-timeout="30000" no-persist');
     logger.conversationId = null;
     const dropped = collect<CifKpiDroppedDetail>(root, 'cif-kpi-dropped');
     reportKpi(widget, { kpiEventName: 'A' });
     expect(logger.pendingCount).to.equal(1);
-    await until(() => dropped.length === 1);
+    await clock.tickAsync(29_999);
+    expect(dropped).to.have.length(0);
+    await clock.tickAsync(1);
+    expect(dropped).to.have.length(1);
     expect(dropped[0]!.reason).to.equal('context-timeout');
     expect(logger.pendingCount).to.equal(0);
   });
@@ -196,7 +215,7 @@ describe('persistence in the page', () => {
   it('writes the queue at once on pagehide and when the page is hidden', async () => {
     startHost({ initDelay: null });
     const { logger, widget } = await mount('');
-    await until(() => (logger as unknown as { isUpdatePending: boolean }).isUpdatePending === false);
+    await logger.updateComplete;
     reportKpi(widget, { kpiEventName: 'A', kpiEventReason: 'persist-me-on-pagehide' });
     expect(storedReasons()).to.not.contain('persist-me-on-pagehide');
     window.dispatchEvent(new Event('pagehide'));

@@ -1,9 +1,9 @@
-import { expect } from '@open-wc/testing';
+import { expect, waitUntil } from '@open-wc/testing';
 // React ships CommonJS only: the test server bundles it into this ES module (scripts/react-for-tests.mjs).
 import { createElement as h, createRoot, flushSync, useState, type ReactElement, type Root } from 'react-for-tests';
 import '../../src/define.js';
 import type { CifKpiSentDetail } from '../../src/vocabulary/logger-events.js';
-import { eventRows, readyHost, until } from '../support/harness.js';
+import { eventRows, readyHost } from '../support/harness.js';
 
 /**
  * React 19 renders custom elements natively: dash-cased props become attributes, `on<event-name>` props become
@@ -89,7 +89,7 @@ describe('React 19', () => {
     });
     click('[data-kpi="PressedTwo"]');
     await logger.flush();
-    await until(() => sent.length === host.calls.length);
+    await waitUntil(() => sent.length === host.calls.length, 'the condition', { timeout: 2000, interval: 10 });
 
     const rows = eventRows(host);
     expect(rows).to.deep.equal([

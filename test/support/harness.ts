@@ -1,3 +1,4 @@
+import sinon from 'sinon';
 import { SimulatedCifHost, type SimulatedCifHostOptions } from '../../src/testing/simulated-cif-host.js';
 import type { CifKpiLoggerElement } from '../../src/cif-kpi-logger.js';
 
@@ -20,7 +21,24 @@ export function readyHost(options: SimulatedCifHostOptions = {}): SimulatedCifHo
   return host;
 }
 
+const clocks: sinon.SinonFakeTimers[] = [];
+
+/**
+ * A controllable clock for timing tests: timers and `Date` are fake from now on (the simulated host's latency
+ * too), and `clock.tickAsync(ms)` runs them, letting promises and real tasks (Web Locks) run in between.
+ * Restored after the test.
+ */
+export function fakeClock(): sinon.SinonFakeTimers {
+  const clock = sinon.useFakeTimers({
+    now: Date.now(),
+    toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
+  });
+  clocks.push(clock);
+  return clock;
+}
+
 afterEach(() => {
+  for (const clock of clocks.splice(0)) clock.restore();
   for (const host of hosts.splice(0)) host.uninstall();
   delete window.Microsoft;
 });
@@ -67,15 +85,6 @@ export function reportKpi(
   init: EventInit = { bubbles: true, composed: true },
 ): void {
   target.dispatchEvent(new CustomEvent('cif-kpi', { ...init, detail }));
-}
-
-/** Waits until `predicate` holds, checking after each macrotask, for at most `timeout` ms. */
-export async function until(predicate: () => boolean, timeout = 2000, what = 'condition'): Promise<void> {
-  const start = performance.now();
-  while (!predicate()) {
-    if (performance.now() - start > timeout) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 /** Errors and unhandled rejections that reach the page while `fn` runs. */
