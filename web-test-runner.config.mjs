@@ -22,8 +22,10 @@ export default {
     esbuildPlugin({ ts: true, target: 'es2021', tsconfig: './tsconfig.json' }),
   ],
   reporters: [defaultReporter(), closingLineReporter()],
+  // `npm test -- --coverage` (as .ci/run does) fails below these: the figures reached, less a margin for the
+  // branches that depend on timing.
   coverageConfig: {
     include: ['src/**/*.ts'],
-    threshold: { statements: 90, branches: 80, functions: 90, lines: 90 },
+    threshold: { statements: 95, branches: 88, functions: 93, lines: 95 },
   },
 };

@@ -88,7 +88,7 @@ describe('CaptureController', () => {
     const later = document.createElement('section');
     later.id = 'later';
     root.append(later);
-    await new Promise((resolve) => setTimeout(resolve)); // the MutationObserver's delivery
+    await Promise.resolve(); // the MutationObserver's notice
     report(later, { kpiEventName: 'InScope' });
     capture.configure('later', true);
     report(later, { kpiEventName: 'WhileDisabled' });
