@@ -144,10 +144,8 @@ export class CifKpiLoggerElement extends ReactiveElement {
 
   #ownerId = newOwnerId();
   #nextId = 0;
-  #host = new CifHostWatcher(window);
-  #cancelHostWait: (() => void) | undefined;
   #reporter = new Reporter(this, () => this.#persistence.changed());
-  #queue = new DeliveryQueue({ framework: () => this.#host.framework, reporter: this.#reporter });
+  #queue = new DeliveryQueue({ host: new CifHostWatcher(window), reporter: this.#reporter });
   #persistence = new QueuePersistence(this.#queue, this.#ownerId, (p) => this.#reporter.error(p));
   /** Resolved again as soon as an id changes (not at Lit's next update), so each event gets the ids in force. */
   #context = new ContextTracker(this, (state, correlationProblem) => {
@@ -174,7 +172,7 @@ export class CifKpiLoggerElement extends ReactiveElement {
 
   /** Whether the CIF library is usable now. */
   get hostReady(): boolean {
-    return this.#host.framework !== undefined;
+    return this.#queue.hostReady;
   }
 
   /** Events held: waiting for ids, queued, in flight or awaiting a retry. */
@@ -189,11 +187,11 @@ export class CifKpiLoggerElement extends ReactiveElement {
 
   /** Events given up after their last retry, oldest first. `retryFailed()` tries them again. */
   get failed(): CifKpiFailedEvent[] {
-    return this.#queue.failed.map(({ event, context, attempts, problem }) => ({
+    return this.#queue.failed.map(({ event, context, attempts, problem: error }) => ({
       event,
       context,
       attempts,
-      error: problem,
+      error,
     }));
   }
 
@@ -222,7 +220,7 @@ export class CifKpiLoggerElement extends ReactiveElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.#capture.connect();
-    this.#waitForHost();
+    this.#queue.watchHost();
     if (!this.debug && new URLSearchParams(location.search).has('cif-kpi-debug')) this.debug = true;
   }
 
@@ -250,7 +248,7 @@ export class CifKpiLoggerElement extends ReactiveElement {
     if (changed.has('debug')) {
       if (!this.debug) this.#reporter.hideInspector();
       else
-        this.#reporter.showInspector(this.renderRoot as ShadowRoot, () => this.#inspectorView(), {
+        this.#reporter.showInspector(this.renderRoot as ShadowRoot, this.#inspectorView, {
           flush: () => void this.flush(),
           retryFailed: () => void this.retryFailed(),
         });
@@ -258,18 +256,12 @@ export class CifKpiLoggerElement extends ReactiveElement {
     this.#reporter.refresh();
   }
 
-  #inspectorView(): InspectorView {
-    return { ids: this, context: this.#context.current(), hostReady: this.hostReady, stats: this.stats };
-  }
-
-  #waitForHost(): void {
-    this.#cancelHostWait?.();
-    this.#cancelHostWait = this.#host.whenReady(() => {
-      this.#cancelHostWait = undefined;
-      this.#reporter.refresh();
-      this.#queue.pump();
-    });
-  }
+  #inspectorView = (): InspectorView => ({
+    ids: this,
+    context: this.#context.current(),
+    hostReady: this.hostReady,
+    stats: this.stats,
+  });
 
   /** Normalises and queues one reported event, or reports it dropped while the logger is disabled. */
   #accept(detail: unknown, resolve?: (result: CifKpiLogResult) => void): void {
@@ -294,7 +286,6 @@ export class CifKpiLoggerElement extends ReactiveElement {
       }
       const id = `${this.#ownerId}.${this.#nextId++}`;
       this.#queue.enqueue(id, normalised.event, context.status === 'complete' ? context.context : undefined, resolve);
-      if (!this.#cancelHostWait && !this.#host.framework) this.#waitForHost();
     } catch (error) {
       const p = internalError(error);
       this.#reporter.error(p, detail);

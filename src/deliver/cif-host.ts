@@ -17,7 +17,7 @@ declare global {
 }
 
 /** Returns `Microsoft.CIFramework` when it is there and can log analytics; never throws. */
-export function findCifFramework(win: Window): CifFramework | undefined {
+function findCifFramework(win: Window): CifFramework | undefined {
   try {
     const framework = win.Microsoft?.CIFramework;
     return typeof framework?.logAnalyticsEvent === 'function' ? (framework as CifFramework) : undefined;
@@ -26,11 +26,19 @@ export function findCifFramework(win: Window): CifFramework | undefined {
   }
 }
 
+/** Access to the CIF library: whether it is usable now, and a wait for it. */
+export interface CifHostAccess {
+  /** The CIF framework if it is usable now. */
+  readonly framework: CifFramework | undefined;
+  /** Calls `listener` once the framework is usable; returns a function that cancels the wait. */
+  whenReady(listener: (framework: CifFramework) => void): () => void;
+}
+
 /**
  * Watches for the CIF library. It may load before or after the logger, and its `CIFInitDone` event (on
  * `window`) may be missed, so both the event and the object itself are checked.
  */
-export class CifHostWatcher {
+export class CifHostWatcher implements CifHostAccess {
   #win: Window;
   #pollInterval: number;
   #timer: ReturnType<typeof setInterval> | undefined;

@@ -1,5 +1,5 @@
 import { batchKey, buildCall } from '../normalise/delivery-context.js';
-import { callLogAnalyticsEvent, type CallOutcome, type CifFramework } from '../deliver/cif-host.js';
+import { callLogAnalyticsEvent, type CallOutcome, type CifHostAccess } from '../deliver/cif-host.js';
 import type { CifAnalyticsCall, CifKpiEvent, DeliveryContext } from '../vocabulary/cif-contract.js';
 import type { DeliveryOutcome, DeliveryStats, DropReason } from '../vocabulary/logger-events.js';
 import type { CifKpiProblem } from '../vocabulary/problems.js';
@@ -41,11 +41,13 @@ export interface DeliveryReporter {
   dropped(items: readonly QueuedEvent[], reason: DropReason): void;
   /** What the queue holds changed (for persistence). */
   changed(): void;
+  /** The CIF library became usable. */
+  hostReady(): void;
 }
 
 export interface DeliveryQueueOptions extends Partial<DeliveryOptions> {
-  /** The CIF framework if it is usable now. */
-  framework: () => CifFramework | undefined;
+  /** The CIF library: nothing is sent before it is usable. */
+  host: CifHostAccess;
   reporter: DeliveryReporter;
 }
 
@@ -67,7 +69,8 @@ interface FlushWaiter {
  */
 export class DeliveryQueue {
   #options: DeliveryOptions;
-  #framework: () => CifFramework | undefined;
+  #host: CifHostAccess;
+  #hostWait: (() => void) | undefined;
   #reporter: DeliveryReporter;
   /** Events whose ids were incomplete at capture, in capture order. */
   #waiting: QueuedEvent[] = [];
@@ -87,8 +90,8 @@ export class DeliveryQueue {
   #countByKey = new Map<string, number>();
   #stats = { sent: 0, retried: 0, failed: 0 };
 
-  constructor({ framework, reporter, ...options }: DeliveryQueueOptions) {
-    this.#framework = framework;
+  constructor({ host, reporter, ...options }: DeliveryQueueOptions) {
+    this.#host = host;
     this.#reporter = reporter;
     this.#options = { ...DEFAULTS, ...options };
   }
@@ -241,11 +244,30 @@ export class DeliveryQueue {
     this.#schedule();
   }
 
-  /** Tries to send now: call when the host becomes usable. */
+  /** Whether the CIF library is usable now. */
+  get hostReady(): boolean {
+    return this.#host.framework !== undefined;
+  }
+
+  /**
+   * Waits for the CIF library if it is not usable (once at a time): when it is, the reporter hears of it and
+   * what is queued is sent. Called whenever sending finds no library, so a library that goes away is waited for
+   * again.
+   */
+  watchHost(): void {
+    if (this.#hostWait || this.#host.framework) return;
+    this.#hostWait = this.#host.whenReady(() => {
+      this.#hostWait = undefined;
+      this.#reporter.hostReady();
+      this.pump();
+    });
+  }
+
+  /** Tries to send now. */
   pump(): void {
     if (this.#paused || this.#inFlight) return;
-    const framework = this.#framework();
-    if (!framework) return;
+    const framework = this.#host.framework;
+    if (!framework) return this.watchHost();
     let batch: QueuedEvent[];
     if (this.#retry) {
       const wait = this.#retry.notBefore - Date.now();
@@ -362,7 +384,8 @@ export class DeliveryQueue {
     const urgent = this.#retry !== undefined || this.#flushing > 0 || this.#headBatchIsFull();
     // A send is already due (the hot path of a burst), or nothing can be sent without a host: the host watcher
     // calls pump() when it appears.
-    if ((!urgent && this.#timer !== undefined) || !this.#framework()) return;
+    if (!urgent && this.#timer !== undefined) return;
+    if (!this.#host.framework) return this.watchHost();
     if (urgent) this.pump();
     else if (this.#pending.length > 0) this.#setTimer(this.#options.flushDelay);
   }

@@ -142,6 +142,10 @@ export class Reporter implements DeliveryReporter {
     this.refresh();
   }
 
+  hostReady(): void {
+    this.refresh();
+  }
+
   // The debug inspector.
 
   /**

@@ -5,7 +5,7 @@ import type { DeliveryOutcome, DropReason } from '../../src/vocabulary/logger-ev
 import { SimulatedCifHost } from '../../src/testing/simulated-cif-host.js';
 import type { CifAnalyticsCall, DeliveryContext } from '../../src/vocabulary/cif-contract.js';
 import type { CifKpiProblem } from '../../src/vocabulary/problems.js';
-import { findCifFramework } from '../../src/deliver/cif-host.js';
+import { CifHostWatcher } from '../../src/deliver/cif-host.js';
 
 const ctx: DeliveryContext = { conversationId: 'c', providerSessionId: 'p' };
 let nextId = 0;
@@ -37,7 +37,7 @@ describe('DeliveryQueue', () => {
       retryDelay: 100,
       maxQueue: 1000,
       contextTimeout: 60_000,
-      framework: () => findCifFramework(window),
+      host: new CifHostWatcher(window, 60_000),
       reporter: {
         queued: () => {},
         sent: (call) => sent.push(call),
@@ -45,6 +45,7 @@ describe('DeliveryQueue', () => {
         failed: (items, problem) => failed.push({ items, problem }),
         dropped: (items, reason) => dropped.push({ items, reason }),
         changed: () => changes++,
+        hostReady: () => {},
       },
       ...options,
     });
