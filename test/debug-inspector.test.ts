@@ -65,6 +65,34 @@ describe('debug inspector', () => {
       .and.contain('invalid 1');
   });
 
+  it('lists what happened while its code was loading, at the time it happened', async () => {
+    const host = startHost({ initDelay: null });
+    host.appear();
+    const root = await fixture<HTMLElement>(html`<div><button>w</button></div>`);
+    const logger = document.createElement('cif-kpi-logger');
+    for (const [name, value] of [
+      ['conversation-id', 'c'],
+      ['provider-session-id', 'p'],
+      ['flush-delay', '0'],
+      ['debug', ''],
+    ])
+      logger.setAttribute(name, value!);
+    root.append(logger);
+    await logger.updateComplete;
+    expect(part(logger, 'inspector'), 'not loaded yet').to.equal(null);
+    const before = Date.now();
+    reportKpi(root.firstElementChild!, { kpiEventName: 'EarlyBird' });
+    reportKpi(root.firstElementChild!, { kpiEventName: '' });
+    await logger.flush();
+    await inspectorShown(logger);
+    await frame();
+    const rows = eventRows(logger);
+    expect(rows[0]).to.match(/^invalid.*no kpiEventName/);
+    expect(rows[1]).to.match(/^sent.*EarlyBird/);
+    const shown = logger.shadowRoot!.querySelectorAll('[part~="event"]')[1]!.textContent!;
+    expect(shown).to.contain(new Date(before).toLocaleTimeString().slice(0, 5));
+  });
+
   it('writes event data as text, never as HTML', async () => {
     startHost({ initDelay: null });
     const { logger, widget } = await mount('debug conversation-id="c" provider-session-id="p"');

@@ -12,11 +12,17 @@ export interface ActivityEntry {
   at: number;
 }
 
+/** What the reporter tells the activity log: an event added or moved to a new state, at epoch ms `at`. */
+export interface ActivityRecorder {
+  record(name: string, state: ActivityState, id?: string, message?: string, at?: number): void;
+  update(ids: readonly string[], state: ActivityState, message?: string, at?: number): void;
+}
+
 /**
  * The most recent events and what became of them, kept only while the inspector is on (it costs nothing
- * otherwise). Oldest entries go first once `limit` is reached.
+ * otherwise). Oldest entries go first once `limit` is reached. Part of the inspector's lazily loaded code.
  */
-export class ActivityLog {
+export class ActivityLog implements ActivityRecorder {
   readonly entries: ActivityEntry[] = [];
   #byId = new Map<string, ActivityEntry>();
   #limit: number;
@@ -28,11 +34,11 @@ export class ActivityLog {
   }
 
   /** Adds an event, or moves the one with the same id to its new state. */
-  record(name: string, state: ActivityState, id?: string, message?: string): void {
+  record(name: string, state: ActivityState, id?: string, message?: string, at = Date.now()): void {
     const known = id === undefined ? undefined : this.#byId.get(id);
     const entry: ActivityEntry = known ?? { name, state, at: 0 };
     entry.state = state;
-    entry.at = Date.now();
+    entry.at = at;
     if (message === undefined) delete entry.message;
     else entry.message = message;
     if (!known) {
@@ -50,13 +56,13 @@ export class ActivityLog {
   }
 
   /** Moves the queued events with these ids to `state`. Ids no longer in the log are ignored. */
-  update(ids: Iterable<string>, state: ActivityState, message?: string): void {
+  update(ids: readonly string[], state: ActivityState, message?: string, at = Date.now()): void {
     let changed = false;
     for (const id of ids) {
       const entry = this.#byId.get(id);
       if (!entry) continue;
       entry.state = state;
-      entry.at = Date.now();
+      entry.at = at;
       if (message === undefined) delete entry.message;
       else entry.message = message;
       changed = true;

@@ -2,7 +2,9 @@ import type { ContextInput, ContextState } from '../normalise/delivery-context.j
 import { attributeOf } from '../vocabulary/attribute-names.js';
 import { CALL_FIELDS } from '../vocabulary/cif-contract.js';
 import type { CifKpiStats } from '../vocabulary/logger-events.js';
-import type { ActivityLog } from './activity-log.js';
+import { ActivityLog } from './activity-log.js';
+
+export { ActivityLog };
 
 /** What the inspector shows of its logger besides the events. */
 export interface InspectorView {

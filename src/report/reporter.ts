@@ -14,7 +14,7 @@ import {
 } from '../vocabulary/logger-events.js';
 import type { CifKpiProblem, CifKpiWarning } from '../vocabulary/problems.js';
 import type { DeliveryReporter, QueuedEvent } from '../queue/delivery-queue.js';
-import { ActivityLog } from './activity-log.js';
+import type { ActivityRecorder } from './activity-log.js';
 import type { DebugInspector, InspectorActions, InspectorView } from './debug-inspector.js';
 
 export class Reporter implements DeliveryReporter {
@@ -24,7 +24,7 @@ export class Reporter implements DeliveryReporter {
   /** Drops of this task not yet fired, by reason: a burst is reported once per reason. */
   #drops = new Map<DropReason, { count: number; events: CifKpiEvent[] }>();
   /** Recent events and their fate, kept only while the inspector is on. */
-  #activity: ActivityLog | undefined;
+  #activity: ActivityRecorder | undefined;
   #inspector: DebugInspector | undefined;
 
   /** `queueChanged` hears every change of what the queue holds (persistence saves on it). */
@@ -149,16 +149,24 @@ export class Reporter implements DeliveryReporter {
   // The debug inspector.
 
   /**
-   * Shows the inspector in `root` (its code is loaded now, once); the activity log starts at once, so events
-   * captured while it loads are listed.
+   * Shows the inspector in `root`. Its code (and its activity log) is loaded now, once; what happens meanwhile is
+   * kept, with its time, and listed when it arrives (at most the log's length of it).
    */
   showInspector(root: ShadowRoot, view: () => InspectorView, actions: InspectorActions): void {
     if (this.#activity) return;
-    const activity = new ActivityLog(() => this.refresh());
-    this.#activity = activity;
-    void import('./debug-inspector.js').then(({ DebugInspector }) => {
-      if (this.#activity !== activity || this.#inspector) return;
-      this.#inspector = new DebugInspector(root, activity, view, actions);
+    const early: Array<(log: ActivityRecorder) => void> = [];
+    const keep = (entry: (log: ActivityRecorder) => void) => early.push(entry) > 200 && early.shift();
+    const recorder: ActivityRecorder = {
+      record: (name, state, id, message, at = Date.now()) => keep((log) => log.record(name, state, id, message, at)),
+      update: (ids, state, message, at = Date.now()) => keep((log) => log.update(ids, state, message, at)),
+    };
+    this.#activity = recorder;
+    void import('./debug-inspector.js').then(({ DebugInspector, ActivityLog }) => {
+      if (this.#activity !== recorder) return;
+      const log = new ActivityLog(() => this.refresh());
+      for (const entry of early) entry(log);
+      this.#activity = log;
+      this.#inspector = new DebugInspector(root, log, view, actions);
     });
   }
 
