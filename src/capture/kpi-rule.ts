@@ -12,9 +12,11 @@
  * other event, and builds no intermediate detail (one is rendered only when there is a problem to report).
  */
 
-import { problem, type CifKpiWarning } from '../vocabulary/problems.js';
+import { problem, type CifKpiProblem, type CifKpiWarning } from '../vocabulary/problems.js';
+import type { CifCustomDataItem } from '../vocabulary/cif-contract.js';
 import {
   customAttributeProblem,
+  customValue,
   failure,
   kpiEventNameOf,
   writeKpiEvent,
@@ -110,7 +112,12 @@ function compile(element: Element): KpiRule {
       if (when && !resolve(when, detail, path)) return undefined;
       const warnings: CifKpiWarning[] = [];
       try {
-        return writeKpiEvent((field) => read(templates, field, detail, path), capturedAt, warnings);
+        return writeKpiEvent(
+          (field) => read(templates, field, detail, path),
+          capturedAt,
+          warnings,
+          templates.custom.length === 0 ? undefined : () => customItems(templates, detail, path),
+        );
       } catch (error) {
         // A value read from the event misbehaved (a Proxy trap threw): the event cannot be read.
         const reason = error instanceof Error ? error.message : String(error);
@@ -163,14 +170,20 @@ function matchOf(element: Element): string | undefined {
  * What the rule's templates give for one field of a KPI event (undefined for a field it does not fill; its
  * `eventTimestamp` is always the capture time): the same writer and checks as any other event.
  */
-function read({ fields, custom }: RuleTemplates, field: KpiEventField, detail: unknown, path: EventPath): unknown {
-  if (field === 'customData') {
-    return custom.length === 0
-      ? undefined
-      : custom.map(([attribute, template]) => ({ attribute, value: render(template, detail, path) }));
-  }
+function read({ fields }: RuleTemplates, field: KpiEventField, detail: unknown, path: EventPath): unknown {
   const template = fields.get(field);
   return template === undefined ? undefined : render(template, detail, path);
+}
+
+/** The rule's `customData` items: its column names were checked when it was compiled, its values are now. */
+function customItems({ custom }: RuleTemplates, detail: unknown, path: EventPath): CifCustomDataItem[] | CifKpiProblem {
+  const items: CifCustomDataItem[] = [];
+  for (const [attribute, template] of custom) {
+    const text = customValue(attribute, render(template, detail, path));
+    if (typeof text === 'object') return text;
+    if (text !== undefined) items.push({ attribute, value: text });
+  }
+  return items;
 }
 
 /** What the rule read from an event, as a `cif-kpi` detail. */

@@ -67,12 +67,14 @@ export type KpiEventField = (typeof KPI_EVENT_FIELDS)[number];
  * Writes one KPI event from the values `read` gives for its fields, as reported (a `cif-kpi` detail's, or what a
  * `<cif-kpi-rule>` rendered): field by field in the documented order (KPI_EVENT_FIELDS), so payloads read the
  * same every time, stopping at the first field that is refused. `eventTimestamp` defaults to `capturedAt`.
- * May throw when reading a value throws.
+ * `customItems`, when given, makes the `customData` items instead of `read` (a rule's column names are checked
+ * when it is compiled). May throw when reading a value throws.
  */
 export function writeKpiEvent(
   read: (field: KpiEventField) => unknown,
   capturedAt: number,
   warnings: CifKpiWarning[],
+  customItems?: () => CifCustomDataItem[] | CifKpiProblem | undefined,
 ): NormaliseResult {
   const name = kpiEventNameOf(read('kpiEventName'), warnings);
   if (typeof name !== 'string') return failure(name, warnings);
@@ -96,12 +98,9 @@ export function writeKpiEvent(
     if (text !== undefined) event[field] = text;
   }
 
-  const customData = read('customData');
-  if (customData !== undefined && customData !== null) {
-    const custom = toCustomData(customData);
-    if (!Array.isArray(custom)) return failure(custom, warnings);
-    if (custom.length > 0) event.customData = custom;
-  }
+  const custom = customItems ? customItems() : customDataOf(read('customData'));
+  if (custom !== undefined && !Array.isArray(custom)) return failure(custom, warnings);
+  if (custom !== undefined && custom.length > 0) event.customData = custom;
   return { ok: true, event, warnings };
 }
 
@@ -219,6 +218,10 @@ function toTimestamp(value: unknown, capturedAt: number): string | CifKpiProblem
   return isoTime(time);
 }
 
+function customDataOf(value: unknown): CifCustomDataItem[] | CifKpiProblem | undefined {
+  return value === undefined || value === null ? undefined : toCustomData(value);
+}
+
 function toCustomData(value: unknown): CifCustomDataItem[] | CifKpiProblem {
   const items: CifCustomDataItem[] = [];
   const seen: unknown[] = [];
@@ -280,7 +283,7 @@ export function customAttributeProblem(attribute: unknown): CifKpiProblem | unde
 }
 
 /** A `customData` value as text, refused when over its column; undefined (left out) when absent. */
-function customValue(attribute: string, value: unknown): string | undefined | CifKpiProblem {
+export function customValue(attribute: string, value: unknown): string | undefined | CifKpiProblem {
   if (value === undefined) return undefined;
   const text = textOf(value, `customData.${attribute}`);
   if (typeof text !== 'string') return text;
