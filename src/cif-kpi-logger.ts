@@ -146,17 +146,22 @@ export class CifKpiLoggerElement extends ReactiveElement {
   #nextId = 0;
   #reporter = new Reporter(this, () => this.#persistence.changed());
   #queue = new DeliveryQueue({ host: new CifHostWatcher(window), reporter: this.#reporter });
-  #persistence = new QueuePersistence(this.#queue, this.#ownerId, (p) => this.#reporter.error(p));
+  #persistence = new QueuePersistence(
+    this.#queue,
+    this.#ownerId,
+    (p) => this.#reporter.error(p),
+    (count) => this.#reporter.droppedOnArrival('stored-unreadable', count),
+  );
   /** Resolved again as soon as an id changes (not at Lit's next update), so each event gets the ids in force. */
-  #context = new ContextTracker(this, (state, correlationProblem) => {
-    if (correlationProblem) this.#reporter.error(correlationProblem);
-    if (state.status === 'complete') this.#queue.provideContext(state.context);
+  #context = new ContextTracker(this, (state, problems) => {
+    for (const p of problems) this.#reporter.error(p);
+    this.#queue.provideContext(state.status === 'complete' ? state.context : undefined);
   });
   #capture = new CaptureController(this, {
     detail: (detail) => this.#accept(detail),
     mapped: (result, detail) => this.#take(result, detail),
     problem: (p) => this.#reporter.error(p),
-    dropped: (reason, count) => this.#reporter.reportDrop(reason, [], count),
+    dropped: (reason, count) => this.#reporter.droppedOnArrival(reason, count),
     maxHeld: () => this.#queue.options.maxQueue,
   });
 
@@ -238,22 +243,27 @@ export class CifKpiLoggerElement extends ReactiveElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    this.#queue.configure(deliveryOptions(this));
-    this.#context.current();
-    this.#capture.configure(this.scope, this.disabled);
-    if (changed.has('noPersist')) {
-      if (this.noPersist) this.#persistence.disable();
-      else this.#persistence.enable();
+    try {
+      this.#queue.configure(deliveryOptions(this));
+      this.#context.current();
+      this.#capture.configure(this.scope, this.disabled);
+      if (changed.has('noPersist')) {
+        if (this.noPersist) this.#persistence.disable();
+        else this.#persistence.enable();
+      }
+      if (changed.has('debug')) {
+        if (!this.debug) this.#reporter.hideInspector();
+        else
+          this.#reporter.showInspector(this.renderRoot as ShadowRoot, this.#inspectorView, {
+            flush: () => void this.flush(),
+            retryFailed: () => void this.retryFailed(),
+          });
+      }
+      this.#reporter.refresh();
+    } catch (error) {
+      // Whatever a page sets, nothing the logger does in its update may throw into the page.
+      this.#reporter.error(internalError(error));
     }
-    if (changed.has('debug')) {
-      if (!this.debug) this.#reporter.hideInspector();
-      else
-        this.#reporter.showInspector(this.renderRoot as ShadowRoot, this.#inspectorView, {
-          flush: () => void this.flush(),
-          retryFailed: () => void this.retryFailed(),
-        });
-    }
-    this.#reporter.refresh();
   }
 
   #inspectorView = (): InspectorView => ({
@@ -266,7 +276,7 @@ export class CifKpiLoggerElement extends ReactiveElement {
   /** Normalises and queues one reported event, or reports it dropped while the logger is disabled. */
   #accept(detail: unknown, resolve?: (result: CifKpiLogResult) => void): void {
     if (this.disabled) {
-      this.#reporter.droppedUnqueued(detail, 'disabled');
+      this.#reporter.droppedOnArrival('disabled', 1, detail);
       resolve?.({ status: 'dropped', reason: 'disabled' });
       return;
     }
@@ -277,13 +287,13 @@ export class CifKpiLoggerElement extends ReactiveElement {
   #take(normalised: NormaliseResult, detail: unknown, resolve?: (result: CifKpiLogResult) => void): void {
     try {
       this.#reporter.captured(normalised.warnings, detail);
-      const context = this.#context.current();
-      const invalid = !normalised.ok ? normalised.problem : context.status === 'invalid' ? context.problem : undefined;
-      if (invalid || !normalised.ok) {
-        this.#reporter.invalid(invalid!, detail);
-        resolve?.({ status: 'invalid', problem: invalid! });
+      if (!normalised.ok) {
+        this.#reporter.invalid(normalised.problem, detail);
+        resolve?.({ status: 'invalid', problem: normalised.problem });
         return;
       }
+      // Stamped with the ids in force now; while they are missing or unusable, it waits for usable ones.
+      const context = this.#context.current();
       const id = `${this.#ownerId}.${this.#nextId++}`;
       this.#queue.enqueue(id, normalised.event, context.status === 'complete' ? context.context : undefined, resolve);
     } catch (error) {

@@ -290,16 +290,22 @@ describe('<cif-kpi-logger> validation', () => {
     expect((host.events[0] as { additionalData: string }).additionalData).to.have.length(2000);
   });
 
-  it('rejects every event while an id is longer than its column', async () => {
+  it('holds events while an id is longer than its column, says so once, and sends them once it is fixed', async () => {
     const host = readyHost();
-    const { root, logger, widget } = await page(
-      `conversation-id="${'c'.repeat(101)}" provider-session-id="p" flush-delay="0"`,
-    );
+    const { root, logger, widget } = await page();
     const errors = collect<CifKpiErrorDetail>(root, 'cif-kpi-error');
+    logger.conversationId = 'c'.repeat(101);
     reportKpi(widget, { kpiEventName: 'A' });
+    reportKpi(widget, { kpiEventName: 'B' });
     await logger.flush();
     expect(errors.map((e) => [e.code, e.field])).to.deep.equal([['invalid-context', 'conversationId']]);
+    expect(errors[0]!.message).to.contain('101 characters');
     expect(host.calls).to.have.length(0);
+    expect(logger.pendingCount).to.equal(2);
+    logger.conversationId = 'c-fixed';
+    await logger.flush();
+    expect(host.events).to.have.length(2);
+    expect((host.calls[0]!.data as { conversationId: string }).conversationId).to.equal('c-fixed');
   });
 });
 

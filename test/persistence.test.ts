@@ -162,6 +162,42 @@ describe('persistence across real reloads', function () {
     expect(accepted(a.win().host, b.win().host).sort()).to.deep.equal(['a1', 'a2', 'b1', 'b2']);
   });
 
+  it('gives events that were waiting for ids at the reload the ids of the logger that takes them over', async () => {
+    const page = await providerFrame('waiting', 'absent');
+    page.logger().conversationId = null;
+    page.report('before-ids');
+    expect(page.logger().pendingCount).to.equal(1);
+    page.setHost('ok');
+    await page.reload();
+    await waitUntil(() => accepted(page.win().host).length >= 1, 'delivery after reload', {
+      timeout: 4000,
+      interval: 10,
+    });
+    expect(accepted(page.win().host)).to.deep.equal(['before-ids']);
+    expect(page.win().host.calls[0]!.data).to.deep.include({ conversationId: 'conv', providerSessionId: 'prov' });
+  });
+
+  it('reads a stored entry item by item: a bad item is reported as dropped, the rest are delivered', async () => {
+    const item = (n: number) => ({
+      id: `gone-owner.${n}`,
+      event: { kpiEventName: 'CallHold', kpiEventReason: `s${n}`, eventTimestamp: '2026-12-01T10:00:00.000Z' },
+      context: { conversationId: 'stored-conv', providerSessionId: 'stored-prov' },
+      attempts: 0,
+      heldSince: 1000 + n,
+    });
+    const items: unknown[] = Array.from({ length: 10 }, (_, n) => item(n));
+    items.splice(3, 0, { ...item(99), context: { conversationId: { nested: true }, providerSessionId: 'p' } }, null, {
+      ...item(98),
+      event: { kpiEventName: 'x'.repeat(101) },
+    });
+    sessionStorage.setItem('cif-kpi-logger:v1:gone-owner', JSON.stringify({ v: 1, items }));
+    const page = await providerFrame('item-by-item', 'ok');
+    await waitUntil(() => accepted(page.win().host).length >= 10, 'delivery', { timeout: 4000, interval: 10 });
+    expect(accepted(page.win().host)).to.deep.equal(Array.from({ length: 10 }, (_, n) => `s${n}`));
+    const dropped = (page.win() as unknown as { dropped: Array<{ reason: string; count: number }> }).dropped;
+    expect(dropped.map((d) => [d.reason, d.count])).to.deep.equal([['stored-unreadable', 3]]);
+  });
+
   it('with no-persist, nothing is stored and nothing comes back after a reload', async () => {
     const page = await providerFrame('nopersist', 'absent');
     page.logger().noPersist = true;

@@ -13,7 +13,9 @@
  */
 
 import { problem, type CifKpiProblem, type CifKpiWarning } from '../vocabulary/problems.js';
-import type { CifCustomDataItem } from '../vocabulary/cif-contract.js';
+import { CIF_LIMITS, type CifCustomDataItem } from '../vocabulary/cif-contract.js';
+import { own } from '../vocabulary/own.js';
+import { toCifText } from '../normalise/cif-text.js';
 import {
   customAttributeProblem,
   customValue,
@@ -232,12 +234,17 @@ function parsePath(text: string, attribute: string, value = text): Path {
   return { root: root as Path['root'], keys: rest };
 }
 
+/**
+ * What a path reads: in the event's detail, own properties only (nothing inherited from a prototype a page may
+ * have polluted); on the target, its properties as the DOM gives them.
+ */
 function resolve(path: Path, detail: unknown, eventPath: EventPath): unknown {
-  let value: unknown = path.root === 'detail' ? detail : eventPath()[0];
+  const fromDetail = path.root === 'detail';
+  let value: unknown = fromDetail ? detail : eventPath()[0];
   for (const key of path.keys) {
     if (value === null || value === undefined) return undefined;
     try {
-      value = (value as Record<string, unknown>)[key];
+      value = fromDetail ? own(value, key) : (value as Record<string, unknown>)[key];
     } catch {
       return undefined;
     }
@@ -258,11 +265,9 @@ function render(template: Template, detail: unknown, eventPath: EventPath): unkn
     const value = resolve(part, detail, eventPath);
     if (value === undefined || value === null) continue;
     if (typeof value === 'object') {
-      try {
-        text += JSON.stringify(value);
-      } catch {
-        // A value that cannot be written adds nothing.
-      }
+      // Written only as far as the longest column: what is past it is cut or refused anyway.
+      const json = toCifText(value, '', CIF_LIMITS.additionalData);
+      if (json.ok) text += json.text; // a value that cannot be written adds nothing
     } else {
       text += String(value);
     }

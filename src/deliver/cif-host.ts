@@ -3,6 +3,7 @@
  * one `logAnalyticsEvent` call with its own deadline, and reads the host's error shapes.
  */
 import type { CifAnalyticsCall } from '../vocabulary/cif-contract.js';
+import { own } from '../vocabulary/own.js';
 import { problem, type CifKpiProblem } from '../vocabulary/problems.js';
 
 /** The part of `Microsoft.CIFramework` the logger uses. */
@@ -144,18 +145,27 @@ export function callLogAnalyticsEvent(
   });
 }
 
+/** How Microsoft's CIF library rejects a call it stopped waiting for (after 10 s; it never re-sends one). */
+const LIBRARY_TIMEOUT = /^Timeout occurred as no response was received/i;
+
 function hostRejection(reason: unknown): CifKpiProblem {
-  return problem('host-rejected', hostErrorMessage(reason));
+  const message = hostErrorMessage(reason);
+  return LIBRARY_TIMEOUT.test(message)
+    ? problem('host-timeout', `The CIF library stopped waiting for the host's answer: ${message}`)
+    : problem('host-rejected', message);
 }
 
 /**
- * The CIF host rejects with a `Map` (`message`, `msdyn_name`), a JSON string, a plain object or an Error,
- * depending on API and version. This reduces all of them to one readable message.
+ * The CIF host rejects with a `Map` (`message`, `msdyn_name`; or the host's own failure answer, `value:
+ * "Failure"`, with no message), a JSON string, a plain object or an Error, depending on API and version. This
+ * reduces all of them to one readable message, reading objects' own fields only.
  */
 export function hostErrorMessage(reason: unknown): string {
   const fallback = 'The CIF host rejected the call without a message';
   try {
-    if (reason instanceof Map) return fromFields(reason.get('message'), reason.get('msdyn_name')) ?? fallback;
+    if (reason instanceof Map) {
+      return fromFields(reason.get('message'), reason.get('msdyn_name')) ?? answered(reason.get('value')) ?? fallback;
+    }
     if (typeof reason === 'string') {
       const text = reason.trim();
       if (text.startsWith('{')) {
@@ -170,9 +180,12 @@ export function hostErrorMessage(reason: unknown): string {
     }
     if (reason instanceof Error) return reason.message || reason.name || fallback;
     if (typeof reason === 'object' && reason !== null) {
-      const fields = reason as Record<string, unknown>;
       return (
-        fromFields(fields.message ?? fields.Message ?? fields.errorMsg, fields.msdyn_name) ??
+        fromFields(
+          own(reason, 'message') ?? own(reason, 'Message') ?? own(reason, 'errorMsg'),
+          own(reason, 'msdyn_name'),
+        ) ??
+        answered(own(reason, 'value')) ??
         (JSON.stringify(reason) === '{}' ? fallback : JSON.stringify(reason))
       );
     }
@@ -180,6 +193,11 @@ export function hostErrorMessage(reason: unknown): string {
   } catch {
     return fallback;
   }
+}
+
+/** The host's answer without a message, such as its own `"Failure"`. */
+function answered(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() ? `The CIF host answered "${value.trim()}"` : undefined;
 }
 
 function fromFields(message: unknown, name: unknown): string | undefined {

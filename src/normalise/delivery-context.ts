@@ -5,7 +5,6 @@
 import {
   CALL_FIELDS,
   CIF_LIMITS,
-  CONTEXT_FIELDS,
   GUID_PATTERN,
   REQUIRED_CONTEXT_FIELDS,
   type CallField,
@@ -14,6 +13,7 @@ import {
   type CifKpiEvent,
   type DeliveryContext,
 } from '../vocabulary/cif-contract.js';
+import { own } from '../vocabulary/own.js';
 import { problem, type CifKpiProblem } from '../vocabulary/problems.js';
 
 /** The ids and call arguments in force on the logger, as its attributes give them. */
@@ -30,41 +30,64 @@ export interface ResolvedContext {
   correlationProblem?: CifKpiProblem;
 }
 
-const clean = (value: string | null | undefined): string | undefined => {
-  const trimmed = value?.trim();
-  return trimmed ? trimmed : undefined;
+/** The longest `eventName` argument: it names the analytics event, like `kpiEventName`, whose column holds 100. */
+export const EVENT_NAME_LIMIT = CIF_LIMITS.kpiEventName;
+
+/**
+ * An id as text: a string trimmed; a number, boolean or BigInt as its text, as an attribute would give it (frameworks
+ * set camel-case props as properties, and numbers are common ids); nothing for null, undefined or blank; a problem
+ * for anything else (an object, an array, a symbol, a function).
+ */
+function idText(value: unknown, field: CallField): string | undefined | CifKpiProblem {
+  switch (typeof value) {
+    case 'string':
+      return value.trim() || undefined;
+    case 'number':
+    case 'boolean':
+    case 'bigint':
+      return String(value);
+    case 'undefined':
+      return undefined;
+    case 'object':
+      if (value === null) return undefined;
+  }
+  const kind = Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+  return problem('invalid-context', `${field} must be text (a string, number or boolean); got ${kind}`, field);
+}
+
+const LIMITS: Readonly<Record<Exclude<CallField, 'correlationId'>, number>> = {
+  ...CIF_LIMITS,
+  eventName: EVENT_NAME_LIMIT,
 };
 
-/** Reads the context from the logger's attribute values and checks it against the CIF contract. */
+/**
+ * Reads the context from the logger's ids and call arguments (its properties, of whatever type a page set) and
+ * checks it against the CIF contract. Never throws.
+ */
 export function resolveContext(input: ContextInput): ResolvedContext {
-  const ids: Partial<Record<(typeof CONTEXT_FIELDS)[number], string>> = {};
-  for (const field of CONTEXT_FIELDS) {
-    const value = clean(input[field]);
-    if (value === undefined) continue;
-    if (value.length > CIF_LIMITS[field]) {
-      return {
-        state: {
-          status: 'invalid',
-          problem: problem(
-            'invalid-context',
-            `${field} is ${value.length} characters; its column holds ${CIF_LIMITS[field]}`,
-            field,
-          ),
-        },
-      };
-    }
-    ids[field] = value;
-  }
-
+  const ids: Partial<Record<CallField, string>> = Object.create(null) as Partial<Record<CallField, string>>;
   let correlationProblem: CifKpiProblem | undefined;
-  let correlationId = clean(input.correlationId);
-  if (correlationId !== undefined && !GUID_PATTERN.test(correlationId)) {
-    correlationProblem = problem(
-      'invalid-correlation-id',
-      `correlation-id "${correlationId.slice(0, 60)}" is not a GUID (8-4-4-4-12 hex digits); it is left out of calls`,
-      'correlationId',
-    );
-    correlationId = undefined;
+  for (const field of CALL_FIELDS) {
+    const text = idText(input[field], field);
+    if (field === 'correlationId') {
+      if (typeof text === 'object') correlationProblem = { ...text, code: 'invalid-correlation-id' };
+      else if (text !== undefined && !GUID_PATTERN.test(text)) {
+        correlationProblem = problem(
+          'invalid-correlation-id',
+          `correlation-id "${text.slice(0, 60)}" is not a GUID (8-4-4-4-12 hex digits); it is left out of calls`,
+          'correlationId',
+        );
+      } else ids.correlationId = text;
+      continue;
+    }
+    if (typeof text === 'object') return { state: { status: 'invalid', problem: text }, correlationProblem };
+    if (text === undefined) continue;
+    if (text.length > LIMITS[field]) {
+      const holds = field === 'eventName' ? 'the longest allowed is' : 'its column holds';
+      const p = problem('invalid-context', `${field} is ${text.length} characters; ${holds} ${LIMITS[field]}`, field);
+      return { state: { status: 'invalid', problem: p }, correlationProblem };
+    }
+    ids[field] = text;
   }
 
   const missing = REQUIRED_CONTEXT_FIELDS.filter((f) => ids[f] === undefined);
@@ -74,17 +97,15 @@ export function resolveContext(input: ContextInput): ResolvedContext {
     conversationId: ids.conversationId!,
     providerSessionId: ids.providerSessionId!,
   };
-  if (ids.clientSessionId) context.clientSessionId = ids.clientSessionId;
-  if (ids.participantId) context.participantId = ids.participantId;
-  const eventName = clean(input.eventName);
-  if (eventName) context.eventName = eventName;
-  if (correlationId) context.correlationId = correlationId;
+  for (const field of ['clientSessionId', 'participantId', 'eventName', 'correlationId'] as const) {
+    if (ids[field]) context[field] = ids[field];
+  }
   return { state: { status: 'complete', context }, correlationProblem };
 }
 
 /** The `eventName` argument for an event sent in `context`. */
 function eventNameFor(context: DeliveryContext, event: CifKpiEvent): string {
-  return context.eventName ?? event.kpiEventName;
+  return (own(context, 'eventName') as string | undefined) ?? event.kpiEventName;
 }
 
 /** Per context, the key of each event name seen: the same string every time, so its hash is computed once. */
@@ -103,9 +124,9 @@ export function batchKey(context: DeliveryContext, event: CifKpiEvent): string {
     const ids = [
       context.conversationId,
       context.providerSessionId,
-      context.clientSessionId ?? null,
-      context.participantId ?? null,
-      context.correlationId ?? null,
+      own(context, 'clientSessionId') ?? null,
+      own(context, 'participantId') ?? null,
+      own(context, 'correlationId') ?? null,
     ];
     key = JSON.stringify([...ids, name]);
     // A page with endless distinct names must not grow this without bound: the key is only ever compared.
@@ -116,36 +137,35 @@ export function batchKey(context: DeliveryContext, event: CifKpiEvent): string {
 
 /** Builds one call for events that share a batch key (the first one's context is used). */
 export function buildCall(context: DeliveryContext, events: CifKpiEvent[]): CifAnalyticsCall {
-  const data: Omit<CifAnalyticsData, 'events'> = {
+  const data = {
     conversationId: context.conversationId,
     providerSessionId: context.providerSessionId,
-  };
-  if (context.clientSessionId) data.clientSessionId = context.clientSessionId;
-  if (context.participantId) data.participantId = context.participantId;
-  const call: CifAnalyticsCall = { data: { ...data, events }, eventName: eventNameFor(context, events[0]!) };
-  if (context.correlationId) call.correlationId = context.correlationId;
+  } as CifAnalyticsData;
+  for (const field of ['clientSessionId', 'participantId'] as const) {
+    const value = own(context, field) as string | undefined;
+    if (value) data[field] = value;
+  }
+  data.events = events;
+  const call: CifAnalyticsCall = { data, eventName: eventNameFor(context, events[0]!) };
+  const correlationId = own(context, 'correlationId') as string | undefined;
+  if (correlationId) call.correlationId = correlationId;
   return call;
 }
 
 /**
  * The context in force on a logger, resolved again only after an id changed (`invalidate()`), so that an event
- * captured right after a change gets the new ids while a burst resolves them once. A `correlation-id` that is not
- * a GUID is reported once per distinct value.
+ * captured right after a change gets the new ids while a burst resolves them once. Each problem (an unusable id, a
+ * `correlation-id` that is not a GUID) is told once, when it appears.
  */
 export class ContextTracker {
   #input: ContextInput;
-  #onChange: (state: ContextState, correlationProblem: CifKpiProblem | undefined) => void;
+  #onChange: (state: ContextState, problems: CifKpiProblem[]) => void;
   #state: ContextState = { status: 'incomplete', missing: [...REQUIRED_CONTEXT_FIELDS] };
   #dirty = true;
-  #correlationMessage: string | undefined;
+  #told = new Set<string>();
 
-  /**
-   * `input` is read on each resolve; `onChange` hears each new state, with the correlation problem when it is new.
-   */
-  constructor(
-    input: ContextInput,
-    onChange: (state: ContextState, correlationProblem: CifKpiProblem | undefined) => void,
-  ) {
+  /** `input` is read on each resolve; `onChange` hears each new state, with the problems that are new in it. */
+  constructor(input: ContextInput, onChange: (state: ContextState, problems: CifKpiProblem[]) => void) {
     this.#input = input;
     this.#onChange = onChange;
   }
@@ -158,13 +178,15 @@ export class ContextTracker {
   /** The context in force now. */
   current(): ContextState {
     if (!this.#dirty) return this.#state;
-    this.#dirty = false;
     const { state, correlationProblem } = resolveContext(this.#input);
     this.#state = state;
-    const message = correlationProblem?.message;
-    const isNew = message !== undefined && message !== this.#correlationMessage;
-    this.#correlationMessage = message;
-    this.#onChange(state, isNew ? correlationProblem : undefined);
+    this.#dirty = false;
+    const problems = [state.status === 'invalid' ? state.problem : undefined, correlationProblem].filter(
+      (p): p is CifKpiProblem => p !== undefined,
+    );
+    const fresh = problems.filter((p) => !this.#told.has(p.message));
+    this.#told = new Set(problems.map((p) => p.message));
+    this.#onChange(state, fresh);
     return state;
   }
 }

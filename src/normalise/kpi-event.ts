@@ -11,6 +11,7 @@ import {
   type CifCustomDataItem,
   type CifKpiEvent,
 } from '../vocabulary/cif-contract.js';
+import { own } from '../vocabulary/own.js';
 import { problem, type CifKpiProblem, type CifKpiWarning } from '../vocabulary/problems.js';
 import { toCifText, truncateText } from './cif-text.js';
 
@@ -50,7 +51,7 @@ function build(detail: unknown, capturedAt: number, warnings: CifKpiWarning[]): 
     );
   }
   const input = detail as Record<string, unknown>;
-  const result = writeKpiEvent((field) => input[field], capturedAt, warnings);
+  const result = writeKpiEvent((field) => own(input, field), capturedAt, warnings);
   if (!result.ok) return result;
   for (const key in input) {
     if (!KNOWN_FIELDS.has(key) && Object.prototype.hasOwnProperty.call(input, key)) {
@@ -143,9 +144,7 @@ function boundedText(
   field: 'notificationResponseAction' | 'externalCorrelationId',
 ): string | undefined | CifKpiProblem {
   if (value === undefined || value === null) return undefined;
-  const text = textOf(value, field);
-  if (typeof text !== 'string') return text;
-  return text.length > CIF_LIMITS[field] ? tooLong(field, text.length, CIF_LIMITS[field]) : text;
+  return withinColumn(textOf(value, field, CIF_LIMITS[field]), field, CIF_LIMITS[field]);
 }
 
 /** A free-text field (`kpiEventReason`, `additionalData`): cut to its column, and the cut reported. */
@@ -155,25 +154,41 @@ function freeText(
   warnings: CifKpiWarning[],
 ): string | undefined | CifKpiProblem {
   if (value === undefined || value === null) return undefined;
-  const text = textOf(value, field);
-  if (typeof text !== 'string') return text;
   const limit = CIF_LIMITS[field];
-  if (text.length <= limit) return text;
+  const text = textOf(value, field, limit);
+  if (typeof text === 'string' && text.length <= limit) return text;
+  if (typeof text === 'object' && isProblem(text)) return text;
+  const [full, length] = typeof text === 'string' ? [text, text.length] : [text.beginning, `more than ${limit}`];
   warnings.push(
-    problem(
-      'value-truncated',
-      `${field} was ${text.length} characters and was cut to its column limit of ${limit}`,
-      field,
-    ),
+    problem('value-truncated', `${field} was ${length} characters and was cut to its column limit of ${limit}`, field),
   );
-  return truncateText(text, limit);
+  return truncateText(full, limit);
 }
 
-/** A value as the text CIF stores (strings as they are), or why it has none. */
-function textOf(value: unknown, field: string): string | CifKpiProblem {
+/** The beginning of a value's JSON that went on past the column: how long it is in full is not known. */
+interface Cut {
+  readonly beginning: string;
+}
+
+/**
+ * A value as the text CIF stores (strings as they are), or why it has none. JSON is written only until it is
+ * longer than `limit`, the column it goes to.
+ */
+function textOf(value: unknown, field: string, limit: number): string | Cut | CifKpiProblem {
   if (typeof value === 'string') return value;
-  const converted = toCifText(value, field);
-  return converted.ok ? converted.text : converted.problem;
+  const converted = toCifText(value, field, limit);
+  if (!converted.ok) return converted.problem;
+  return converted.cut ? { beginning: converted.text } : converted.text;
+}
+
+function isProblem(value: object): value is CifKpiProblem {
+  return 'code' in value;
+}
+
+/** A text refused when it does not fit its column (`value-too-long`). */
+function withinColumn(text: string | Cut | CifKpiProblem, field: string, limit: number): string | CifKpiProblem {
+  if (typeof text === 'string') return text.length > limit ? tooLong(field, text.length, limit) : text;
+  return isProblem(text) ? text : tooLong(field, `more than ${limit}`, limit);
 }
 
 /** The last capture time written, and its text: events of one burst share a millisecond. */
@@ -222,6 +237,21 @@ function customDataOf(value: unknown): CifCustomDataItem[] | CifKpiProblem | und
   return value === undefined || value === null ? undefined : toCustomData(value);
 }
 
+/**
+ * Most `customData` items one event may carry. Each item is written to a column of the event's row: a standard org
+ * has five (`msdyn_customattribute1`…`5`) and orgs may add some, so ten times that is room for any org while a
+ * runaway list (a thousand items) is refused before any work is done for it.
+ */
+export const MAX_CUSTOM_DATA_ITEMS = 50;
+
+function tooManyItems(count: string): CifKpiProblem {
+  return problem(
+    'invalid-custom-data',
+    `customData has ${count} items; an event takes at most ${MAX_CUSTOM_DATA_ITEMS}, one column each`,
+    'customData',
+  );
+}
+
 function toCustomData(value: unknown): CifCustomDataItem[] | CifKpiProblem {
   const items: CifCustomDataItem[] = [];
   const seen: unknown[] = [];
@@ -239,21 +269,24 @@ function toCustomData(value: unknown): CifCustomDataItem[] | CifKpiProblem {
   };
 
   if (Array.isArray(value)) {
+    if (value.length > MAX_CUSTOM_DATA_ITEMS) return tooManyItems(String(value.length));
     for (let index = 0; index < value.length; index++) {
       const item: unknown = value[index];
-      if (typeof item !== 'object' || item === null || !('attribute' in item)) {
+      if (typeof item !== 'object' || item === null || !Object.prototype.hasOwnProperty.call(item, 'attribute')) {
         return problem(
           'invalid-custom-data',
           `customData[${index}] must be { attribute, value }; got ${describe(item)}`,
           'customData',
         );
       }
-      const failed = add((item as { attribute: unknown }).attribute, (item as { value?: unknown }).value);
+      const failed = add(own(item, 'attribute'), own(item, 'value'));
       if (failed) return failed;
     }
   } else if (typeof value === 'object' && value !== null && !(value instanceof Date)) {
+    let count = 0;
     for (const attribute in value) {
       if (!Object.prototype.hasOwnProperty.call(value, attribute)) continue;
+      if (++count > MAX_CUSTOM_DATA_ITEMS) return tooManyItems(`more than ${MAX_CUSTOM_DATA_ITEMS}`);
       const failed = add(attribute, (value as Record<string, unknown>)[attribute]);
       if (failed) return failed;
     }
@@ -285,11 +318,8 @@ export function customAttributeProblem(attribute: unknown): CifKpiProblem | unde
 /** A `customData` value as text, refused when over its column; undefined (left out) when absent. */
 export function customValue(attribute: string, value: unknown): string | undefined | CifKpiProblem {
   if (value === undefined) return undefined;
-  const text = textOf(value, `customData.${attribute}`);
-  if (typeof text !== 'string') return text;
-  return text.length > CIF_LIMITS.customDataValue
-    ? tooLong(`customData.${attribute}`, text.length, CIF_LIMITS.customDataValue)
-    : text;
+  const field = `customData.${attribute}`;
+  return withinColumn(textOf(value, field, CIF_LIMITS.customDataValue), field, CIF_LIMITS.customDataValue);
 }
 
 /** Column names seen valid before: an org has a handful, and they repeat on every event. */
@@ -302,7 +332,7 @@ function isColumnName(name: string): boolean {
   return true;
 }
 
-function tooLong(field: string, length: number, limit: number, what = 'value'): CifKpiProblem {
+function tooLong(field: string, length: number | string, limit: number, what = 'value'): CifKpiProblem {
   return problem('value-too-long', `${field} ${what} is ${length} characters; its column holds ${limit}`, field);
 }
 

@@ -29,14 +29,25 @@ export class QueuePersistence {
   #queue: PersistedQueue;
   #ownerId: string;
   #onProblem: (problem: CifKpiProblem) => void;
+  #onUnreadable: (count: number) => void;
   #store: QueueStore | undefined;
   #problemReported = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(queue: PersistedQueue, ownerId: string, onProblem: (problem: CifKpiProblem) => void) {
+  /**
+   * `onProblem` hears a storage fault (once); `onUnreadable` how many events left by an earlier page could not be
+   * read back (they are dropped).
+   */
+  constructor(
+    queue: PersistedQueue,
+    ownerId: string,
+    onProblem: (problem: CifKpiProblem) => void,
+    onUnreadable: (count: number) => void,
+  ) {
     this.#queue = queue;
     this.#ownerId = ownerId;
     this.#onProblem = onProblem;
+    this.#onUnreadable = onUnreadable;
   }
 
   /** Starts keeping the queue in storage, after taking over what an earlier page of the tab left. */
@@ -50,10 +61,11 @@ export class QueuePersistence {
     this.#queue.pause();
     void store
       .open()
-      .then(({ restored, problem }) => {
+      .then(({ restored, unreadable, problem }) => {
         if (problem) this.#report(problem);
         // Taken over from storage, they are this logger's to deliver even if persistence was turned off meanwhile.
         else this.#queue.restore(restored);
+        if (unreadable > 0) this.#onUnreadable(unreadable);
       })
       .finally(() => this.#queue.resume());
   }

@@ -1,6 +1,8 @@
 import { normaliseKpiEvent } from '../normalise/kpi-event.js';
 import { resolveContext } from '../normalise/delivery-context.js';
 import type { QueuedEvent } from '../queue/delivery-queue.js';
+import { CALL_FIELDS } from '../vocabulary/cif-contract.js';
+import { own } from '../vocabulary/own.js';
 import { problem, type CifKpiProblem } from '../vocabulary/problems.js';
 
 /**
@@ -76,20 +78,21 @@ export class QueueStore {
   }
 
   /**
-   * Takes ownership and returns the events left by earlier pages of this tab (oldest first), or a problem when
-   * storage cannot be used here.
+   * Takes ownership and returns the events left by earlier pages of this tab (oldest first) with how many of
+   * them could not be read back, or a problem when storage cannot be used here.
    */
-  async open(): Promise<{ restored: QueuedEvent[]; problem?: CifKpiProblem }> {
+  async open(): Promise<{ restored: QueuedEvent[]; unreadable: number; problem?: CifKpiProblem }> {
     const storage = this.#storage();
-    if (!storage) return { restored: [], problem: unavailable('sessionStorage is not available on this page') };
+    const none = { restored: [], unreadable: 0 };
+    if (!storage) return { ...none, problem: unavailable('sessionStorage is not available on this page') };
     try {
       storage.getItem(this.key);
     } catch (error) {
-      return { restored: [], problem: unavailable(`sessionStorage cannot be read: ${describeError(error)}`) };
+      return { ...none, problem: unavailable(`sessionStorage cannot be read: ${describeError(error)}`) };
     }
     this.#here.owners.add(this.ownerId);
     if (this.#locks) await this.#holdOwnLock(this.#locks);
-    if (this.#here.tookOver) return { restored: [] };
+    if (this.#here.tookOver) return none;
     this.#here.tookOver = true;
 
     const others: string[] = [];
@@ -98,8 +101,8 @@ export class QueueStore {
       if (key?.startsWith(KEY_PREFIX) && !this.#here.owners.has(key.slice(KEY_PREFIX.length))) others.push(key);
     }
     const taken = await Promise.all(others.map((key) => this.#takeOver(storage, key)));
-    const restored = taken.flat().sort((a, b) => a.heldSince - b.heldSince);
-    return { restored };
+    const restored = taken.flatMap(({ items }) => items).sort((a, b) => a.heldSince - b.heldSince);
+    return { restored, unreadable: taken.reduce((sum, { unreadable }) => sum + unreadable, 0) };
   }
 
   /** Writes the queue (or removes the entry when it is empty). Returns a problem if storage refused it. */
@@ -140,12 +143,12 @@ export class QueueStore {
     });
   }
 
-  async #takeOver(storage: Storage, key: string): Promise<QueuedEvent[]> {
+  async #takeOver(storage: Storage, key: string): Promise<ReadBack> {
     const owner = key.slice(KEY_PREFIX.length);
     const take = () => {
-      const items = parseEntry(storage.getItem(key));
+      const read = parseEntry(storage.getItem(key));
       storage.removeItem(key);
-      return items;
+      return read;
     };
     if (!this.#locks) return take();
     try {
@@ -153,7 +156,7 @@ export class QueueStore {
     } catch {
       // The owner is alive: its entry is not ours to send (see the module comment).
       storage.removeItem(key);
-      return [];
+      return { items: [], unreadable: 0 };
     }
   }
 }
@@ -165,37 +168,79 @@ function toStored(item: QueuedEvent): QueuedEvent {
   return stored;
 }
 
-/** Reads a stored entry defensively: anything malformed is left out, never thrown. */
-function parseEntry(text: string | null): QueuedEvent[] {
-  if (!text) return [];
+/** What was read back from stored entries: the events, and how many could not be read. */
+export interface ReadBack {
+  items: QueuedEvent[];
+  unreadable: number;
+}
+
+/**
+ * Reads a stored entry item by item, through own properties only: an item that is damaged (or was not written by
+ * this logger) is counted as unreadable and the others are kept. Never throws.
+ */
+function parseEntry(text: string | null): ReadBack {
+  if (!text) return { items: [], unreadable: 0 };
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
-    return [];
+    // Not JSON at all: as many events are lost as it seems to have held.
+    return { items: [], unreadable: Math.max(1, text.split('"id":').length - 1) };
   }
-  const items = (parsed as { v?: unknown; items?: unknown })?.items;
-  if ((parsed as { v?: unknown }).v !== VERSION || !Array.isArray(items)) return [];
+  const items = own(parsed, 'items');
+  if (own(parsed, 'v') !== VERSION || !Array.isArray(items)) {
+    return { items: [], unreadable: Array.isArray(items) ? items.length : 1 };
+  }
   const out: QueuedEvent[] = [];
-  for (const raw of items as Array<Partial<QueuedEvent>>) {
-    if (typeof raw?.id !== 'string' || typeof raw.heldSince !== 'number') continue;
-    const normalised = normaliseKpiEvent(raw.event, raw.heldSince);
-    if (!normalised.ok) continue;
+  let unreadable = 0;
+  for (const raw of items) {
+    const item = readItem(raw);
+    if (item) out.push(item);
+    else unreadable += 1;
+  }
+  return { items: out, unreadable };
+}
+
+/** One stored event, or undefined when it cannot be read back as one this logger wrote. */
+function readItem(raw: unknown): QueuedEvent | undefined {
+  try {
+    const id = own(raw, 'id');
+    const heldSince = own(raw, 'heldSince');
+    if (typeof id !== 'string' || typeof heldSince !== 'number' || !Number.isFinite(heldSince)) return undefined;
+    const normalised = normaliseKpiEvent(own(raw, 'event'), heldSince);
+    if (!normalised.ok) return undefined;
+    const attempts = own(raw, 'attempts');
     const item: QueuedEvent = {
-      id: raw.id,
+      id,
       event: normalised.event,
-      attempts: typeof raw.attempts === 'number' ? raw.attempts : 0,
-      heldSince: raw.heldSince,
+      attempts: typeof attempts === 'number' && attempts >= 0 ? attempts : 0,
+      heldSince,
     };
-    if (raw.context) {
-      const resolved = resolveContext(raw.context);
-      if (resolved.state.status !== 'complete') continue;
+    const context = own(raw, 'context');
+    if (context !== undefined) {
+      // Written as text by this logger: anything else in a stored context means the item is damaged.
+      const input: Record<string, string> = {};
+      for (const field of CALL_FIELDS) {
+        const value = own(context, field);
+        if (value === undefined) continue;
+        if (typeof value !== 'string') return undefined;
+        input[field] = value;
+      }
+      const resolved = resolveContext(input);
+      if (resolved.state.status !== 'complete') return undefined;
       item.context = resolved.state.context;
     }
-    if (raw.problem && typeof raw.problem.message === 'string') item.problem = raw.problem;
-    out.push(item);
+    const stored = own(raw, 'problem');
+    if (stored !== undefined) {
+      const code = own(stored, 'code');
+      const message = own(stored, 'message');
+      if (typeof code !== 'string' || typeof message !== 'string') return undefined;
+      item.problem = problem(code as CifKpiProblem['code'], message);
+    }
+    return item;
+  } catch {
+    return undefined;
   }
-  return out;
 }
 
 function unavailable(message: string): CifKpiProblem {

@@ -25,7 +25,7 @@ export interface DeliveryOptions {
 export const DEFAULTS: Readonly<DeliveryOptions> = {
   flushDelay: 500,
   maxBatch: 100,
-  callTimeout: 15_000,
+  callTimeout: 12_000,
   maxRetries: 5,
   retryDelay: 1000,
   maxQueue: 1000,
@@ -46,12 +46,15 @@ const MIN: Readonly<DeliveryOptions> = {
 /** The settings that count whole things (events, retries) rather than time. */
 const COUNTS: ReadonlySet<keyof DeliveryOptions> = new Set(['maxBatch', 'maxRetries', 'maxQueue']);
 
+/** The longest delay browsers' timers hold (2³¹ − 1 ms, about 24.8 days); a longer one would fire at once. */
+export const MAX_DELAY = 2_147_483_647;
+
 /** The delivery setting names, in their documented order. */
 export const DELIVERY_OPTION_NAMES = Object.keys(DEFAULTS) as ReadonlyArray<keyof DeliveryOptions>;
 
 /**
  * The settings to use for values as given: a value that is not a finite number takes its default, one below its
- * least is raised to it, and counts are rounded down.
+ * least is raised to it, a time above `MAX_DELAY` is lowered to it, and counts are rounded down.
  */
 export function deliveryOptions(given: Readonly<Partial<Record<keyof DeliveryOptions, unknown>>>): DeliveryOptions {
   const options = { ...DEFAULTS };
@@ -59,7 +62,7 @@ export function deliveryOptions(given: Readonly<Partial<Record<keyof DeliveryOpt
     const value = given[name];
     if (typeof value !== 'number' || !Number.isFinite(value)) continue;
     const clamped = Math.max(MIN[name], value);
-    options[name] = COUNTS.has(name) ? Math.floor(clamped) : clamped;
+    options[name] = COUNTS.has(name) ? Math.floor(clamped) : Math.min(clamped, MAX_DELAY);
   }
   return options;
 }

@@ -21,6 +21,8 @@ export interface QueuedEvent {
   problem?: CifKpiProblem;
   /** Batch key, while it is queued with a context (not stored). */
   key?: string;
+  /** Set once a call carrying it was accepted, on whichever attempt (not stored). */
+  delivered?: true;
 }
 
 export interface DeliveryReporter {
@@ -39,6 +41,8 @@ export interface DeliveryReporter {
   failed(items: readonly QueuedEvent[], problem: CifKpiProblem): void;
   /** Events dropped without delivery. */
   dropped(items: readonly QueuedEvent[], reason: DropReason): void;
+  /** Events taken over from an earlier page of the tab (held or failed). */
+  restored(items: readonly QueuedEvent[]): void;
   /** What the queue holds changed (for persistence). */
   changed(): void;
   /** The CIF library became usable. */
@@ -88,7 +92,9 @@ export class DeliveryQueue {
   #flushWaiters = new Map<string, FlushWaiter[]>();
   /** Pending events per batch key, so a full batch is seen without scanning. */
   #countByKey = new Map<string, number>();
-  #stats = { sent: 0, retried: 0, failed: 0 };
+  /** The ids in force, while they are complete: what events that arrive without them are stamped with. */
+  #context: DeliveryContext | undefined;
+  #stats = { sent: 0, retried: 0 };
 
   constructor({ host, reporter, ...options }: DeliveryQueueOptions) {
     this.#host = host;
@@ -114,7 +120,7 @@ export class DeliveryQueue {
   }
 
   get stats(): DeliveryStats {
-    return { ...this.#stats, held: this.size };
+    return { ...this.#stats, failed: this.#failed.length, held: this.size };
   }
 
   /** Events given up after their last retry, oldest first. */
@@ -163,6 +169,7 @@ export class DeliveryQueue {
     const failed = fresh.filter((item) => item.problem);
     const held = fresh.filter((item) => !item.problem).slice(0, Math.max(0, this.#options.maxQueue - this.size));
     const overflow = fresh.length - failed.length - held.length;
+    this.#reporter.restored(fresh);
     const previousPending = this.#pending;
     const previousWaiting = this.#waiting;
     this.#pending = [];
@@ -179,9 +186,13 @@ export class DeliveryQueue {
     return fresh.length;
   }
 
-  /** The ids are complete now: events that waited for them are stamped with `context` and queued. */
-  provideContext(context: DeliveryContext): void {
-    if (this.#waiting.length === 0) return;
+  /**
+   * The ids in force changed: complete ones (`context`) stamp the events that waited for them, and any that arrive
+   * without ids from now on (taken over from an earlier page); undefined while they are missing or unusable.
+   */
+  provideContext(context: DeliveryContext | undefined): void {
+    this.#context = context;
+    if (!context || this.#waiting.length === 0) return;
     const waiting = this.#waiting;
     this.#waiting = [];
     for (const item of waiting) {
@@ -293,11 +304,18 @@ export class DeliveryQueue {
     );
   }
 
-  #onAnswer(batch: QueuedEvent[], call: CifAnalyticsCall, outcome: CallOutcome): void {
+  #onAnswer(sentBatch: QueuedEvent[], call: CifAnalyticsCall, outcome: CallOutcome): void {
     this.#inFlight = undefined;
-    if (outcome.ok) {
+    // Events an earlier attempt's late answer delivered meanwhile are done, whatever this answer is.
+    const batch = sentBatch.filter((item) => !item.delivered);
+    if (batch.length === 0) {
+      // Nothing of it left to settle.
+    } else if (outcome.ok) {
       this.#sent(batch, call, outcome.result);
     } else {
+      // A call that timed out may still be accepted late, after its retry or even after its last attempt: its
+      // events then count as sent, once, and are not sent again.
+      void outcome.late?.then((late) => late.ok && this.#acceptedLate(batch, call, late.result));
       const attempts = batch[0]!.attempts + 1;
       for (const item of batch) item.attempts = attempts;
       if (attempts > this.#options.maxRetries) {
@@ -305,16 +323,7 @@ export class DeliveryQueue {
         this.#giveUp(batch, outcome.problem);
       } else {
         const delay = this.#flushing > 0 ? 0 : retryDelay(attempts, this.#options.retryDelay);
-        const retry: Retry = { items: batch, notBefore: Date.now() + delay };
-        this.#retry = retry;
-        // A call that timed out may still be accepted late: then it must not be sent again.
-        void outcome.late?.then((late) => {
-          if (late.ok && this.#retry === retry) {
-            this.#retry = undefined;
-            this.#sent(batch, call, late.result);
-            this.pump();
-          }
-        });
+        this.#retry = { items: batch, notBefore: Date.now() + delay };
         this.#reporter.attemptFailed(call, batch, outcome.problem, delay);
       }
     }
@@ -323,7 +332,30 @@ export class DeliveryQueue {
     this.pump();
   }
 
+  /** A call that timed out was accepted after all: its events count as sent, wherever they are now, once. */
+  #acceptedLate(batch: readonly QueuedEvent[], call: CifAnalyticsCall, result: unknown): void {
+    const late = new Set(batch.filter((item) => !item.delivered));
+    if (late.size === 0) return;
+    const keep = (item: QueuedEvent) => !late.has(item);
+    if (this.#retry) {
+      this.#retry.items = this.#retry.items.filter(keep);
+      if (this.#retry.items.length === 0) this.#retry = undefined;
+    }
+    // One in flight again is marked delivered: its answer is then ignored.
+    if (this.#inFlight) this.#inFlight = this.#inFlight.filter(keep);
+    this.#failed = this.#failed.filter(keep);
+    if (this.#pending.some((item) => late.has(item))) {
+      this.#pending = this.#pending.filter(keep);
+      this.#countByKey.clear();
+      for (const item of this.#pending) this.#countByKey.set(item.key!, (this.#countByKey.get(item.key!) ?? 0) + 1);
+    }
+    this.#sent([...late], call, result);
+    this.#reporter.changed();
+    this.pump();
+  }
+
   #sent(batch: QueuedEvent[], call: CifAnalyticsCall, result: unknown): void {
+    for (const item of batch) item.delivered = true;
     this.#stats.sent += batch.length;
     this.#settle(batch, { status: 'sent', call, result });
     this.#reporter.sent(call, batch, result);
@@ -331,7 +363,6 @@ export class DeliveryQueue {
 
   #giveUp(batch: QueuedEvent[], reason: CifKpiProblem): void {
     for (const item of batch) item.problem = reason;
-    this.#stats.failed += batch.length;
     this.#failed.push(...batch);
     this.#settle(batch, { status: 'failed', problem: reason });
     this.#reporter.failed(batch, reason);
@@ -350,8 +381,9 @@ export class DeliveryQueue {
     this.#reporter.changed();
   }
 
-  /** Places an event by whether its ids are complete. */
+  /** Places an event by whether its ids are complete; one without them takes the ids in force, if complete. */
   #admit(item: QueuedEvent): void {
+    if (!item.context && this.#context) item.context = this.#context;
     if (!item.context) {
       this.#waiting.push(item);
       this.#armContextTimer();

@@ -1,8 +1,8 @@
 /**
  * Reporting: what became of each event and of the logger's set-up, told to the page. The one place that turns
  * capture and queue outcomes into the logger's DOM events (typed against their event map), keeps the inspector's
- * activity log, and counts what `stats` reports besides the queue's own counts. Every drop goes through
- * `reportDrop()`, so `stats.dropped` is always the sum of the `cif-kpi-dropped` counts.
+ * activity log, and counts what `stats` reports besides the queue's own counts. Every drop goes through one
+ * method, so `stats.dropped` is always the sum of the `cif-kpi-dropped` counts.
  */
 import type { CifAnalyticsCall, CifKpiEvent } from '../vocabulary/cif-contract.js';
 import {
@@ -12,6 +12,7 @@ import {
   type DeliveryStats,
   type DropReason,
 } from '../vocabulary/logger-events.js';
+import { own } from '../vocabulary/own.js';
 import type { CifKpiProblem, CifKpiWarning } from '../vocabulary/problems.js';
 import type { DeliveryReporter, QueuedEvent } from '../queue/delivery-queue.js';
 import type { ActivityRecorder } from './activity-log.js';
@@ -66,7 +67,7 @@ export class Reporter implements DeliveryReporter {
    * Events dropped without delivery: `events` are what can be shown of them (none for events dropped before
    * they were normalised), `count` how many. Reported once per reason per task, however many a burst drops.
    */
-  reportDrop(reason: DropReason, events: readonly CifKpiEvent[], count = events.length): void {
+  #reportDrop(reason: DropReason, events: readonly CifKpiEvent[], count = events.length): void {
     this.#counts.dropped += count;
     const pending = this.#drops.get(reason);
     if (pending) {
@@ -87,17 +88,26 @@ export class Reporter implements DeliveryReporter {
     });
   }
 
-  /** An event was refused before it was queued because capture is off (`disabled`). */
-  droppedUnqueued(detail: unknown, reason: DropReason): void {
-    this.#counts.captured += 1;
-    this.#activity?.record(nameOf(detail), 'dropped', undefined, dropMessage(reason, 1));
-    this.reportDrop(reason, [], 1);
+  /**
+   * Events dropped as they arrived, before they were normalised: heard while disabled, held for rules that could
+   * not be loaded, or unreadable when taken over from storage. They count as captured and as dropped.
+   */
+  droppedOnArrival(reason: DropReason, count: number, detail?: unknown): void {
+    this.#counts.captured += count;
+    if (detail !== undefined) this.#activity?.record(nameOf(detail), 'dropped', undefined, dropMessage(reason, 1));
+    this.#reportDrop(reason, [], count);
   }
 
   // The queue's outcomes (DeliveryReporter).
 
   queued(item: QueuedEvent): void {
     this.#activity?.record(item.event.kpiEventName, 'held', item.id);
+  }
+
+  restored(items: readonly QueuedEvent[]): void {
+    this.#counts.captured += items.length;
+    for (const item of items)
+      this.#activity?.record(item.event.kpiEventName, item.problem ? 'failed' : 'held', item.id);
   }
 
   sent(call: CifAnalyticsCall, items: readonly QueuedEvent[], result: unknown): void {
@@ -131,7 +141,7 @@ export class Reporter implements DeliveryReporter {
       const message = dropMessage(reason, 1);
       for (const item of items) this.#activity.record(item.event.kpiEventName, 'dropped', item.id, message);
     }
-    this.reportDrop(
+    this.#reportDrop(
       reason,
       items.map((item) => item.event),
     );
@@ -189,7 +199,7 @@ function ids(items: readonly { id: string }[]): string[] {
 /** The name to show for a detail that may not be valid. */
 function nameOf(detail: unknown): string {
   try {
-    const name = (detail as { kpiEventName?: unknown } | null)?.kpiEventName;
+    const name = own(detail, 'kpiEventName');
     return typeof name === 'string' && name ? name.slice(0, 60) : '(no kpiEventName)';
   } catch {
     return '(unreadable detail)';

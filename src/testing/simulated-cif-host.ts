@@ -5,14 +5,27 @@ import { CIF_LIMITS, CONTEXT_FIELDS, GUID_PATTERN, KPI_EVENT_FIELDS } from '../v
  * It behaves like the real one at the boundary the logger uses: `window.Microsoft.CIFramework` appears
  * late and announces itself with `CIFInitDone` on `window`; `logAnalyticsEvent` copies its arguments as
  * postMessage would (structured clone), answers after a delay, and can reject with each error shape the
- * real host uses (a `Map`, a JSON string, a plain object), throw, or never answer at all.
+ * real host uses (a `Map`, a JSON string, a plain object, the host's own `Map{value: "Failure"}`) or throw.
+ * Like the real library it never re-sends a request and gives up on one after `libraryTimeout` (10 s), rejecting
+ * with its timeout `Map`; an answer that comes later is lost.
  */
+
+/** The message of the real library's timeout rejection. */
+export const LIBRARY_TIMEOUT_MESSAGE = 'Timeout occurred as no response was received from listener window';
 
 /** How the host answers one call. */
 export type HostReply =
   | { kind: 'resolve'; value?: unknown; delay?: number }
-  | { kind: 'reject'; shape: 'map' | 'json' | 'object' | 'error'; message: string; name?: string; delay?: number }
+  | {
+      kind: 'reject';
+      /** `failure`: the host's own failure answer, `Map{value: "Failure"}` (no message). */
+      shape: 'map' | 'json' | 'object' | 'error' | 'failure';
+      message: string;
+      name?: string;
+      delay?: number;
+    }
   | { kind: 'throw'; message: string }
+  /** The host never answers: the library rejects after `libraryTimeout` (never, when that is null). */
   | { kind: 'stall' };
 
 export interface RecordedCall {
@@ -25,8 +38,11 @@ export interface RecordedCall {
   /** `performance.now()` when the call was made. */
   at: number;
   reply: HostReply;
-  /** How the call ended, once it has. */
-  outcome?: 'resolved' | 'rejected' | 'threw';
+  /**
+   * How the call ended, once it has: `timed-out` when the library gave up waiting (the host may still have
+   * processed it: its answer is lost).
+   */
+  outcome?: 'resolved' | 'rejected' | 'threw' | 'timed-out';
   /** Contract violations found in the call; empty for a valid call. */
   violations: string[];
 }
@@ -43,6 +59,12 @@ export interface SimulatedCifHostOptions {
   announce?: boolean;
   /** Default answer delay in ms. Default: 5. */
   latency?: number;
+  /**
+   * After how many ms the library gives up on a call that has no answer yet and rejects it with
+   * `Map{message: LIBRARY_TIMEOUT_MESSAGE}`; a later answer is lost. Default: 10000, as the real library. `null`:
+   * never (a stalled call then never settles).
+   */
+  libraryTimeout?: number | null;
   /** Decides the reply to each call that has no queued reply. Default: resolve `"Success"`. */
   reply?: (call: Omit<RecordedCall, 'reply' | 'outcome'>, index: number) => HostReply;
 }
@@ -66,6 +88,7 @@ export class SimulatedCifHost extends EventTarget {
       initDelay: options.initDelay === undefined ? 0 : options.initDelay,
       announce: options.announce ?? true,
       latency: options.latency ?? 5,
+      libraryTimeout: options.libraryTimeout === undefined ? 10_000 : options.libraryTimeout,
       reply: options.reply,
     };
   }
@@ -154,16 +177,23 @@ export class SimulatedCifHost extends EventTarget {
       throw new TypeError(reply.message);
     }
     return new Promise<string>((resolve, reject) => {
+      const settle = (outcome: NonNullable<RecordedCall['outcome']>, answer: () => void) => {
+        if (call.outcome !== undefined) return; // the library already gave up: the answer is lost
+        call.outcome = outcome;
+        answer();
+        this.dispatchEvent(new CustomEvent('settle', { detail: call }));
+      };
+      const { libraryTimeout } = this.#options;
+      if (libraryTimeout !== null) {
+        this.#later(
+          () => settle('timed-out', () => reject(new Map([['message', LIBRARY_TIMEOUT_MESSAGE]]))),
+          libraryTimeout,
+        );
+      }
       if (reply.kind === 'stall') return;
       this.#later(() => {
-        if (reply.kind === 'resolve') {
-          call.outcome = 'resolved';
-          resolve((reply.value ?? 'Success') as string);
-        } else {
-          call.outcome = 'rejected';
-          reject(hostError(reply));
-        }
-        this.dispatchEvent(new CustomEvent('settle', { detail: call }));
+        if (reply.kind === 'resolve') settle('resolved', () => resolve((reply.value ?? 'Success') as string));
+        else settle('rejected', () => reject(hostError(reply)));
       }, reply.delay ?? this.#options.latency);
     });
   };
@@ -191,6 +221,8 @@ function hostError(reply: Extract<HostReply, { kind: 'reject' }>): unknown {
       return { message: reply.message, msdyn_name: name };
     case 'error':
       return new Error(reply.message);
+    case 'failure':
+      return new Map([['value', 'Failure']]);
   }
 }
 

@@ -59,7 +59,8 @@ export interface CifKpiFailedDetail {
 }
 
 /** Why events were dropped instead of delivered. */
-export type DropReason = 'queue-full' | 'context-timeout' | 'disabled' | 'failed-overflow' | 'rules-unavailable';
+export type DropReason =
+  'queue-full' | 'context-timeout' | 'disabled' | 'failed-overflow' | 'rules-unavailable' | 'stored-unreadable';
 
 /** Detail of `cif-kpi-dropped`: events dropped without delivery. */
 export interface CifKpiDroppedDetail {
@@ -91,6 +92,8 @@ const DROP_REASONS: Record<DropReason, string> = {
   disabled: 'the logger is disabled',
   'failed-overflow': 'more failed events were kept than max-queue allows (the oldest go first)',
   'rules-unavailable': 'the <cif-kpi-rule> code could not be loaded to map them',
+  'stored-unreadable':
+    'they could not be read back from storage after a reload (damaged or not written by this logger)',
 };
 
 /** The message of a `cif-kpi-dropped` event. */
@@ -113,15 +116,18 @@ export interface DeliveryStats {
   sent: number;
   /** Event sends repeated after a failed call. */
   retried: number;
-  /** Events given up after their last retry. */
+  /** Events given up after their last retry and kept in `logger.failed` now. */
   failed: number;
   /** Events held now: waiting for ids, queued, in flight or awaiting retry. */
   held: number;
 }
 
-/** Counts since the logger was created. */
+/**
+ * Counts since the logger was created. Every captured event is exactly one of sent, failed, dropped, invalid or
+ * held: `captured = sent + failed + dropped + invalid + held`.
+ */
 export interface CifKpiStats extends DeliveryStats {
-  /** Events heard or logged, valid or not. */
+  /** Events heard or logged, valid or not, and events taken over from an earlier page of the tab. */
   captured: number;
   /** Events rejected by validation. */
   invalid: number;

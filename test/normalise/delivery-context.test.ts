@@ -91,8 +91,8 @@ describe('ContextTracker', () => {
   it('resolves again only after invalidate(), and reports a bad correlation id once per value', () => {
     const input: Record<string, string | null> = { conversationId: null, providerSessionId: 'p', correlationId: 'x' };
     const heard: string[] = [];
-    const tracker = new ContextTracker(input, (state, problem) =>
-      heard.push(`${state.status} ${problem?.code ?? '-'}`),
+    const tracker = new ContextTracker(input, (state, problems) =>
+      heard.push(`${state.status} ${problems.map((p) => p.code).join() || '-'}`),
     );
     expect(tracker.current()).to.deep.equal({ status: 'incomplete', missing: ['conversationId'] });
     input.conversationId = 'c';

@@ -18,7 +18,12 @@ function setUp(items: QueuedEvent[] = []) {
   };
   const problems: CifKpiProblem[] = [];
   const owner = `test-${Date.now()}-${nextOwner++}`;
-  const persistence = new QueuePersistence(queue, owner, (p) => problems.push(p));
+  const persistence = new QueuePersistence(
+    queue,
+    owner,
+    (p) => problems.push(p),
+    (count) => calls.push(`unreadable ${count}`),
+  );
   return { persistence, calls, problems, stored: () => sessionStorage.getItem(KEY_PREFIX + owner) };
 }
 

@@ -40,6 +40,7 @@ describe('DeliveryQueue', () => {
       host: new CifHostWatcher(window, 60_000),
       reporter: {
         queued: () => {},
+        restored: () => {},
         sent: (call) => sent.push(call),
         attemptFailed: (_call, items, problem, retryIn) => attempts.push({ problem, retryIn, count: items.length }),
         failed: (items, problem) => failed.push({ items, problem }),

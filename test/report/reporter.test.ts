@@ -19,17 +19,19 @@ describe('Reporter', () => {
     let changes = 0;
     const reporter = new Reporter(target, () => changes++);
     reporter.dropped([queued('A'), queued('B')], 'queue-full');
-    reporter.reportDrop('queue-full', [], 3);
-    reporter.droppedUnqueued({ kpiEventName: 'C' }, 'disabled');
+    reporter.dropped([queued('C')], 'queue-full');
+    reporter.droppedOnArrival('disabled', 1, { kpiEventName: 'D' });
+    reporter.droppedOnArrival('rules-unavailable', 2);
     expect(fired, 'fired after the task').to.deep.equal([]);
     await Promise.resolve();
     expect(fired.map((d) => [d.reason, d.count, d.events.length])).to.deep.equal([
-      ['queue-full', 5, 2],
+      ['queue-full', 3, 3],
       ['disabled', 1, 0],
+      ['rules-unavailable', 2, 0],
     ]);
-    expect(fired[0]!.message).to.equal('5 events were dropped: more events were held than max-queue allows');
-    expect(reporter.stats(delivery)).to.deep.equal({
-      captured: 1,
+    expect(fired[0]!.message).to.equal('3 events were dropped: more events were held than max-queue allows');
+    expect(reporter.stats(delivery), 'dropped on arrival counts as captured too').to.deep.equal({
+      captured: 3,
       invalid: 0,
       sent: 1,
       retried: 2,

@@ -32,6 +32,8 @@ export function fakeClock(): sinon.SinonFakeTimers {
   const clock = sinon.useFakeTimers({
     now: Date.now(),
     toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
+    // A wait that began before the clock (the CIF library watcher's poll) may be ended under it.
+    shouldClearNativeTimers: true,
   });
   clocks.push(clock);
   return clock;
