@@ -6,6 +6,22 @@ import { closingLineReporter } from './scripts/closing-line-reporter.mjs';
 import { reactForTests } from './scripts/react-for-tests.mjs';
 import { sourceForTests } from './scripts/source-for-tests.mjs';
 
+/**
+ * Settings the test page reads from `/__test-settings`: the property-based tests' run count and seed. `npm test`
+ * keeps them short and seeded; `FC_RUNS=5000 FC_SEED=random npm test` runs them longer, with a fresh seed.
+ */
+function testSettings() {
+  const runs = Number(process.env.FC_RUNS) || undefined;
+  const seed = process.env.FC_SEED === 'random' ? Date.now() : Number(process.env.FC_SEED) || undefined;
+  return {
+    name: 'test-settings',
+    serve(context) {
+      if (context.path === '/__test-settings') return { body: JSON.stringify({ runs, seed }), type: 'json' };
+      return undefined;
+    },
+  };
+}
+
 export default {
   files: ['test/**/*.test.ts'],
   nodeResolve: true,
@@ -19,6 +35,7 @@ export default {
   plugins: [
     reactForTests(),
     sourceForTests(),
+    testSettings(),
     esbuildPlugin({ ts: true, target: 'es2021', tsconfig: './tsconfig.json' }),
   ],
   reporters: [defaultReporter(), closingLineReporter()],

@@ -37,101 +37,75 @@ export function toCifText(value: unknown, field: string, limit = Infinity): Text
       ? unserialisable(field, `${field} is an invalid Date`)
       : { ok: true, text: value.toISOString() };
   }
-  return new JsonWriter(field, limit).write(value as object);
+  return toJson(value as object, field, limit);
 }
 
-/** Thrown inside the writer to stop it: the text is long enough, or a value is refused. */
-class Stop {
-  constructor(readonly refusal?: string) {}
-}
+/** Thrown from the replacer to stop `JSON.stringify` once the text is long enough. */
+const LONG_ENOUGH = new Error('long enough');
 
 /**
- * Writes JSON as `JSON.stringify` would (own enumerable keys, `toJSON`, boxed primitives, `undefined` left out of
- * objects and `null` in arrays), refusing what JSON cannot represent, and stopping once the text is longer than
- * `limit`.
+ * JSON of `value`, refusing what JSON cannot represent, written only as far as `limit`: a count of the characters
+ * written so far that never runs ahead of the real text (one per value, plus the keys of objects and the strings)
+ * stops `JSON.stringify` once it passes `limit`; a second pass then leaves out everything from that point, so the
+ * text's first `limit` characters are exactly those of the whole JSON. Strings longer than `limit` are cut before
+ * they are quoted.
  */
-class JsonWriter {
-  #field: string;
-  #limit: number;
-  #text = '';
-  #open: object[] = [];
-
-  constructor(field: string, limit: number) {
-    this.#field = field;
-    this.#limit = limit;
-  }
-
-  write(value: object): TextResult {
-    try {
-      this.#value(value, '', this.#field);
-    } catch (error) {
-      if (!(error instanceof Stop)) {
-        const reason = error instanceof Error ? error.message : String(error);
-        return unserialisable(this.#field, `${this.#field} could not be serialised: ${reason}`);
-      }
-      if (error.refusal !== undefined) return unserialisable(this.#field, error.refusal);
-      return { ok: true, text: this.#text, cut: true };
+function toJson(value: object, field: string, limit: number): TextResult {
+  let refusal: string | undefined;
+  let written = 0;
+  let leaveOut = false;
+  const replacer = function (this: unknown, key: string, v: unknown): unknown {
+    if (refusal !== undefined) return undefined;
+    if (written > limit) {
+      if (leaveOut) return undefined;
+      throw LONG_ENOUGH;
     }
-    return { ok: true, text: this.#text };
-  }
-
-  /** Writes one value; returns false when it has no JSON form there (undefined), so an object leaves it out. */
-  #value(value: unknown, key: string, path: string): boolean {
-    if (this.#text.length > this.#limit) throw new Stop();
-    let v = value;
-    if (typeof v === 'object' && v !== null && typeof (v as { toJSON?: unknown }).toJSON === 'function') {
-      v = (v as { toJSON(key: string): unknown }).toJSON(key);
-    }
-    if (v instanceof Number || v instanceof String || v instanceof Boolean) v = v.valueOf();
+    // An object leaves out a key whose value is undefined; an array writes it as null.
+    if (Array.isArray(this)) written += 1;
+    else if (v !== undefined) written += 1 + key.length;
+    const path = key === '' ? field : `${field}.${key}`;
     switch (typeof v) {
-      case 'undefined':
-        return false;
       case 'string':
-        // Past the limit the rest does not matter: a long string costs only what is kept of it.
-        this.#text += JSON.stringify(v.length > this.#limit ? v.slice(0, this.#limit + 1) : v);
-        return true;
-      case 'boolean':
-        this.#text += String(v);
-        return true;
-      case 'number':
-        if (!Number.isFinite(v)) throw new Stop(`${path} holds ${String(v)}, which JSON cannot represent`);
-        this.#text += String(v);
-        return true;
+        written += v.length;
+        return v.length > limit ? v.slice(0, limit + 1) : v;
       case 'bigint':
-        throw new Stop(`${path} holds a BigInt, which JSON cannot represent`);
+        refusal = `${path} holds a BigInt, which JSON cannot represent`;
+        return undefined;
       case 'function':
-        throw new Stop(`${path} holds a function, which cannot be serialised`);
+        refusal = `${path} holds a function, which cannot be serialised`;
+        return undefined;
       case 'symbol':
-        throw new Stop(`${path} holds a symbol, which cannot be serialised`);
+        refusal = `${path} holds a symbol, which cannot be serialised`;
+        return undefined;
+      case 'number':
+        if (!Number.isFinite(v)) {
+          refusal = `${path} holds ${String(v)}, which JSON cannot represent`;
+          return undefined;
+        }
     }
-    if (v === null) {
-      this.#text += 'null';
-      return true;
-    }
-    const object = v as object;
-    if (this.#open.includes(object)) throw new Stop(`${path} holds a cycle (a value that contains itself)`);
-    this.#open.push(object);
-    if (Array.isArray(object)) {
-      this.#text += '[';
-      for (let index = 0; index < object.length; index++) {
-        if (index > 0) this.#text += ',';
-        if (!this.#value(object[index], String(index), `${path}.${index}`)) this.#text += 'null';
-      }
-      this.#text += ']';
+    return v;
+  };
+  let json: string | undefined;
+  let cut = false;
+  try {
+    json = JSON.stringify(value, replacer);
+  } catch (error) {
+    if (error === LONG_ENOUGH) {
+      // Written again, leaving out what comes after the same point: the beginning is the whole JSON's.
+      written = 0;
+      leaveOut = cut = true;
+      json = JSON.stringify(value, replacer);
     } else {
-      this.#text += '{';
-      let first = true;
-      for (const name of Object.keys(object)) {
-        const mark = this.#text.length;
-        this.#text += `${first ? '' : ','}${JSON.stringify(name)}:`;
-        if (this.#value((object as Record<string, unknown>)[name], name, `${path}.${name}`)) first = false;
-        else this.#text = this.#text.slice(0, mark);
-      }
-      this.#text += '}';
+      const reason =
+        error instanceof TypeError && /circular|cyclic/i.test(error.message)
+          ? 'holds a cycle'
+          : 'could not be serialised';
+      return unserialisable(field, `${field} ${reason}: ${error instanceof Error ? error.message : String(error)}`);
     }
-    this.#open.pop();
-    return true;
   }
+  if (refusal !== undefined) return unserialisable(field, refusal);
+  if (json === undefined) return unserialisable(field, `${field} has no JSON form`);
+  return cut ? { ok: true, text: json, cut } : { ok: true, text: json };
 }
 
 function unserialisable(field: string, message: string): TextResult {

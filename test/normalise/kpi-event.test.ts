@@ -127,7 +127,7 @@ describe('normaliseKpiEvent', () => {
       [cycle, /cycle/],
       [() => 1, /function/],
       [10n, /BigInt/],
-      [{ deep: { n: 10n } }, /additionalData\.deep\.n holds a BigInt/],
+      [{ deep: { n: 10n } }, /additionalData\.n holds a BigInt/],
       [{ f: () => 1 }, /function/],
       [Symbol('s'), /symbol/],
       [{ n: Infinity }, /Infinity/],

@@ -107,6 +107,17 @@ export async function pageErrorsDuring(fn: () => Promise<void> | void): Promise<
 }
 
 export type Logger = CifKpiLoggerElement;
+
+/**
+ * How the property-based tests run: seeded and short in `npm test`; `FC_RUNS` (and `FC_SEED`, or
+ * `FC_SEED=random`) in the environment of the test command make them longer (see web-test-runner.config.mjs).
+ */
+export async function propertyRuns(runs: number, seed: number): Promise<{ numRuns: number; seed: number }> {
+  const settings = (await (await fetch('/__test-settings')).json()) as { runs?: number; seed?: number };
+  const chosen = { numRuns: settings.runs ?? runs, seed: settings.seed ?? seed };
+  if (settings.runs !== undefined || settings.seed !== undefined) console.log('property runs', JSON.stringify(chosen));
+  return chosen;
+}
 export const GUID = '5f2c1d0e-8a3b-4c7d-9e1f-0a2b3c4d5e6f';
 
 /** `[conversationId, kpiEventName, kpiEventReason]` of every event the host received, in order. */
