@@ -1,4 +1,6 @@
 import { expect, waitUntil } from '@open-wc/testing';
+import fc from 'fast-check';
+import { propertyRuns } from './support/harness.js';
 import type { SimulatedCifHost } from '../src/testing/simulated-cif-host.js';
 import type { CifKpiLoggerElement } from '../src/cif-kpi-logger.js';
 
@@ -210,5 +212,69 @@ describe('persistence across real reloads', function () {
     await page.reload();
     await settle();
     expect(page.win().host.calls).to.have.length(0);
+  });
+});
+
+describe('persistence under random reloads', function () {
+  this.timeout(120_000);
+
+  type Step =
+    { kind: 'report' } | { kind: 'host'; mode: 'absent' | 'stall' | 'ok' } | { kind: 'reload' } | { kind: 'flush' };
+  const step: fc.Arbitrary<Step> = fc.oneof(
+    { weight: 4, arbitrary: fc.constant({ kind: 'report' as const }) },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        kind: fc.constant('host' as const),
+        mode: fc.constantFrom('absent' as const, 'stall' as const, 'ok' as const),
+      }),
+    },
+    { weight: 2, arbitrary: fc.constant({ kind: 'reload' as const }) },
+    { weight: 1, arbitrary: fc.constant({ kind: 'flush' as const }) },
+  );
+
+  it('delivers every event once, across any sequence of reloads, host modes and flushes', async () => {
+    const runs = await propertyRuns(3, 4_242);
+    let generation = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 12 }), async (steps) => {
+        clearStorage();
+        const name = `random-${generation++}`;
+        const page = await providerFrame(name, 'absent');
+        const hosts = [page.win().host];
+        const errors: string[] = [];
+        const collectErrors = () => errors.push(...(page.win() as unknown as { pageErrors: string[] }).pageErrors);
+        const markers: string[] = [];
+        for (const { kind, ...rest } of steps) {
+          if (kind === 'report') {
+            const marker = `${name}-m${markers.length}`;
+            markers.push(marker);
+            page.report(marker);
+          } else if (kind === 'host') page.setHost((rest as { mode: 'absent' | 'stall' | 'ok' }).mode);
+          else if (kind === 'flush') void page.logger().flush();
+          else {
+            collectErrors();
+            await page.reload();
+            hosts.push(page.win().host);
+          }
+        }
+        collectErrors();
+        page.setHost('ok');
+        await page.reload();
+        hosts.push(page.win().host);
+        await waitUntil(() => accepted(...hosts).length >= markers.length, 'every event delivered', {
+          timeout: 6000,
+          interval: 20,
+        });
+        await settle();
+        collectErrors();
+        expect(errors, 'errors that reached the pages').to.deep.equal([]);
+        expect(accepted(...hosts).sort(), 'each event accepted once').to.deep.equal([...markers].sort());
+        for (const host of hosts) for (const call of host.calls) expect(call.violations).to.deep.equal([]);
+        frames.splice(frames.indexOf(page.frame), 1);
+        page.frame.remove();
+      }),
+      { ...runs, includeErrorInReport: true },
+    );
   });
 });
