@@ -62,7 +62,7 @@ import type { CifKpiFailedEvent, CifKpiLogResult, CifKpiStats } from './vocabula
  * @property {string | null} scope - Where events are heard (`scope`).
  * @property {number} flushDelay - Batching window in ms (`flush-delay`), default 500.
  * @property {number} maxBatch - Most events in one call (`max-batch`), default 100.
- * @property {number} callTimeout - Deadline of one call in ms (`call-timeout`), default 15000.
+ * @property {number} callTimeout - Deadline of one call in ms (`call-timeout`), default 12000.
  * @property {number} maxRetries - Retries of a failed call (`max-retries`), default 5.
  * @property {number} retryDelay - First retry delay in ms (`retry-delay`), default 1000.
  * @property {number} maxQueue - Most events held (`max-queue`), default 1000.
@@ -125,7 +125,7 @@ export class CifKpiLoggerElement extends ReactiveElement {
   declare flushDelay: number;
   /** Most events in one `logAnalyticsEvent` call. Default 100. */
   declare maxBatch: number;
-  /** Deadline (ms) of one `logAnalyticsEvent` call; a call that does not settle by then has failed. Default 15000. */
+  /** Deadline (ms) of one `logAnalyticsEvent` call; a call that does not settle by then has failed. Default 12000. */
   declare callTimeout: number;
   /** Retries of a failed call before its events are given up. Default 5. */
   declare maxRetries: number;

@@ -2,6 +2,7 @@ import { expect } from '@open-wc/testing';
 import '../../src/define.js';
 import { CifKpiLoggerElement } from '../../src/cif-kpi-logger.js';
 import { RULE_ATTRIBUTES } from '../../src/capture/markup-attributes.js';
+import { DEFAULTS } from '../../src/queue/delivery-options.js';
 import { CifKpiRuleElement } from '../../src/capture/kpi-rule-element.js';
 import { sourceText } from './source.js';
 
@@ -23,6 +24,18 @@ const cells = (line: string) =>
     .split('|')
     .slice(1, -1)
     .map((cell) => cell.trim());
+
+/** The cells of each row of the first markdown table whose header cells are `headers`. */
+function tableRows(markdown: string, headers: string[]): string[][] {
+  const lines = markdown.split('\n');
+  const start = lines.findIndex((line) => line.startsWith('|') && cells(line).join() === headers.join());
+  const rows: string[][] = [];
+  for (const line of lines.slice(start + 2)) {
+    if (!line.startsWith('|')) break;
+    rows.push(cells(line));
+  }
+  return rows;
+}
 
 /**
  * The `code` names in column `column` of the first markdown table after the line that starts with `after` whose
@@ -66,6 +79,20 @@ describe('one source for each list', () => {
     expect(tableColumn(readme, table, 1)).to.have.members(properties);
     const jsx = await sourceText('src/react-jsx.ts');
     expect(interfaceKeys(jsx, 'CifKpiLoggerJsxProps')).to.have.members(attributes);
+  });
+
+  it('the delivery defaults: the README table, the JSDoc and the declarations say what DEFAULTS holds', async () => {
+    const readme = await (await fetch('/README.md')).text();
+    const table = ['attribute', 'property', 'default', 'meaning'];
+    const element = await sourceText('src/cif-kpi-logger.ts');
+    for (const [name, value] of Object.entries(DEFAULTS)) {
+      const row = tableRows(readme, table).find((cells) => cells[1] === `\`${name}\``);
+      expect(row?.[2], `README default of ${name}`).to.equal(`\`${value}\``);
+      expect(element, `JSDoc of ${name}`).to.match(
+        new RegExp(`@property \\{number\\} ${name} - .*default ${value}\\.`),
+      );
+      expect(element, `declaration of ${name}`).to.match(new RegExp(`Default ${value}[ .]`));
+    }
   });
 
   it('the rule attributes: the element, its JSDoc, the README table and the JSX typings match one list', async () => {

@@ -6,7 +6,7 @@ import {
   hostErrorMessage,
   type CifFramework,
 } from '../../src/deliver/cif-host.js';
-import { SimulatedCifHost } from '../../src/testing/simulated-cif-host.js';
+import { LIBRARY_TIMEOUT_MESSAGE, SimulatedCifHost } from '../../src/testing/simulated-cif-host.js';
 import type { CifAnalyticsCall } from '../../src/vocabulary/cif-contract.js';
 
 const call: CifAnalyticsCall = {
@@ -17,6 +17,37 @@ const call: CifAnalyticsCall = {
   },
   eventName: 'A',
 };
+
+describe('SimulatedCifHost as the real widget library', () => {
+  it('gives up on an unanswered call after its library timeout with the real rejection, and loses a later answer', async () => {
+    const clock = sinon.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const host = new SimulatedCifHost({ initDelay: null, libraryTimeout: 10_000 });
+    try {
+      host.appear();
+      host.queueReplies({ kind: 'resolve', delay: 12_000 }, { kind: 'reject', shape: 'failure', message: '' });
+      const framework = window.Microsoft!.CIFramework!;
+      const settled: unknown[] = [];
+      framework.logAnalyticsEvent!(call.data, 'A').then(
+        (value) => settled.push(['resolved', value]),
+        (reason) => settled.push(['rejected', reason]),
+      );
+      await clock.tickAsync(9_999);
+      expect(settled).to.deep.equal([]);
+      await clock.tickAsync(1);
+      expect(settled).to.deep.equal([['rejected', new Map([['message', LIBRARY_TIMEOUT_MESSAGE]])]]);
+      await clock.tickAsync(5_000);
+      expect(settled, 'the late answer is lost').to.have.length(1);
+      expect(host.calls[0]!.outcome).to.equal('timed-out');
+      const failure = framework.logAnalyticsEvent!(call.data, 'A').catch((reason: unknown) => reason);
+      await clock.tickAsync(10);
+      expect(await failure).to.deep.equal(new Map([['value', 'Failure']]));
+    } finally {
+      host.uninstall();
+      clock.restore();
+      delete window.Microsoft;
+    }
+  });
+});
 
 describe('hostErrorMessage', () => {
   it('reads the message from each error shape the CIF host uses', () => {
