@@ -7,7 +7,8 @@ import { SimulatedCifHost } from '../src/testing/simulated-cif-host.js';
 import { propertyRuns, type Logger } from './support/harness.js';
 
 /**
- * The element driven with random sequences of details (valid, invalid, hostile), id changes of random types,
+ * The element driven with random sequences of details (valid, invalid, hostile), id changes of random types, on a
+ * page whose `Object.prototype` may be polluted,
  * host answers (success, each rejection shape, late success, none) and flushes, on a fake clock. After each run the
  * promises the README makes must hold: nothing reached the page as an error, every payload passed the simulated
  * host's contract check, every captured event is exactly one of sent / failed / dropped / invalid / held, and every
@@ -132,7 +133,26 @@ function usableIds(ids: Record<IdField, unknown>): string | undefined {
   return JSON.stringify([texts[0], texts[1], texts[2] ?? null]);
 }
 
-async function run(actions: Action[]): Promise<void> {
+/** What a polluted page has added to `Object.prototype`: none of it may reach a payload. */
+const POLLUTION = {
+  kpiEventReason: 'polluted',
+  clientSessionId: 'polluted',
+  participantId: 'polluted',
+  eventName: 'polluted',
+  customData: { polluted: 'yes' },
+};
+
+async function run(actions: Action[], polluted: boolean): Promise<void> {
+  const proto = Object.prototype as Record<string, unknown>;
+  if (polluted) Object.assign(proto, POLLUTION);
+  try {
+    await runActions(actions);
+  } finally {
+    for (const key of Object.keys(POLLUTION)) delete proto[key];
+  }
+}
+
+async function runActions(actions: Action[]): Promise<void> {
   const clock = sinon.useFakeTimers({
     now: Date.now(),
     toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
@@ -241,6 +261,7 @@ async function run(actions: Action[]): Promise<void> {
 
   expect(pageErrors, 'errors that reached the page').to.deep.equal([]);
   for (const call of host.calls) expect(call.violations, 'contract violations').to.deep.equal([]);
+  expect(JSON.stringify(host.calls.map((call) => [call.data, call.eventName]))).to.not.contain('polluted');
   const { captured, sent, failed, dropped, invalid, held } = logger.stats;
   expect(sent + failed + dropped + invalid + held, JSON.stringify(logger.stats)).to.equal(captured);
   expect(held, 'nothing left held').to.equal(0);
@@ -251,7 +272,8 @@ async function run(actions: Action[]): Promise<void> {
       clientSessionId?: string;
       events: Array<{ externalCorrelationId?: string }>;
     };
-    const sentWith = JSON.stringify([data.conversationId, data.providerSessionId, data.clientSessionId ?? null]);
+    const client = Object.hasOwn(data, 'clientSessionId') ? data.clientSessionId : null;
+    const sentWith = JSON.stringify([data.conversationId, data.providerSessionId, client]);
     for (const event of data.events) {
       const marker = event.externalCorrelationId;
       if (marker === undefined) continue;
@@ -264,7 +286,7 @@ describe('the README promises, under random input and host answers', () => {
   it('hold for every sequence', async function () {
     this.timeout(120_000);
     const runs = await propertyRuns(40, 7_361);
-    await fc.assert(fc.asyncProperty(fc.array(action, { minLength: 1, maxLength: 30 }), run), {
+    await fc.assert(fc.asyncProperty(fc.array(action, { minLength: 1, maxLength: 30 }), fc.boolean(), run), {
       ...runs,
       includeErrorInReport: true,
     });

@@ -248,7 +248,7 @@ export function checkCifCall(args: readonly unknown[]): string[] {
     out.push('correlationId is passed but is not a GUID');
   }
   if (typeof data !== 'object' || data === null) return [...out, 'data is not an object'];
-  const record = data as Record<string, unknown>;
+  const record = ownFields(data);
   for (const key of Object.keys(record)) {
     if (key !== 'events' && !(CONTEXT_FIELDS as readonly string[]).includes(key))
       out.push(`data.${key} is not a CIF field`);
@@ -269,7 +269,7 @@ export function checkCifCall(args: readonly unknown[]): string[] {
       out.push(`${where} is not an object`);
       return;
     }
-    const ev = item as Record<string, unknown>;
+    const ev = ownFields(item);
     for (const key of Object.keys(ev)) {
       if (!(KPI_EVENT_FIELDS as readonly string[]).includes(key)) out.push(`${where}.${key} is not a CIF field`);
     }
@@ -289,8 +289,8 @@ export function checkCifCall(args: readonly unknown[]): string[] {
       else
         ev.customData.forEach((entry: unknown, j: number) => {
           const at = `${where}.customData[${j}]`;
-          const pair = entry as Record<string, unknown> | null;
-          if (typeof pair !== 'object' || pair === null) return void out.push(`${at} is not an object`);
+          if (typeof entry !== 'object' || entry === null) return void out.push(`${at} is not an object`);
+          const pair = ownFields(entry);
           if (Object.keys(pair).some((k) => k !== 'attribute' && k !== 'value'))
             out.push(`${at} has fields other than attribute and value`);
           text(pair.attribute, `${at}.attribute`, CIF_LIMITS.customDataAttribute, true);
@@ -300,4 +300,9 @@ export function checkCifCall(args: readonly unknown[]): string[] {
     }
   });
   return out;
+}
+
+/** The own fields of what the host received, as the host reads them: nothing inherited from a polluted prototype. */
+function ownFields(value: object): Record<string, unknown> {
+  return Object.assign(Object.create(null) as Record<string, unknown>, value);
 }
