@@ -41,6 +41,7 @@ import type { CifKpiFailedEvent, CifKpiLogResult, CifKpiStats } from './vocabula
  * @attr max-retries - Retries of a failed call before its events are given up.
  * @attr retry-delay - Delay before the first retry, in ms; doubled for each next one, with jitter.
  * @attr max-queue - Most events held at once; more are dropped with `cif-kpi-dropped`.
+ * @attr max-queue-bytes - Most bytes held and failed events may take (their stored size); more are dropped.
  * @attr context-timeout - How long events wait for both ids before they are dropped, in ms.
  * @attr no-persist - Keep the queue in memory only, not in sessionStorage.
  * @attr disabled - Stop capturing; what is already held is still delivered.
@@ -65,7 +66,8 @@ import type { CifKpiFailedEvent, CifKpiLogResult, CifKpiStats } from './vocabula
  * @property {number} callTimeout - Deadline of one call in ms (`call-timeout`), default 12000.
  * @property {number} maxRetries - Retries of a failed call (`max-retries`), default 5.
  * @property {number} retryDelay - First retry delay in ms (`retry-delay`), default 1000.
- * @property {number} maxQueue - Most events held (`max-queue`), default 1000.
+ * @property {number} maxQueue - Most events held (`max-queue`), default 20000.
+ * @property {number} maxQueueBytes - Most bytes held and failed events take (`max-queue-bytes`), default 4000000.
  * @property {number} contextTimeout - How long events wait for both ids, in ms (`context-timeout`), default 300000.
  * @property {boolean} noPersist - Keep the queue in memory only (`no-persist`).
  * @property {boolean} disabled - Stop capturing (`disabled`).
@@ -131,8 +133,10 @@ export class CifKpiLoggerElement extends ReactiveElement {
   declare maxRetries: number;
   /** Delay (ms) before the first retry, doubled for each next one, with jitter. Default 1000. */
   declare retryDelay: number;
-  /** Most events held at once; more are dropped. Default 1000. */
+  /** Most events held at once; more are dropped. Default 20000. */
   declare maxQueue: number;
+  /** Most bytes held and failed events may take, as stored (characters × 2); more are dropped. Default 4000000. */
+  declare maxQueueBytes: number;
   /** How long (ms) events wait for both ids before they are dropped. Default 300000 (5 minutes). */
   declare contextTimeout: number;
   /** Keep the queue in memory only instead of the tab's sessionStorage. */
@@ -297,8 +301,9 @@ export class CifKpiLoggerElement extends ReactiveElement {
       const id = `${this.#ownerId}.${this.#nextId++}`;
       this.#queue.enqueue(id, normalised.event, context.status === 'complete' ? context.context : undefined, resolve);
     } catch (error) {
+      // Counted as invalid, so that every captured event is still accounted for.
       const p = internalError(error);
-      this.#reporter.error(p, detail);
+      this.#reporter.invalid(p, detail);
       resolve?.({ status: 'invalid', problem: p });
     }
   }

@@ -33,6 +33,7 @@ export interface CifKpiLoggerJsxProps extends DetailedHTMLProps<
   'max-retries'?: Numeric;
   'retry-delay'?: Numeric;
   'max-queue'?: Numeric;
+  'max-queue-bytes'?: Numeric;
   'context-timeout'?: Numeric;
   'no-persist'?: Flag;
   disabled?: Flag;

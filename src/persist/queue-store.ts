@@ -210,11 +210,14 @@ function readItem(raw: unknown): QueuedEvent | undefined {
     const normalised = normaliseKpiEvent(own(raw, 'event'), heldSince);
     if (!normalised.ok) return undefined;
     const attempts = own(raw, 'attempts');
+    // Every field present: an absent one must not be read from a prototype a page polluted.
     const item: QueuedEvent = {
       id,
       event: normalised.event,
+      context: undefined,
       attempts: typeof attempts === 'number' && attempts >= 0 ? attempts : 0,
       heldSince,
+      problem: undefined,
     };
     const context = own(raw, 'context');
     if (context !== undefined) {

@@ -17,6 +17,11 @@ export interface DeliveryOptions {
   retryDelay: number;
   /** Most events held at once (waiting for ids, queued, in flight or awaiting retry); more are dropped. */
   maxQueue: number;
+  /**
+   * Most bytes the held and failed events may take, counted as their stored size (`storedSize`, characters) × 2
+   * (UTF-16); events beyond it are dropped. The same events are what sessionStorage keeps.
+   */
+  maxQueueBytes: number;
   /** How long an event may wait for complete ids before it is dropped, in ms. */
   contextTimeout: number;
 }
@@ -28,7 +33,8 @@ export const DEFAULTS: Readonly<DeliveryOptions> = {
   callTimeout: 12_000,
   maxRetries: 5,
   retryDelay: 1000,
-  maxQueue: 1000,
+  maxQueue: 20_000,
+  maxQueueBytes: 4_000_000,
   contextTimeout: 300_000,
 };
 
@@ -40,11 +46,12 @@ const MIN: Readonly<DeliveryOptions> = {
   maxRetries: 0,
   retryDelay: 0,
   maxQueue: 1,
+  maxQueueBytes: 1,
   contextTimeout: 0,
 };
 
 /** The settings that count whole things (events, retries) rather than time. */
-const COUNTS: ReadonlySet<keyof DeliveryOptions> = new Set(['maxBatch', 'maxRetries', 'maxQueue']);
+const COUNTS: ReadonlySet<keyof DeliveryOptions> = new Set(['maxBatch', 'maxRetries', 'maxQueue', 'maxQueueBytes']);
 
 /** The longest delay browsers' timers hold (2³¹ − 1 ms, about 24.8 days); a longer one would fire at once. */
 export const MAX_DELAY = 2_147_483_647;

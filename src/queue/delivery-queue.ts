@@ -1,10 +1,15 @@
 import { batchKey, buildCall } from '../normalise/delivery-context.js';
 import { callLogAnalyticsEvent, type CallOutcome, type CifHostAccess } from '../deliver/cif-host.js';
-import type { CifAnalyticsCall, CifKpiEvent, DeliveryContext } from '../vocabulary/cif-contract.js';
+import type { CifAnalyticsCall, CifCustomDataItem, CifKpiEvent, DeliveryContext } from '../vocabulary/cif-contract.js';
+import { own } from '../vocabulary/own.js';
 import type { DeliveryOutcome, DeliveryStats, DropReason } from '../vocabulary/logger-events.js';
 import type { CifKpiProblem } from '../vocabulary/problems.js';
 import { DEFAULTS, type DeliveryOptions } from './delivery-options.js';
+import { Fifo } from './fifo.js';
 import { retryDelay } from './retry-policy.js';
+
+/** Where a held event is: waiting for ids, queued, in a call, awaiting a retry, given up, or done with. */
+export type QueuedState = 'waiting' | 'pending' | 'in-flight' | 'retry' | 'failed' | 'done';
 
 /** One valid KPI event held by the logger until the host accepts it or it is given up. */
 export interface QueuedEvent {
@@ -19,10 +24,53 @@ export interface QueuedEvent {
   heldSince: number;
   /** Why it was given up; set on failed events. */
   problem?: CifKpiProblem;
-  /** Batch key, while it is queued with a context (not stored). */
+  // Not stored:
+  /** Batch key, while it is queued with a context. */
   key?: string;
-  /** Set once a call carrying it was accepted, on whichever attempt (not stored). */
-  delivered?: true;
+  /** Where it is now. */
+  state?: QueuedState;
+  /** Its size as the queue's budget counts it (`storedSize`). */
+  size?: number;
+  /** Who awaits how it ends (`log()`, `flush()`); usually nobody. */
+  waiters?: Array<(outcome: DeliveryOutcome) => void>;
+}
+
+/**
+ * An event's size in characters as it is stored (sessionStorage counts characters; in memory each is 2 bytes):
+ * its text fields, and a fixed part for its id, timestamp, counters and the JSON around them. Its ids are stored
+ * once for all the events that share them, so they are not counted here.
+ */
+export function storedSize(event: CifKpiEvent): number {
+  let size = 110;
+  // Own fields only: an absent one must not be read from a prototype a page polluted.
+  for (const field of TEXT_FIELDS) {
+    const text = own(event, field);
+    if (typeof text === 'string') size += field.length + 4 + text.length;
+  }
+  const custom = own(event, 'customData');
+  if (Array.isArray(custom)) {
+    for (const item of custom as CifCustomDataItem[]) size += 28 + item.attribute.length + item.value.length;
+  }
+  return size;
+}
+
+const TEXT_FIELDS = [
+  'kpiEventName',
+  'kpiEventReason',
+  'additionalData',
+  'notificationResponseAction',
+  'externalCorrelationId',
+] as const;
+
+/**
+ * Who keeps the queue across reloads hears what changes, event by event, so that a write costs what changed: an
+ * event held (new, restored, or back from `failed`), its stored form changed (ids stamped, given up), or gone
+ * (sent or dropped).
+ */
+export interface QueueKeeper {
+  held(item: QueuedEvent): void;
+  changed(item: QueuedEvent): void;
+  gone(item: QueuedEvent): void;
 }
 
 export interface DeliveryReporter {
@@ -60,38 +108,41 @@ interface Retry {
   notBefore: number;
 }
 
-interface FlushWaiter {
-  remaining: number;
-  resolve: () => void;
-}
+const NO_KEEPER: QueueKeeper = { held() {}, changed() {}, gone() {} };
 
 /**
  * Holds valid events and delivers them through `logAnalyticsEvent`: batched by context and event name, one
  * call in flight at a time so capture order is kept, nothing sent before the host is usable or before the
  * ids are complete, failed calls retried with backoff (the retry goes first: no retry storm, no reordering),
- * and everything bounded.
+ * and everything bounded by count and by size.
+ *
+ * Every operation on an event costs O(1) whatever the queue holds: queued events sit in one first-in-first-out
+ * list per batch key, with one list of them all in capture order that says which key goes next; taking a batch
+ * takes from the front of its key's list, and an event that nobody awaits is settled without any lookup.
  */
 export class DeliveryQueue {
   #options: DeliveryOptions;
   #host: CifHostAccess;
   #hostWait: (() => void) | undefined;
   #reporter: DeliveryReporter;
+  #keeper: QueueKeeper = NO_KEEPER;
   /** Events whose ids were incomplete at capture, in capture order. */
   #waiting: QueuedEvent[] = [];
-  /** Events ready to send, in capture order. */
-  #pending: QueuedEvent[] = [];
+  /** Queued events by batch key, each list in capture order. */
+  #byKey = new Map<string, Fifo<QueuedEvent>>();
+  /** Every queued event in capture order; events taken since are skipped when they reach the front. */
+  #order = new Fifo<QueuedEvent>();
+  #pendingCount = 0;
   #inFlight: QueuedEvent[] | undefined;
   #retry: Retry | undefined;
   #failed: QueuedEvent[] = [];
+  /** The size (`storedSize`) of everything held and failed. */
+  #size = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #timerAt = Infinity;
   #contextTimer: ReturnType<typeof setTimeout> | undefined;
   #paused = false;
   #flushing = 0;
-  #waiters = new Map<string, (outcome: DeliveryOutcome) => void>();
-  #flushWaiters = new Map<string, FlushWaiter[]>();
-  /** Pending events per batch key, so a full batch is seen without scanning. */
-  #countByKey = new Map<string, number>();
   /** The ids in force, while they are complete: what events that arrive without them are stamped with. */
   #context: DeliveryContext | undefined;
   #stats = { sent: 0, retried: 0 };
@@ -112,11 +163,19 @@ export class DeliveryQueue {
     this.#options = { ...options };
   }
 
+  /** Tells `keeper` (persistence) of every event held, changed and gone from now on. */
+  keep(keeper: QueueKeeper | undefined): void {
+    this.#keeper = keeper ?? NO_KEEPER;
+  }
+
   /** Events held now: waiting for ids, queued, in flight or awaiting retry. */
   get size(): number {
-    return (
-      this.#waiting.length + this.#pending.length + (this.#inFlight?.length ?? 0) + (this.#retry?.items.length ?? 0)
-    );
+    return this.#waiting.length + this.#pendingCount + (this.#inFlight?.length ?? 0) + (this.#retry?.items.length ?? 0);
+  }
+
+  /** The size (`storedSize`, in characters) of everything held and failed. */
+  get heldSize(): number {
+    return this.#size;
   }
 
   get stats(): DeliveryStats {
@@ -128,15 +187,21 @@ export class DeliveryQueue {
     return this.#failed;
   }
 
-  /** Everything held, oldest first, then the failed events: what persistence stores. */
+  /** Everything held, oldest first, then the failed events. */
   snapshot(): QueuedEvent[] {
-    const active = [...(this.#retry?.items ?? []), ...(this.#inFlight ?? []), ...this.#pending, ...this.#waiting];
-    return [...active, ...this.#failed];
+    return [
+      ...(this.#retry?.items ?? []),
+      ...(this.#inFlight ?? []),
+      ...this.#queued(),
+      ...this.#waiting,
+      ...this.#failed,
+    ];
   }
 
   /**
    * Queues a valid event, stamped with `context` (or waiting for one when undefined). Returns false, and
-   * reports a drop, when the queue is full. `onSettled` is called once with how delivery ended.
+   * reports a drop, when the queue is full (by count or by size). `onSettled` is called once with how delivery
+   * ended.
    */
   enqueue(
     id: string,
@@ -145,15 +210,26 @@ export class DeliveryQueue {
     onSettled?: (outcome: DeliveryOutcome) => void,
   ): boolean {
     // Every field it will get, from the start: an object that grows later costs an extra allocation per event.
-    const queued: QueuedEvent = { id, event, context, attempts: 0, heldSince: Date.now(), key: undefined };
+    const queued: QueuedEvent = {
+      id,
+      event,
+      context,
+      attempts: 0,
+      heldSince: Date.now(),
+      problem: undefined,
+      key: undefined,
+      state: undefined,
+      size: storedSize(event),
+      waiters: onSettled ? [onSettled] : undefined,
+    };
     this.#reporter.queued(queued);
-    if (this.size >= this.#options.maxQueue) {
-      onSettled?.({ status: 'dropped', reason: 'queue-full' });
-      this.#reporter.dropped([queued], 'queue-full');
+    if (!this.#fits(queued.size!)) {
+      this.#drop([queued], 'queue-full');
       return false;
     }
-    if (onSettled) this.#waiters.set(queued.id, onSettled);
+    this.#size += queued.size!;
     this.#admit(queued);
+    this.#keeper.held(queued);
     this.#reporter.changed();
     this.#schedule();
     return true;
@@ -161,27 +237,44 @@ export class DeliveryQueue {
 
   /**
    * Takes back events stored by an earlier page: held ones go before anything captured since (they are older),
-   * failed ones back to `failed`. Events whose id is already held are skipped. Returns how many were taken.
+   * failed ones back to `failed`. Events whose id is already held are skipped, and held ones beyond the queue's
+   * bounds are dropped. Returns how many were taken.
    */
   restore(items: readonly QueuedEvent[]): number {
     const known = new Set(this.snapshot().map((item) => item.id));
     const fresh = items.filter((item) => !known.has(item.id) && (known.add(item.id), true));
-    const failed = fresh.filter((item) => item.problem);
-    const held = fresh.filter((item) => !item.problem).slice(0, Math.max(0, this.#options.maxQueue - this.size));
-    const overflow = fresh.length - failed.length - held.length;
+    if (fresh.length === 0) return 0;
     this.#reporter.restored(fresh);
-    const previousPending = this.#pending;
-    const previousWaiting = this.#waiting;
-    this.#pending = [];
-    this.#waiting = [];
-    this.#countByKey.clear();
-    for (const item of [...held, ...previousPending, ...previousWaiting]) this.#admit(item);
-    this.#failed.push(...failed);
-    this.#trimFailed();
-    if (overflow > 0) {
-      this.#reporter.dropped(fresh.filter((i) => !i.problem).slice(held.length), 'queue-full');
+    const held: QueuedEvent[] = [];
+    const overflow: QueuedEvent[] = [];
+    for (const item of fresh) {
+      item.size = storedSize(item.event);
+      item.key = undefined;
+      item.waiters = undefined;
+      if (item.problem) continue;
+      if (this.#fits(item.size, held.length)) {
+        held.push(item);
+        this.#size += item.size;
+      } else overflow.push(item);
     }
-    if (fresh.length > 0) this.#reporter.changed();
+    // Restored events are older than anything queued here: they go first.
+    const queued = this.#queued();
+    const waiting = this.#waiting;
+    this.#byKey.clear();
+    this.#order = new Fifo();
+    this.#pendingCount = 0;
+    this.#waiting = [];
+    for (const item of [...held, ...queued, ...waiting]) this.#admit(item);
+    for (const item of fresh) {
+      if (!item.problem) continue;
+      item.state = 'failed';
+      this.#size += item.size!;
+      this.#failed.push(item);
+    }
+    for (const item of fresh) if (item.state !== undefined) this.#keeper.held(item);
+    this.#trimFailed();
+    if (overflow.length > 0) this.#drop(overflow, 'queue-full');
+    this.#reporter.changed();
     this.#schedule();
     return fresh.length;
   }
@@ -198,6 +291,7 @@ export class DeliveryQueue {
     for (const item of waiting) {
       item.context = context;
       this.#admit(item);
+      this.#keeper.changed(item);
     }
     this.#reporter.changed();
     this.#schedule();
@@ -209,21 +303,16 @@ export class DeliveryQueue {
    * the host to become usable.
    */
   flush(): Promise<void> {
-    const items = [...(this.#retry?.items ?? []), ...(this.#inFlight ?? []), ...this.#pending];
+    const items = [...(this.#retry?.items ?? []), ...(this.#inFlight ?? []), ...this.#queued()];
     if (items.length === 0) return Promise.resolve();
     return new Promise((resolve) => {
-      const waiter: FlushWaiter = {
-        remaining: items.length,
-        resolve: () => {
-          this.#flushing -= 1;
-          resolve();
-        },
+      let remaining = items.length;
+      const settled = () => {
+        if (--remaining > 0) return;
+        this.#flushing -= 1;
+        resolve();
       };
-      for (const item of items) {
-        const list = this.#flushWaiters.get(item.id);
-        if (list) list.push(waiter);
-        else this.#flushWaiters.set(item.id, [waiter]);
-      }
+      for (const item of items) (item.waiters ??= []).push(settled);
       this.#flushing += 1;
       if (this.#retry) this.#retry.notBefore = 0;
       this.pump();
@@ -237,8 +326,9 @@ export class DeliveryQueue {
     this.#failed = [];
     for (const item of failed) {
       item.attempts = 0;
-      delete item.problem;
+      item.problem = undefined;
       this.#admit(item);
+      this.#keeper.changed(item);
     }
     this.#reporter.changed();
     return this.flush();
@@ -290,9 +380,10 @@ export class DeliveryQueue {
       this.#retry = undefined;
       this.#stats.retried += batch.length;
     } else {
-      if (this.#pending.length === 0) return;
+      if (this.#pendingCount === 0) return;
       batch = this.#takeBatch();
     }
+    for (const item of batch) item.state = 'in-flight';
     this.#clearTimer();
     this.#inFlight = batch;
     const call = buildCall(
@@ -307,7 +398,7 @@ export class DeliveryQueue {
   #onAnswer(sentBatch: QueuedEvent[], call: CifAnalyticsCall, outcome: CallOutcome): void {
     this.#inFlight = undefined;
     // Events an earlier attempt's late answer delivered meanwhile are done, whatever this answer is.
-    const batch = sentBatch.filter((item) => !item.delivered);
+    const batch = sentBatch.filter((item) => item.state === 'in-flight');
     if (batch.length === 0) {
       // Nothing of it left to settle.
     } else if (outcome.ok) {
@@ -323,6 +414,7 @@ export class DeliveryQueue {
         this.#giveUp(batch, outcome.problem);
       } else {
         const delay = this.#flushing > 0 ? 0 : retryDelay(attempts, this.#options.retryDelay);
+        for (const item of batch) item.state = 'retry';
         this.#retry = { items: batch, notBefore: Date.now() + delay };
         this.#reporter.attemptFailed(call, batch, outcome.problem, delay);
       }
@@ -334,49 +426,66 @@ export class DeliveryQueue {
 
   /** A call that timed out was accepted after all: its events count as sent, wherever they are now, once. */
   #acceptedLate(batch: readonly QueuedEvent[], call: CifAnalyticsCall, result: unknown): void {
-    const late = new Set(batch.filter((item) => !item.delivered));
-    if (late.size === 0) return;
-    const keep = (item: QueuedEvent) => !late.has(item);
+    const late = batch.filter((item) => item.state !== 'done');
+    if (late.length === 0) return;
+    const lateSet = new Set(late);
+    const keep = (item: QueuedEvent) => !lateSet.has(item);
     if (this.#retry) {
       this.#retry.items = this.#retry.items.filter(keep);
       if (this.#retry.items.length === 0) this.#retry = undefined;
     }
-    // One in flight again is marked delivered: its answer is then ignored.
+    // One in flight again is done now: that call's answer is then ignored.
     if (this.#inFlight) this.#inFlight = this.#inFlight.filter(keep);
     this.#failed = this.#failed.filter(keep);
-    if (this.#pending.some((item) => late.has(item))) {
-      this.#pending = this.#pending.filter(keep);
-      this.#countByKey.clear();
-      for (const item of this.#pending) this.#countByKey.set(item.key!, (this.#countByKey.get(item.key!) ?? 0) + 1);
+    for (const item of late) {
+      if (item.state !== 'pending') continue;
+      this.#byKey.get(item.key!)?.retain(keep);
+      this.#pendingCount -= 1; // passed over when it reaches the front of the capture order, once sent below
     }
-    this.#sent([...late], call, result);
+    this.#sent(late, call, result);
     this.#reporter.changed();
     this.pump();
   }
 
   #sent(batch: QueuedEvent[], call: CifAnalyticsCall, result: unknown): void {
-    for (const item of batch) item.delivered = true;
     this.#stats.sent += batch.length;
     this.#settle(batch, { status: 'sent', call, result });
     this.#reporter.sent(call, batch, result);
   }
 
   #giveUp(batch: QueuedEvent[], reason: CifKpiProblem): void {
-    for (const item of batch) item.problem = reason;
+    for (const item of batch) {
+      item.problem = reason;
+      item.state = 'failed';
+      this.#keeper.changed(item);
+    }
     this.#failed.push(...batch);
-    this.#settle(batch, { status: 'failed', problem: reason });
+    this.#settleWaiters(batch, { status: 'failed', problem: reason });
     this.#reporter.failed(batch, reason);
     this.#trimFailed();
   }
 
-  /** Failed events are kept for `retryFailed()`, but no more than `maxQueue` of them: the oldest go first. */
+  /**
+   * Whether an event of `size` fits the bounds: count (`maxQueue` held) and size (`maxQueueBytes`, counting failed
+   * events too). `extra` events are about to be added.
+   */
+  #fits(size: number, extra = 0): boolean {
+    return this.size + extra < this.#options.maxQueue && (this.#size + size) * 2 <= this.#options.maxQueueBytes;
+  }
+
+  /** Failed events are kept for `retryFailed()` within the bounds: the oldest go first. */
   #trimFailed(): void {
-    const excess = this.#failed.length - this.#options.maxQueue;
+    let excess = Math.max(0, this.#failed.length - this.#options.maxQueue);
+    let size = this.#size;
+    while (excess < this.#failed.length && size * 2 > this.#options.maxQueueBytes)
+      size -= this.#failed[excess++]!.size!;
     if (excess > 0) this.#drop(this.#failed.splice(0, excess), 'failed-overflow', false);
   }
 
+  /** Drops events; `settle` is false for failed events, whose waiters heard already. */
   #drop(items: QueuedEvent[], reason: DropReason, settle = true): void {
     if (settle) this.#settle(items, { status: 'dropped', reason });
+    else this.#release(items);
     this.#reporter.dropped(items, reason);
     this.#reporter.changed();
   }
@@ -385,14 +494,24 @@ export class DeliveryQueue {
   #admit(item: QueuedEvent): void {
     if (!item.context && this.#context) item.context = this.#context;
     if (!item.context) {
+      item.state = 'waiting';
       this.#waiting.push(item);
       this.#armContextTimer();
       return;
     }
     const key = batchKey(item.context, item.event);
     item.key = key;
-    this.#pending.push(item);
-    this.#countByKey.set(key, (this.#countByKey.get(key) ?? 0) + 1);
+    item.state = 'pending';
+    let list = this.#byKey.get(key);
+    if (list === undefined) this.#byKey.set(key, (list = new Fifo()));
+    list.push(item);
+    this.#order.push(item);
+    this.#pendingCount += 1;
+  }
+
+  /** The queued events in capture order (an event queued again, by `retryFailed()`, is listed once). */
+  #queued(): QueuedEvent[] {
+    return [...new Set(this.#order.toArray().filter((item) => item.state === 'pending'))];
   }
 
   #armContextTimer(): void {
@@ -419,7 +538,7 @@ export class DeliveryQueue {
     if (!urgent && this.#timer !== undefined) return;
     if (!this.#host.framework) return this.watchHost();
     if (urgent) this.pump();
-    else if (this.#pending.length > 0) this.#setTimer(this.#options.flushDelay);
+    else if (this.#pendingCount > 0) this.#setTimer(this.#options.flushDelay);
   }
 
   #setTimer(delay: number): void {
@@ -437,40 +556,57 @@ export class DeliveryQueue {
     );
   }
 
+  /** The oldest queued event (events taken since their turn in the capture order are passed over). */
+  #head(): QueuedEvent | undefined {
+    let head = this.#order.peek();
+    while (head !== undefined && head.state !== 'pending') {
+      this.#order.shift();
+      head = this.#order.peek();
+    }
+    return head;
+  }
+
   #headBatchIsFull(): boolean {
-    const head = this.#pending[0];
-    return head !== undefined && (this.#countByKey.get(head.key!) ?? 0) >= this.#options.maxBatch;
+    const head = this.#head();
+    return head !== undefined && this.#byKey.get(head.key!)!.length >= this.#options.maxBatch;
   }
 
   /** The oldest event and every later one with the same key, up to `maxBatch`, in capture order. */
   #takeBatch(): QueuedEvent[] {
-    const key = this.#pending[0]!.key!;
-    const max = Math.max(1, this.#options.maxBatch);
+    const key = this.#head()!.key!;
+    const list = this.#byKey.get(key)!;
     const batch: QueuedEvent[] = [];
-    const rest: QueuedEvent[] = [];
-    for (const item of this.#pending) {
-      if (batch.length < max && item.key === key) batch.push(item);
-      else rest.push(item);
+    for (let n = Math.min(list.length, Math.max(1, this.#options.maxBatch)); n > 0; n--) {
+      const item = list.shift()!;
+      item.state = 'in-flight';
+      batch.push(item);
     }
-    this.#pending = rest;
-    const left = (this.#countByKey.get(key) ?? 0) - batch.length;
-    if (left > 0) this.#countByKey.set(key, left);
-    else this.#countByKey.delete(key);
+    if (list.length === 0) this.#byKey.delete(key);
+    this.#pendingCount -= batch.length;
     return batch;
   }
 
+  /** Events done with: their waiters hear how it ended, and they leave the bounds and storage. */
   #settle(items: readonly QueuedEvent[], outcome: DeliveryOutcome): void {
+    this.#settleWaiters(items, outcome);
+    this.#release(items);
+  }
+
+  #settleWaiters(items: readonly QueuedEvent[], outcome: DeliveryOutcome): void {
     for (const item of items) {
-      const waiter = this.#waiters.get(item.id);
-      if (waiter) {
-        this.#waiters.delete(item.id);
-        waiter(outcome);
-      }
-      const flushWaiters = this.#flushWaiters.get(item.id);
-      if (flushWaiters) {
-        this.#flushWaiters.delete(item.id);
-        for (const flushWaiter of flushWaiters) if (--flushWaiter.remaining === 0) flushWaiter.resolve();
-      }
+      const waiters = item.waiters;
+      if (waiters === undefined) continue; // the common case: nobody awaits it
+      item.waiters = undefined;
+      for (const waiter of waiters) waiter(outcome);
+    }
+  }
+
+  #release(items: readonly QueuedEvent[]): void {
+    for (const item of items) {
+      if (item.state === undefined || item.state === 'done') continue; // never admitted, or released already
+      item.state = 'done';
+      this.#size -= item.size!;
+      this.#keeper.gone(item);
     }
   }
 

@@ -19,6 +19,7 @@ describe('deliveryOptions', () => {
       'maxRetries',
       'retryDelay',
       'maxQueue',
+      'maxQueueBytes',
       'contextTimeout',
     ]);
   });
@@ -32,6 +33,7 @@ describe('deliveryOptions', () => {
         maxRetries: 2.9,
         retryDelay: 12.5,
         maxQueue: -1,
+        maxQueueBytes: 1e6 + 0.5,
         contextTimeout: -1,
       }),
     ).to.deep.equal({
@@ -41,6 +43,7 @@ describe('deliveryOptions', () => {
       maxRetries: 2,
       retryDelay: 12.5,
       maxQueue: 1,
+      maxQueueBytes: 1e6,
       contextTimeout: 0,
     });
   });
