@@ -148,7 +148,7 @@ export class CifKpiLoggerElement extends ReactiveElement {
 
   #ownerId = newOwnerId();
   #nextId = 0;
-  #reporter = new Reporter(this, () => this.#persistence.changed());
+  #reporter = new Reporter(this);
   #queue = new DeliveryQueue({ host: new CifHostWatcher(window), reporter: this.#reporter });
   #persistence = new QueuePersistence(
     this.#queue,

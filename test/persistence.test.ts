@@ -206,7 +206,7 @@ describe('persistence across real reloads', function () {
     await page.logger().updateComplete;
     page.report('gone');
     page.win().dispatchEvent(new Event('pagehide'));
-    const stored = Object.keys(sessionStorage).filter((key) => key.startsWith('cif-kpi-logger:v1:'));
+    const stored = Object.keys(sessionStorage).filter((key) => key.startsWith('cif-kpi-logger:v'));
     expect(stored.map((key) => sessionStorage.getItem(key)).join()).to.not.contain('gone');
     page.setHost('ok');
     await page.reload();

@@ -208,7 +208,7 @@ describe('persistence in the page', () => {
 
   const storedReasons = () =>
     Object.keys(sessionStorage)
-      .filter((key) => key.startsWith('cif-kpi-logger:v1:'))
+      .filter((key) => key.startsWith('cif-kpi-logger:v2:'))
       .map((key) => sessionStorage.getItem(key)!)
       .join();
 
@@ -263,5 +263,27 @@ describe('persistence in the page', () => {
     await logger.flush();
     window.dispatchEvent(new Event('pagehide'));
     expect(storedReasons()).to.not.contain('soon-gone');
+  });
+});
+
+describe('bursts and bad days with default settings', () => {
+  it('delivers a burst of 10,000 events dispatched in one task against a healthy host, in full', async function () {
+    this.timeout(60_000);
+    const clock = fakeClock();
+    const host = readyHost({ latency: 5 });
+    const root = await fixture<HTMLElement>(html`<div><button>w</button></div>`);
+    const logger = document.createElement('cif-kpi-logger') as Logger;
+    logger.setAttribute('conversation-id', 'c');
+    logger.setAttribute('provider-session-id', 'p');
+    root.append(logger);
+    await logger.updateComplete;
+    const dropped = collect(root, 'cif-kpi-dropped');
+    const widget = root.firstElementChild!;
+    for (let i = 0; i < 10_000; i++) reportKpi(widget, { kpiEventName: 'CallHold', kpiEventReason: `burst ${i}` });
+    for (let i = 0; i < 60 && logger.stats.sent < 10_000; i++) await clock.tickAsync(1000);
+    expect(dropped).to.deep.equal([]);
+    expect(logger.stats).to.deep.include({ captured: 10_000, sent: 10_000, dropped: 0, held: 0 });
+    expect(reasons(host.events)).to.deep.equal(Array.from({ length: 10_000 }, (_, i) => `burst ${i}`));
+    expect(host.calls).to.have.length(100);
   });
 });

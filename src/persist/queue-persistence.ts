@@ -1,5 +1,5 @@
-import type { QueuedEvent } from '../queue/delivery-queue.js';
-import type { CifKpiProblem } from '../vocabulary/problems.js';
+import type { QueueKeeper, QueuedEvent } from '../queue/delivery-queue.js';
+import { problem, type CifKpiProblem } from '../vocabulary/problems.js';
 import { QueueStore } from './queue-store.js';
 
 /** What persistence needs of the queue it keeps. */
@@ -11,32 +11,57 @@ export interface PersistedQueue {
   /** Holds sending while stored events are read back, so that they go first. */
   pause(): void;
   resume(): void;
+  /** Tells the keeper of every event held, changed and gone. */
+  keep(keeper: QueueKeeper | undefined): void;
 }
 
-/** How often the queue is written at most, besides at once when the page is hidden or goes. */
+/** How often changes are written at most, besides at once when the page is hidden or goes. */
 const SAVE_INTERVAL = 1000;
+/** Events in one segment: a write costs at most this many events (about 220,000 characters at the most). */
+export const SEGMENT_SIZE = 100;
+/** Segments written in one task when there are more to write: a few milliseconds' work; the rest follow. */
+const SEGMENTS_PER_TASK = 8;
+
+interface Segment {
+  n: number;
+  items: QueuedEvent[];
+  /** Its events not yet settled: at 0 the segment is removed. */
+  live: number;
+}
 
 /**
- * When a logger's queue is written to storage: within `SAVE_INTERVAL` of a change, and at once on `pagehide`,
- * when the page is hidden, and when the logger is removed. It owns those page listeners, reads back what an
- * earlier page left (before anything newer is sent), and reports a storage fault once (`storage-unavailable`),
- * after which the logger keeps working in memory.
- *
- * Saving follows persistence being on, not the logger being connected: a removed logger still delivers, and its
- * entry must still be brought up to date when the page goes.
+ * When and what of a logger's queue is written to storage, event by event (it is the queue's keeper):
+ * - events are written in fixed-size segments: a full segment soon after it fills (in its own task), the rest at
+ *   the save interval, and everything at once on `pagehide`, when the page is hidden and when the logger is
+ *   removed; an event settled before it was written is never written;
+ * - a segment whose events changed (ids stamped, given up) is written again, and one whose events are all settled
+ *   is removed: a write costs what changed, never the whole queue, and a long run of writes is split across tasks;
+ * - a write storage refuses (full, blocked) leaves nothing stale behind: the segment is removed and its events
+ *   stay in memory, said once, with how many will not survive a reload, and written when storage has room again;
+ * - if another page removed this logger's keys (see `QueueStore`), everything is written again.
+ * It reads back what an earlier page left before anything newer is sent. Saving follows persistence being on, not
+ * the logger being connected: a removed logger still delivers, and its entry must still be kept up to date.
  */
-export class QueuePersistence {
+export class QueuePersistence implements QueueKeeper {
   #queue: PersistedQueue;
   #ownerId: string;
   #onProblem: (problem: CifKpiProblem) => void;
   #onUnreadable: (count: number) => void;
   #store: QueueStore | undefined;
-  #problemReported = false;
+  /** Held events in no segment yet, oldest first (settled ones are passed over when written). */
+  #unwritten: QueuedEvent[] = [];
+  #segmentOf = new WeakMap<QueuedEvent, Segment>();
+  #segments = new Map<number, Segment>();
+  #stale = new Set<Segment>();
+  #next = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  #soon: ReturnType<typeof setTimeout> | undefined;
+  /** Whether storage refused a write that has not succeeded since (said once per such spell). */
+  #refused = false;
 
   /**
-   * `onProblem` hears a storage fault (once); `onUnreadable` how many events left by an earlier page could not be
-   * read back (they are dropped).
+   * `onProblem` hears storage faults (once per spell of them); `onUnreadable` how many events left by an earlier
+   * page could not be read back (they are dropped).
    */
   constructor(
     queue: PersistedQueue,
@@ -57,12 +82,18 @@ export class QueuePersistence {
     this.#store = store;
     window.addEventListener('pagehide', this.saveNow);
     document.addEventListener('visibilitychange', this.#onVisibilityChange);
+    this.#unwritten = this.#queue.snapshot();
+    this.#queue.keep(this);
+    if (this.#unwritten.length > 0) this.#schedule();
     // Events left by the page before a reload are older than anything captured here: they go first.
     this.#queue.pause();
     void store
       .open()
       .then(({ restored, unreadable, problem }) => {
-        if (problem) this.#report(problem);
+        if (problem) {
+          this.#refused = true; // said now, not again for each write
+          this.#onProblem(problem);
+        }
         // Taken over from storage, they are this logger's to deliver even if persistence was turned off meanwhile.
         else this.#queue.restore(restored);
         if (unreadable > 0) this.#onUnreadable(unreadable);
@@ -73,36 +104,141 @@ export class QueuePersistence {
   /** Stops keeping the queue in storage and removes what this logger stored. */
   disable(): void {
     if (!this.#store) return;
+    this.#queue.keep(undefined);
     clearTimeout(this.#timer);
-    this.#timer = undefined;
+    clearTimeout(this.#soon);
+    this.#timer = this.#soon = undefined;
     this.#store.close();
     this.#store = undefined;
+    this.#unwritten = [];
+    this.#segments.clear();
+    this.#stale.clear();
+    this.#segmentOf = new WeakMap();
     window.removeEventListener('pagehide', this.saveNow);
     document.removeEventListener('visibilitychange', this.#onVisibilityChange);
     this.#queue.resume();
   }
 
-  /** What the queue holds changed: it is written within the save interval. */
-  changed(): void {
-    if (!this.#store || this.#timer !== undefined) return;
-    this.#timer = setTimeout(this.saveNow, SAVE_INTERVAL);
+  held(item: QueuedEvent): void {
+    this.#unwritten.push(item);
+    if (this.#unwritten.length >= SEGMENT_SIZE) this.#writeSoon();
+    else this.#schedule();
   }
 
-  /** Writes the queue now. */
+  changed(item: QueuedEvent): void {
+    const segment = this.#segmentOf.get(item);
+    if (segment === undefined) return; // written as it is now when its turn comes
+    this.#stale.add(segment);
+    this.#schedule();
+  }
+
+  gone(item: QueuedEvent): void {
+    const segment = this.#segmentOf.get(item);
+    if (segment === undefined) return; // never written: passed over
+    this.#segmentOf.delete(item);
+    if (--segment.live > 0) return;
+    this.#segments.delete(segment.n);
+    this.#stale.delete(segment);
+    this.#store?.remove(segment.n);
+  }
+
+  /** Writes everything that changed, now. */
   saveNow = (): void => {
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    const problem = this.#store?.save(this.#queue.snapshot());
-    if (problem) this.#report(problem);
+    this.#write(Infinity, true);
   };
 
   #onVisibilityChange = (): void => {
     if (document.visibilityState === 'hidden') this.saveNow();
   };
 
-  #report(problem: CifKpiProblem): void {
-    if (this.#problemReported) return;
-    this.#problemReported = true;
-    this.#onProblem(problem);
+  /** Writes what changed within the save interval. */
+  #schedule(): void {
+    if (!this.#store || this.#timer !== undefined) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#write(SEGMENTS_PER_TASK, true);
+    }, SAVE_INTERVAL);
+  }
+
+  /** Writes full segments in a task of their own, a few at a time. */
+  #writeSoon(): void {
+    if (!this.#store || this.#soon !== undefined) return;
+    this.#soon = setTimeout(() => {
+      this.#soon = undefined;
+      this.#write(SEGMENTS_PER_TASK, false);
+    }, 0);
+  }
+
+  /**
+   * Writes at most `segments` segments: stale ones first (they hold older events), then new ones from the
+   * unwritten events — only full ones unless `all`. Schedules the rest.
+   */
+  #write(segments: number, all: boolean): void {
+    const store = this.#store;
+    if (!store) return;
+    if (!store.intact()) this.#rewriteAll(store);
+    let budget = segments;
+    for (const segment of this.#stale) {
+      if (budget-- <= 0) break;
+      if (!this.#rewrite(store, segment)) return;
+    }
+    while (budget-- > 0) {
+      const items = this.#takeUnwritten(all);
+      if (items.length === 0) break;
+      const segment: Segment = { n: this.#next++, items, live: items.length };
+      const refused = store.write(segment.n, items);
+      if (refused) return this.#refuse(refused, items);
+      this.#segments.set(segment.n, segment);
+      for (const item of items) this.#segmentOf.set(item, segment);
+    }
+    if (this.#stale.size > 0 || this.#unwritten.length >= (all ? 1 : SEGMENT_SIZE)) this.#writeSoon();
+    else if (this.#refused && this.#unwritten.length === 0) this.#refused = false;
+  }
+
+  /** Up to a segment of unwritten events that are still held; nothing unless a full segment or `all`. */
+  #takeUnwritten(all: boolean): QueuedEvent[] {
+    this.#unwritten = this.#unwritten.filter((item) => item.state !== 'done');
+    if (!all && this.#unwritten.length < SEGMENT_SIZE) return [];
+    return this.#unwritten.splice(0, SEGMENT_SIZE);
+  }
+
+  /** Writes a segment again with its events as they are now; false when storage refused it. */
+  #rewrite(store: QueueStore, segment: Segment): boolean {
+    this.#stale.delete(segment);
+    const items = segment.items.filter((item) => this.#segmentOf.get(item) === segment);
+    segment.items = items;
+    const refused = store.write(segment.n, items);
+    if (!refused) return true;
+    // The store removed it rather than leave it stale: its events are unwritten again.
+    this.#segments.delete(segment.n);
+    for (const item of items) this.#segmentOf.delete(item);
+    this.#refuse(refused, items);
+    return false;
+  }
+
+  /** Another page removed this logger's keys: every event held is written again. */
+  #rewriteAll(store: QueueStore): void {
+    store.forget();
+    this.#segments.clear();
+    this.#stale.clear();
+    this.#segmentOf = new WeakMap();
+    this.#unwritten = this.#queue.snapshot();
+  }
+
+  /** Storage refused `items`: they stay in memory, to be written when there is room; said once. */
+  #refuse(refused: CifKpiProblem, items: QueuedEvent[]): void {
+    this.#unwritten.unshift(...items);
+    if (this.#refused) return;
+    this.#refused = true;
+    const count = this.#unwritten.filter((item) => item.state !== 'done').length;
+    const events = count === 1 ? '1 event is' : `${count} events are`;
+    this.#onProblem(
+      problem(
+        'storage-unavailable',
+        `${refused.message.replace(/; events are kept.*$/, '')}; ${events} kept in memory only and will not survive a reload until it has room`,
+      ),
+    );
   }
 }

@@ -1,7 +1,7 @@
 import { normaliseKpiEvent } from '../normalise/kpi-event.js';
 import { resolveContext } from '../normalise/delivery-context.js';
 import type { QueuedEvent } from '../queue/delivery-queue.js';
-import { CALL_FIELDS } from '../vocabulary/cif-contract.js';
+import { CALL_FIELDS, type CifKpiEvent, type DeliveryContext } from '../vocabulary/cif-contract.js';
 import { own } from '../vocabulary/own.js';
 import { problem, type CifKpiProblem } from '../vocabulary/problems.js';
 
@@ -9,20 +9,30 @@ import { problem, type CifKpiProblem } from '../vocabulary/problems.js';
  * Keeps a logger's queue in the tab's sessionStorage so that it survives a reload, and hands events left by an
  * earlier page of the tab to exactly one logger of the next.
  *
- * Each logger is an *owner* with a random id. It writes its queue under `cif-kpi-logger:v1:<owner>` and holds
- * the Web Lock `cif-kpi-logger:owner:<owner>` for as long as its document lives. When a page starts, the first
- * logger to open a store looks at every stored queue of another owner:
+ * Storage is written in *segments*: fixed runs of events under keys of their own,
+ * `cif-kpi-logger:v2:<owner>:<n>`, listed by the owner's index `cif-kpi-logger:v2:<owner>`. A write costs one
+ * segment, never the whole queue; a segment whose events are all settled is removed. Each segment stores the ids
+ * its events share once, and a failed event's error once per batch, its message capped.
+ *
+ * Each logger is an *owner* with a random id, holding the Web Lock `cif-kpi-logger:owner:<owner>` for as long as
+ * its document lives. When a page starts, the first logger to open a store looks at every other owner's queue:
  * - its lock can be taken: that page is gone (reloaded or navigated away), so its events are taken over, once;
  * - its lock stays held: a live page owns it — a sibling frame sharing this storage, or the original of a
- *   duplicated tab whose storage this tab copied. The entry is removed here without being sent: the live owner
- *   still has those events in memory and writes them again on its next save (at the latest when it is hidden),
- *   and in a duplicated tab the copy would otherwise be sent a second time once the original closes.
+ *   duplicated tab whose storage this tab copied. Its keys are removed here without being sent: the live owner
+ *   still has those events in memory, sees its index gone at its next save (at the latest when it is hidden) and
+ *   writes them all again, and in a duplicated tab the copy would otherwise be sent a second time once the
+ *   original closes.
+ * Keys that do not start with `cif-kpi-logger:` are never read, written or removed.
  */
 
-const KEY_PREFIX = 'cif-kpi-logger:v1:';
+const PREFIX = 'cif-kpi-logger:v2:';
+/** Entries of the earlier format (one key per owner, the whole queue), still read back after an upgrade. */
+const V1_PREFIX = 'cif-kpi-logger:v1:';
 const LOCK_PREFIX = 'cif-kpi-logger:owner:';
-/** Storage format version, written with every entry. */
-const VERSION = 1;
+/** Storage format version, written with every segment. */
+const VERSION = 2;
+/** The longest error message stored with failed events (the whole message stays in memory and in the events). */
+export const STORED_MESSAGE_LIMIT = 500;
 
 /** The loggers of one document: their own entries are never taken over, and only the first takes over. */
 export interface DocumentOwners {
@@ -62,19 +72,24 @@ export interface QueueStoreOptions {
 
 export class QueueStore {
   readonly ownerId: string;
-  readonly key: string;
   #storage: () => Storage | undefined;
   #locks: LockManager | undefined;
   #here: DocumentOwners;
   #release: (() => void) | undefined;
   #closed = false;
+  /** The segments this owner has written, as its index lists them. */
+  #segments = new Set<number>();
 
   constructor(options: QueueStoreOptions) {
     this.ownerId = options.ownerId;
-    this.key = KEY_PREFIX + options.ownerId;
     this.#storage = options.storage ?? sessionStorageOrUndefined;
     this.#locks = 'locks' in options ? options.locks : globalThis.navigator?.locks;
     this.#here = options.documentOwners ?? thisDocument;
+  }
+
+  /** The key of this owner's index. */
+  get indexKey(): string {
+    return PREFIX + this.ownerId;
   }
 
   /**
@@ -86,7 +101,7 @@ export class QueueStore {
     const none = { restored: [], unreadable: 0 };
     if (!storage) return { ...none, problem: unavailable('sessionStorage is not available on this page') };
     try {
-      storage.getItem(this.key);
+      storage.getItem(this.indexKey);
     } catch (error) {
       return { ...none, problem: unavailable(`sessionStorage cannot be read: ${describeError(error)}`) };
     }
@@ -95,41 +110,97 @@ export class QueueStore {
     if (this.#here.tookOver) return none;
     this.#here.tookOver = true;
 
-    const others: string[] = [];
+    const others = new Map<string, string[]>();
     for (let i = 0; i < storage.length; i++) {
       const key = storage.key(i);
-      if (key?.startsWith(KEY_PREFIX) && !this.#here.owners.has(key.slice(KEY_PREFIX.length))) others.push(key);
+      const owner = key === null ? undefined : ownerOf(key);
+      if (owner === undefined || this.#here.owners.has(owner)) continue;
+      others.set(owner, [...(others.get(owner) ?? []), key!]);
     }
-    const taken = await Promise.all(others.map((key) => this.#takeOver(storage, key)));
+    const taken = await Promise.all([...others].map(([owner, keys]) => this.#takeOver(storage, owner, keys)));
     const restored = taken.flatMap(({ items }) => items).sort((a, b) => a.heldSince - b.heldSince);
     return { restored, unreadable: taken.reduce((sum, { unreadable }) => sum + unreadable, 0) };
   }
 
-  /** Writes the queue (or removes the entry when it is empty). Returns a problem if storage refused it. */
-  save(items: readonly QueuedEvent[]): CifKpiProblem | undefined {
+  /**
+   * Writes segment `n` with `items` (replacing what it held), or removes it when `items` is empty. Returns a
+   * problem if storage refused it; the segment is then not stored at all (never left stale).
+   */
+  write(n: number, items: readonly QueuedEvent[]): CifKpiProblem | undefined {
     if (this.#closed) return undefined;
+    if (items.length === 0) return this.remove(n);
     const storage = this.#storage();
     if (!storage) return unavailable('sessionStorage is not available on this page');
     try {
-      if (items.length === 0) storage.removeItem(this.key);
-      else storage.setItem(this.key, JSON.stringify({ v: VERSION, items: items.map(toStored) }));
+      storage.setItem(this.#segmentKey(n), serialise(items));
+    } catch (error) {
+      this.remove(n);
+      return unavailable(`the queue could not be stored: ${describeError(error)}`);
+    }
+    if (!this.#segments.has(n)) {
+      this.#segments.add(n);
+      return this.#writeIndex(storage);
+    }
+    return undefined;
+  }
+
+  /** Removes segment `n`. */
+  remove(n: number): CifKpiProblem | undefined {
+    const storage = this.#storage();
+    try {
+      storage?.removeItem(this.#segmentKey(n));
+    } catch {
+      // Nothing stored, nothing to remove.
+    }
+    if (!this.#segments.delete(n) || !storage) return undefined;
+    return this.#writeIndex(storage);
+  }
+
+  /**
+   * Whether this owner's keys are as it wrote them. False when another page removed them (see the module
+   * comment): everything must then be written again.
+   */
+  intact(): boolean {
+    if (this.#segments.size === 0) return true;
+    try {
+      return this.#storage()?.getItem(this.indexKey) !== null;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Forgets the segments written so far (after `intact()` said they are gone), removing any that are left. */
+  forget(): void {
+    for (const n of [...this.#segments]) this.remove(n);
+    this.#segments.clear();
+  }
+
+  /** Removes this owner's keys and gives up ownership (persistence turned off). */
+  close(): void {
+    if (this.#closed) return;
+    this.forget();
+    try {
+      this.#storage()?.removeItem(this.indexKey);
+    } catch {
+      // Nothing stored, nothing to remove.
+    }
+    this.#closed = true;
+    this.#here.owners.delete(this.ownerId);
+    this.#release?.();
+  }
+
+  #segmentKey(n: number): string {
+    return `${PREFIX}${this.ownerId}:${n}`;
+  }
+
+  #writeIndex(storage: Storage): CifKpiProblem | undefined {
+    try {
+      if (this.#segments.size === 0) storage.removeItem(this.indexKey);
+      else storage.setItem(this.indexKey, JSON.stringify([...this.#segments]));
       return undefined;
     } catch (error) {
       return unavailable(`the queue could not be stored: ${describeError(error)}`);
     }
-  }
-
-  /** Removes this owner's entry and gives up ownership (persistence turned off). */
-  close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    try {
-      this.#storage()?.removeItem(this.key);
-    } catch {
-      // Nothing stored, nothing to remove.
-    }
-    this.#here.owners.delete(this.ownerId);
-    this.#release?.();
   }
 
   #holdOwnLock(locks: LockManager): Promise<void> {
@@ -143,29 +214,86 @@ export class QueueStore {
     });
   }
 
-  async #takeOver(storage: Storage, key: string): Promise<ReadBack> {
-    const owner = key.slice(KEY_PREFIX.length);
+  async #takeOver(storage: Storage, owner: string, keys: string[]): Promise<ReadBack> {
     const take = () => {
-      const read = parseEntry(storage.getItem(key));
-      storage.removeItem(key);
+      // Segments in the order they were written; the index itself holds no events.
+      const segments = keys.filter((key) => key !== PREFIX + owner).sort((a, b) => segmentNumber(a) - segmentNumber(b));
+      const read: ReadBack = { items: [], unreadable: 0 };
+      for (const key of segments) {
+        const { items, unreadable } = parseEntry(storage.getItem(key));
+        read.items.push(...items);
+        read.unreadable += unreadable;
+      }
+      for (const key of keys) storage.removeItem(key);
       return read;
     };
     if (!this.#locks) return take();
     try {
       return await this.#locks.request(LOCK_PREFIX + owner, { signal: AbortSignal.timeout(UNLOAD_GRACE) }, take);
     } catch {
-      // The owner is alive: its entry is not ours to send (see the module comment).
-      storage.removeItem(key);
+      // The owner is alive: its events are not ours to send (see the module comment).
+      for (const key of keys) storage.removeItem(key);
       return { items: [], unreadable: 0 };
     }
   }
 }
 
-function toStored(item: QueuedEvent): QueuedEvent {
-  const stored: QueuedEvent = { id: item.id, event: item.event, attempts: item.attempts, heldSince: item.heldSince };
-  if (item.context) stored.context = item.context;
-  if (item.problem) stored.problem = item.problem;
-  return stored;
+/** The owner whose key this is, for the keys of this logger's formats. */
+function ownerOf(key: string): string | undefined {
+  if (key.startsWith(V1_PREFIX)) return key.slice(V1_PREFIX.length);
+  if (!key.startsWith(PREFIX)) return undefined;
+  const rest = key.slice(PREFIX.length);
+  const colon = rest.indexOf(':');
+  return colon < 0 ? rest : rest.slice(0, colon);
+}
+
+function segmentNumber(key: string): number {
+  const n = Number(key.slice(key.lastIndexOf(':') + 1));
+  return Number.isFinite(n) ? n : -1;
+}
+
+/**
+ * One segment as stored: the contexts and errors its events share, each once (an error's message capped), and
+ * the events referring to them by index.
+ */
+function serialise(items: readonly QueuedEvent[]): string {
+  const contexts = new Map<string, number>();
+  const problems: CifKpiProblem[] = [];
+  const stored = items.map((item) => {
+    const entry: StoredItem = { id: item.id, event: item.event, attempts: item.attempts, heldSince: item.heldSince };
+    if (item.context) entry.c = indexOf(contexts, JSON.stringify(item.context));
+    if (item.problem) entry.p = indexOf(problems, item.problem);
+    return entry;
+  });
+  return JSON.stringify({
+    v: VERSION,
+    contexts: [...contexts.keys()].map((text) => JSON.parse(text) as DeliveryContext),
+    problems: problems.map(({ code, message }) => ({ code, message: message.slice(0, STORED_MESSAGE_LIMIT) })),
+    items: stored,
+  });
+}
+
+interface StoredItem {
+  id: string;
+  event: CifKpiEvent;
+  attempts: number;
+  heldSince: number;
+  /** Index of its context in the segment's `contexts`. */
+  c?: number;
+  /** Index of its error in the segment's `problems`. */
+  p?: number;
+}
+
+/** The index of `value` in a list of distinct values (a Map, for texts), added if it is new. */
+function indexOf<T>(list: T[] | Map<T, number>, value: T): number {
+  if (list instanceof Map) {
+    const known = list.get(value);
+    if (known !== undefined) return known;
+    list.set(value, list.size);
+    return list.size - 1;
+  }
+  const index = list.indexOf(value);
+  return index >= 0 ? index : list.push(value) - 1;
 }
 
 /** What was read back from stored entries: the events, and how many could not be read. */
@@ -188,13 +316,22 @@ function parseEntry(text: string | null): ReadBack {
     return { items: [], unreadable: Math.max(1, text.split('"id":').length - 1) };
   }
   const items = own(parsed, 'items');
-  if (own(parsed, 'v') !== VERSION || !Array.isArray(items)) {
+  const version = own(parsed, 'v');
+  if ((version !== 1 && version !== VERSION) || !Array.isArray(items)) {
     return { items: [], unreadable: Array.isArray(items) ? items.length : 1 };
   }
+  // Version 1 stored each event's context and error with it; version 2 once per segment, by index.
+  const contexts = own(parsed, 'contexts');
+  const problems = own(parsed, 'problems');
+  const shared = (list: unknown, index: unknown) =>
+    Array.isArray(list) && typeof index === 'number' ? (list[index] as unknown) : undefined;
   const out: QueuedEvent[] = [];
   let unreadable = 0;
   for (const raw of items) {
-    const item = readItem(raw);
+    const item =
+      version === 1
+        ? readItem(raw, own(raw, 'context'), own(raw, 'problem'))
+        : readItem(raw, shared(contexts, own(raw, 'c')), shared(problems, own(raw, 'p')));
     if (item) out.push(item);
     else unreadable += 1;
   }
@@ -202,7 +339,7 @@ function parseEntry(text: string | null): ReadBack {
 }
 
 /** One stored event, or undefined when it cannot be read back as one this logger wrote. */
-function readItem(raw: unknown): QueuedEvent | undefined {
+function readItem(raw: unknown, context: unknown, stored: unknown): QueuedEvent | undefined {
   try {
     const id = own(raw, 'id');
     const heldSince = own(raw, 'heldSince');
@@ -219,7 +356,6 @@ function readItem(raw: unknown): QueuedEvent | undefined {
       heldSince,
       problem: undefined,
     };
-    const context = own(raw, 'context');
     if (context !== undefined) {
       // Written as text by this logger: anything else in a stored context means the item is damaged.
       const input: Record<string, string> = {};
@@ -233,7 +369,6 @@ function readItem(raw: unknown): QueuedEvent | undefined {
       if (resolved.state.status !== 'complete') return undefined;
       item.context = resolved.state.context;
     }
-    const stored = own(raw, 'problem');
     if (stored !== undefined) {
       const code = own(stored, 'code');
       const message = own(stored, 'message');

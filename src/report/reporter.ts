@@ -20,7 +20,6 @@ import type { DebugInspector, InspectorActions, InspectorView } from './debug-in
 
 export class Reporter implements DeliveryReporter {
   #target: EventTarget;
-  #queueChanged: () => void;
   #counts = { captured: 0, invalid: 0, dropped: 0 };
   /** Drops of this task not yet fired, by reason: a burst is reported once per reason. */
   #drops = new Map<DropReason, { count: number; events: CifKpiEvent[] }>();
@@ -28,10 +27,8 @@ export class Reporter implements DeliveryReporter {
   #activity: ActivityRecorder | undefined;
   #inspector: DebugInspector | undefined;
 
-  /** `queueChanged` hears every change of what the queue holds (persistence saves on it). */
-  constructor(target: EventTarget, queueChanged: () => void) {
+  constructor(target: EventTarget) {
     this.#target = target;
-    this.#queueChanged = queueChanged;
   }
 
   /** Fires one of the logger's events on it: bubbling and composed, so the page can listen anywhere above it. */
@@ -148,7 +145,6 @@ export class Reporter implements DeliveryReporter {
   }
 
   changed(): void {
-    this.#queueChanged();
     this.refresh();
   }
 

@@ -1,20 +1,21 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import sinon from 'sinon';
-import { QueuePersistence, type PersistedQueue } from '../../src/persist/queue-persistence.js';
-import type { QueuedEvent } from '../../src/queue/delivery-queue.js';
+import { QueuePersistence, SEGMENT_SIZE, type PersistedQueue } from '../../src/persist/queue-persistence.js';
+import type { QueueKeeper, QueuedEvent } from '../../src/queue/delivery-queue.js';
 import type { CifKpiProblem } from '../../src/vocabulary/problems.js';
 
-const KEY_PREFIX = 'cif-kpi-logger:v1:';
 let nextOwner = 0;
 
-/** A queue stand-in that holds `items` and records what persistence asks of it. */
+/** A queue stand-in holding `items`: it tells persistence what a real queue would, when the test says so. */
 function setUp(items: QueuedEvent[] = []) {
   const calls: string[] = [];
+  let keeper: QueueKeeper | undefined;
   const queue: PersistedQueue = {
-    snapshot: () => items,
+    snapshot: () => items.filter((item) => item.state !== 'done'),
     restore: (restored) => (calls.push(`restore ${restored.length}`), restored.length),
     pause: () => calls.push('pause'),
     resume: () => calls.push('resume'),
+    keep: (k) => (keeper = k),
   };
   const problems: CifKpiProblem[] = [];
   const owner = `test-${Date.now()}-${nextOwner++}`;
@@ -24,22 +25,51 @@ function setUp(items: QueuedEvent[] = []) {
     (p) => problems.push(p),
     (count) => calls.push(`unreadable ${count}`),
   );
-  return { persistence, calls, problems, stored: () => sessionStorage.getItem(KEY_PREFIX + owner) };
+  const keys = () => Object.keys(sessionStorage).filter((key) => key.startsWith(`cif-kpi-logger:v2:${owner}:`));
+  return {
+    persistence,
+    calls,
+    problems,
+    keeper: () => keeper!,
+    /** The reasons of the events stored, in segment order. */
+    stored: () =>
+      keys()
+        .sort((a, b) => Number(a.split(':').pop()) - Number(b.split(':').pop()))
+        .flatMap((key) =>
+          (JSON.parse(sessionStorage.getItem(key)!) as { items: QueuedEvent[] }).items.map(
+            (item) => item.event.kpiEventReason,
+          ),
+        ),
+    segments: () => keys().length,
+    add: (item: QueuedEvent) => {
+      items.push(item);
+      item.state = 'pending';
+      keeper!.held(item);
+    },
+    settle: (item: QueuedEvent) => {
+      item.state = 'done';
+      keeper!.gone(item);
+    },
+  };
 }
 
 const event = (reason: string): QueuedEvent => ({
   id: `e.${reason}`,
   event: { kpiEventName: 'A', kpiEventReason: reason, eventTimestamp: '2026-12-01T10:00:00.000Z' },
+  context: { conversationId: 'c', providerSessionId: 'p' },
   attempts: 0,
   heldSince: 0,
+  problem: undefined,
 });
 
 describe('QueuePersistence', () => {
-  let clock: sinon.SinonFakeTimers;
+  let clock: sinon.SinonFakeTimers | undefined;
   afterEach(() => {
     clock?.restore();
+    clock = undefined;
     sinon.restore();
   });
+  const fakeTimers = () => (clock = sinon.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] }));
 
   it('pauses the queue while it reads back what an earlier page left, then resumes it', async () => {
     const { persistence, calls } = setUp();
@@ -50,46 +80,100 @@ describe('QueuePersistence', () => {
     persistence.disable();
   });
 
-  it('writes within the save interval of a change, once however many changes', async () => {
-    clock = sinon.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    const items = [event('one')];
-    const { persistence, stored } = setUp(items);
-    persistence.enable();
-    persistence.changed();
-    items.push(event('two'));
-    persistence.changed();
-    await clock.tickAsync(999);
-    expect(stored()).to.equal(null);
-    await clock.tickAsync(1);
-    expect(stored()).to.contain('"one"').and.contain('"two"');
-    persistence.disable();
+  it('writes new events within the save interval, once however many there are', async () => {
+    const t = setUp();
+    t.persistence.enable();
+    const timers = fakeTimers();
+    t.add(event('one'));
+    t.add(event('two'));
+    await timers.tickAsync(999);
+    expect(t.stored()).to.deep.equal([]);
+    await timers.tickAsync(1);
+    expect(t.stored()).to.deep.equal(['one', 'two']);
+    expect(t.segments()).to.equal(1);
+    t.persistence.disable();
   });
 
-  it('writes at once on pagehide and when the page is hidden, and not after it is turned off', () => {
-    const items = [event('at-pagehide')];
-    const { persistence, stored } = setUp(items);
-    persistence.enable();
+  it('writes a full segment in a task of its own, never writes an event settled before, removes a settled segment', async () => {
+    const t = setUp();
+    t.persistence.enable();
+    const timers = fakeTimers();
+    const items = Array.from({ length: SEGMENT_SIZE + 1 }, (_, i) => event(`e${i}`));
+    items.forEach(t.add);
+    t.settle(items[0]!);
+    expect(t.segments(), 'not in the task that filled it').to.equal(0);
+    await timers.tickAsync(0);
+    expect(t.stored()).to.have.length(SEGMENT_SIZE);
+    expect(t.stored()[0], 'settled before it was written').to.equal('e1');
+    for (const item of items.slice(1, SEGMENT_SIZE + 1)) t.settle(item);
+    expect(t.segments(), 'all its events settled').to.equal(0);
+    await timers.tickAsync(1000);
+    expect(t.stored()).to.deep.equal([]);
+    t.persistence.disable();
+  });
+
+  it('writes a segment again when one of its events changes', async () => {
+    const t = setUp();
+    t.persistence.enable();
+    const timers = fakeTimers();
+    const item = event('before');
+    t.add(item);
+    await timers.tickAsync(1000);
+    item.event = { ...item.event, kpiEventReason: 'after' };
+    t.keeper().changed(item);
+    await timers.tickAsync(1000);
+    expect(t.stored()).to.deep.equal(['after']);
+    t.persistence.disable();
+  });
+
+  it('writes at once on pagehide and when the page is hidden, and removes everything when turned off', () => {
+    const t = setUp();
+    t.persistence.enable();
+    t.add(event('at-pagehide'));
     window.dispatchEvent(new Event('pagehide'));
-    expect(stored()).to.contain('at-pagehide');
-    items.push(event('when-hidden'));
+    expect(t.stored()).to.deep.equal(['at-pagehide']);
+    t.add(event('when-hidden'));
     sinon.stub(document, 'visibilityState').get(() => 'hidden');
     document.dispatchEvent(new Event('visibilitychange'));
-    expect(stored()).to.contain('when-hidden');
-    persistence.disable();
-    expect(stored(), 'turning it off removes what it stored').to.equal(null);
+    expect(t.stored()).to.deep.equal(['at-pagehide', 'when-hidden']);
+    t.persistence.disable();
+    expect(t.segments(), 'turning it off removes what it stored').to.equal(0);
     window.dispatchEvent(new Event('pagehide'));
-    expect(stored()).to.equal(null);
+    expect(t.segments()).to.equal(0);
   });
 
-  it('reports a storage fault once, however many saves fail', () => {
-    const { persistence, problems } = setUp([event('x')]);
-    persistence.enable();
-    sinon.stub(Storage.prototype, 'setItem').throws(new DOMException('quota', 'QuotaExceededError'));
-    persistence.saveNow();
-    persistence.saveNow();
-    expect(problems.map((p) => p.code)).to.deep.equal(['storage-unavailable']);
-    expect(problems[0]!.message).to.contain('QuotaExceededError');
-    sinon.restore();
-    persistence.disable();
+  it('when storage refuses a write: says once how many events will not survive, leaves nothing stale, writes later', () => {
+    const t = setUp();
+    t.persistence.enable();
+    const kept = event('kept');
+    t.add(kept);
+    t.persistence.saveNow();
+    const setItem = sinon.stub(Storage.prototype, 'setItem').throws(new DOMException('quota', 'QuotaExceededError'));
+    t.add(event('refused-1'));
+    t.persistence.saveNow();
+    t.add(event('refused-2'));
+    kept.event = { ...kept.event, kpiEventReason: 'changed' };
+    t.keeper().changed(kept);
+    t.persistence.saveNow();
+    expect(t.problems.map((p) => p.code)).to.deep.equal(['storage-unavailable']);
+    expect(t.problems[0]!.message).to.contain('QuotaExceededError').and.contain('1 event is kept in memory only');
+    expect(t.stored(), 'the stale segment was removed, not left behind').to.deep.equal([]);
+    setItem.restore();
+    t.persistence.saveNow();
+    expect(t.stored().sort()).to.deep.equal(['changed', 'refused-1', 'refused-2']);
+    t.persistence.disable();
+  });
+
+  it('writes everything again when another page removed its keys', () => {
+    const t = setUp();
+    t.persistence.enable();
+    t.add(event('mine'));
+    t.persistence.saveNow();
+    for (const key of Object.keys(sessionStorage))
+      if (key.startsWith('cif-kpi-logger:v2:')) sessionStorage.removeItem(key);
+    t.add(event('newer'));
+    t.persistence.saveNow();
+    expect(t.stored()).to.deep.equal(['mine', 'newer']);
+    t.persistence.disable();
   });
 });

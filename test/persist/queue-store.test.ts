@@ -3,6 +3,7 @@ import { QueueStore, type DocumentOwners } from '../../src/persist/queue-store.j
 import type { QueuedEvent } from '../../src/queue/delivery-queue.js';
 
 const PREFIX = 'cif-kpi-logger:v1:';
+const V2 = 'cif-kpi-logger:v2:';
 const event = (reason: string) => ({
   kpiEventName: 'A',
   kpiEventReason: reason,
@@ -37,15 +38,49 @@ describe('QueueStore', function () {
     return s;
   };
 
-  it('writes the queue under its owner key and removes the entry when the queue is empty', async () => {
-    const s = store(uniqueOwner('w'));
+  it('writes segments under keys of their own, listed by its index, and removes each when asked', async () => {
+    const owner = uniqueOwner('w');
+    const s = store(owner);
     await s.open();
-    expect(s.save([queued('x')])).to.equal(undefined);
-    const stored = JSON.parse(sessionStorage.getItem(s.key)!);
-    expect(stored.v).to.equal(1);
-    expect(stored.items.map((i: QueuedEvent) => i.id)).to.deep.equal(['x']);
-    s.save([]);
-    expect(sessionStorage.getItem(s.key)).to.equal(null);
+    expect(s.write(0, [queued('x'), queued('y')])).to.equal(undefined);
+    expect(s.write(1, [queued('z')])).to.equal(undefined);
+    expect(JSON.parse(sessionStorage.getItem(s.indexKey)!)).to.deep.equal([0, 1]);
+    const stored = JSON.parse(sessionStorage.getItem(`${V2}${owner}:0`)!);
+    expect(stored.v).to.equal(2);
+    expect(stored.items.map((i: QueuedEvent) => i.id)).to.deep.equal(['x', 'y']);
+    expect(stored.contexts, 'ids shared by its events are stored once').to.have.length(1);
+    s.write(0, []);
+    expect(sessionStorage.getItem(`${V2}${owner}:0`)).to.equal(null);
+    expect(JSON.parse(sessionStorage.getItem(s.indexKey)!)).to.deep.equal([1]);
+    s.remove(1);
+    expect(Object.keys(sessionStorage).filter((k) => k.includes(owner))).to.deep.equal([]);
+  });
+
+  it("stores a batch's error once per segment, its message capped", async () => {
+    const owner = uniqueOwner('e');
+    const s = store(owner);
+    await s.open();
+    const error = { code: 'host-rejected' as const, message: 'm'.repeat(1_000_000) };
+    s.write(0, [
+      { ...queued('f1'), problem: error },
+      { ...queued('f2'), problem: error },
+    ]);
+    const text = sessionStorage.getItem(`${V2}${owner}:0`)!;
+    expect(text.length).to.be.below(2000);
+    expect(JSON.parse(text).problems).to.deep.equal([{ code: 'host-rejected', message: 'm'.repeat(500) }]);
+  });
+
+  it('takes over the segments of a page that is gone, in order, once', async () => {
+    const gone = new QueueStore({ ownerId: uniqueOwner('gone'), documentOwners: otherDocument(), locks: undefined });
+    gone.write(0, [queued('s0', 5)]);
+    gone.write(1, [queued('s1', 6), queued('s2', 7)]);
+    const result = await store(uniqueOwner('heir')).open();
+    expect(result.restored.map((i) => [i.id, i.context?.conversationId])).to.deep.equal([
+      ['s0', 'c'],
+      ['s1', 'c'],
+      ['s2', 'c'],
+    ]);
+    expect(Object.keys(sessionStorage).filter((k) => k.startsWith(V2))).to.deep.equal([]);
   });
 
   it('takes over the entries of pages that are gone, oldest first, once', async () => {
@@ -63,10 +98,12 @@ describe('QueueStore', function () {
   it('leaves alone the events of a live owner and removes its entry from this storage', async () => {
     const live = store(uniqueOwner('live'));
     await live.open();
-    live.save([queued('theirs')]);
+    live.write(0, [queued('theirs')]);
+    expect(live.intact()).to.equal(true);
     const result = await store(uniqueOwner('newcomer')).open();
     expect(result.restored).to.deep.equal([]);
-    expect(sessionStorage.getItem(live.key)).to.equal(null);
+    expect(sessionStorage.getItem(live.indexKey)).to.equal(null);
+    expect(live.intact(), 'the live owner sees its keys are gone').to.equal(false);
   });
 
   it('skips malformed entries and items instead of throwing', async () => {
@@ -84,8 +121,19 @@ describe('QueueStore', function () {
         ],
       }),
     );
+    sessionStorage.setItem(`${V2}corrupt-owner`, '[0,1]');
+    sessionStorage.setItem(`${V2}corrupt-owner:0`, '{"v":2,"items":[{"id":"x"');
+    sessionStorage.setItem(
+      `${V2}corrupt-owner:1`,
+      JSON.stringify({
+        v: 2,
+        contexts: [{ conversationId: 'c', providerSessionId: 'p' }],
+        items: [{ ...queued('next'), c: 0 }],
+      }),
+    );
     const result = await store(uniqueOwner('reader')).open();
-    expect(result.restored.map((i) => i.id)).to.deep.equal(['good']);
+    expect(result.restored.map((i) => i.id)).to.deep.equal(['good', 'next']);
+    expect(result.unreadable, 'bad json (1), wrong version (1), bad items (3), corrupt segment (1)').to.equal(6);
   });
 
   it('reports storage that throws, without throwing', async () => {
@@ -114,6 +162,6 @@ describe('QueueStore', function () {
       locks: undefined,
       documentOwners: otherDocument(),
     });
-    expect(t.save([queued('x')])?.message).to.contain('QuotaExceededError');
+    expect(t.write(0, [queued('x')])?.message).to.contain('QuotaExceededError');
   });
 });
