@@ -3,6 +3,7 @@ import sinon from 'sinon';
 import '../src/define.js';
 import type { CifKpiDroppedDetail, CifKpiErrorDetail, CifKpiFailedDetail } from '../src/vocabulary/logger-events.js';
 import type { HostReply } from '../src/testing/simulated-cif-host.js';
+import { DEFAULTS } from '../src/queue/delivery-options.js';
 import { collect, fakeClock, readyHost, reportKpi, startHost, type Logger } from './support/harness.js';
 
 async function mount(attrs: string): Promise<{ root: HTMLElement; logger: Logger; widget: HTMLElement }> {
@@ -285,5 +286,42 @@ describe('bursts and bad days with default settings', () => {
     expect(logger.stats).to.deep.include({ captured: 10_000, sent: 10_000, dropped: 0, held: 0 });
     expect(reasons(host.events)).to.deep.equal(Array.from({ length: 10_000 }, (_, i) => `burst ${i}`));
     expect(host.calls).to.have.length(100);
+  });
+});
+
+describe('a host that never answers, with default settings', () => {
+  const ourStorage = () =>
+    Object.keys(sessionStorage)
+      .filter((key) => key.startsWith('cif-kpi-logger:'))
+      .reduce((sum, key) => sum + key.length + sessionStorage.getItem(key)!.length, 0);
+
+  it('holds memory and storage within max-queue-bytes, dropping what does not fit', async function () {
+    this.timeout(60_000);
+    const host = readyHost({ libraryTimeout: null });
+    host.setReply(() => ({ kind: 'stall' }));
+    const root = await fixture<HTMLElement>(html`<div><button>w</button></div>`);
+    const logger = document.createElement('cif-kpi-logger') as Logger;
+    logger.setAttribute('conversation-id', 'conversation-0123456789');
+    logger.setAttribute('provider-session-id', 'provider-session-0123456789');
+    root.append(logger);
+    await logger.updateComplete;
+    const dropped = collect<CifKpiDroppedDetail>(root, 'cif-kpi-dropped');
+    const widget = root.firstElementChild!;
+    for (let task = 0; task < 30; task++) {
+      for (let i = 0; i < 1000; i++) {
+        reportKpi(widget, { kpiEventName: 'CallHold', kpiEventReason: `held ${task}-${i}` });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    window.dispatchEvent(new Event('pagehide'));
+    const { held, dropped: droppedCount, captured } = logger.stats;
+    expect(captured).to.equal(30_000);
+    expect(held + droppedCount).to.equal(30_000);
+    expect(droppedCount, 'the rest is dropped, and said').to.be.greaterThan(0);
+    expect(dropped.every((d) => d.reason === 'queue-full')).to.equal(true);
+    expect(held).to.be.at.most(DEFAULTS.maxQueue);
+    // sessionStorage counts characters: the stored queue stays within max-queue-bytes / 2 of them.
+    expect(ourStorage(), 'characters stored').to.be.at.most(DEFAULTS.maxQueueBytes / 2);
+    expect(ourStorage(), 'everything held is stored').to.be.greaterThan(held * 100);
   });
 });

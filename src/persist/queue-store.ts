@@ -257,27 +257,43 @@ function segmentNumber(key: string): number {
  * the events referring to them by index.
  */
 function serialise(items: readonly QueuedEvent[]): string {
+  const owners = new Map<string, number>();
   const contexts = new Map<string, number>();
   const problems: CifKpiProblem[] = [];
   const stored = items.map((item) => {
-    const entry: StoredItem = { id: item.id, event: item.event, attempts: item.attempts, heldSince: item.heldSince };
+    const dot = item.id.lastIndexOf('.');
+    const number = item.id.slice(dot + 1);
+    const entry: StoredItem =
+      dot > 0 && /^\d{1,15}$/.test(number)
+        ? { o: indexOf(owners, item.id.slice(0, dot)), n: Number(number), e: item.event, t: item.heldSince }
+        : { id: item.id, e: item.event, t: item.heldSince };
+    if (item.attempts > 0) entry.a = item.attempts;
     if (item.context) entry.c = indexOf(contexts, JSON.stringify(item.context));
     if (item.problem) entry.p = indexOf(problems, item.problem);
     return entry;
   });
   return JSON.stringify({
     v: VERSION,
+    owners: [...owners.keys()],
     contexts: [...contexts.keys()].map((text) => JSON.parse(text) as DeliveryContext),
     problems: problems.map(({ code, message }) => ({ code, message: message.slice(0, STORED_MESSAGE_LIMIT) })),
     items: stored,
   });
 }
 
+/**
+ * One event as a segment stores it, briefly: its id as the index of its owner in the segment's `owners` and its
+ * number (`<owner>.<n>`), or whole when it has another form.
+ */
 interface StoredItem {
-  id: string;
-  event: CifKpiEvent;
-  attempts: number;
-  heldSince: number;
+  o?: number;
+  n?: number;
+  id?: string;
+  e: CifKpiEvent;
+  /** When it was captured (`heldSince`). */
+  t: number;
+  /** Failed calls, when there were any. */
+  a?: number;
   /** Index of its context in the segment's `contexts`. */
   c?: number;
   /** Index of its error in the segment's `problems`. */
@@ -320,7 +336,8 @@ function parseEntry(text: string | null): ReadBack {
   if ((version !== 1 && version !== VERSION) || !Array.isArray(items)) {
     return { items: [], unreadable: Array.isArray(items) ? items.length : 1 };
   }
-  // Version 1 stored each event's context and error with it; version 2 once per segment, by index.
+  // Version 1 stored each event whole; version 2 briefly, with what its events share once per segment.
+  const owners = own(parsed, 'owners');
   const contexts = own(parsed, 'contexts');
   const problems = own(parsed, 'problems');
   const shared = (list: unknown, index: unknown) =>
@@ -328,10 +345,19 @@ function parseEntry(text: string | null): ReadBack {
   const out: QueuedEvent[] = [];
   let unreadable = 0;
   for (const raw of items) {
-    const item =
-      version === 1
-        ? readItem(raw, own(raw, 'context'), own(raw, 'problem'))
-        : readItem(raw, shared(contexts, own(raw, 'c')), shared(problems, own(raw, 'p')));
+    let item: QueuedEvent | undefined;
+    if (version === 1) item = readItem(raw, own(raw, 'context'), own(raw, 'problem'));
+    else {
+      const owner = shared(owners, own(raw, 'o'));
+      const n = own(raw, 'n');
+      const whole = {
+        id: typeof owner === 'string' && typeof n === 'number' ? `${owner}.${n}` : own(raw, 'id'),
+        event: own(raw, 'e'),
+        heldSince: own(raw, 't'),
+        attempts: own(raw, 'a') ?? 0,
+      };
+      item = readItem(whole, shared(contexts, own(raw, 'c')), shared(problems, own(raw, 'p')));
+    }
     if (item) out.push(item);
     else unreadable += 1;
   }

@@ -37,21 +37,35 @@ export interface QueuedEvent {
 
 /**
  * An event's size in characters as it is stored (sessionStorage counts characters; in memory each is 2 bytes):
- * its text fields, and a fixed part for its id, timestamp, counters and the JSON around them. Its ids are stored
- * once for all the events that share them, so they are not counted here.
+ * its fields as JSON, and a fixed part for its id, timestamp, counters and the JSON around them (the ids it was
+ * captured with are stored once for all the events that share them). Never less than what is stored.
  */
 export function storedSize(event: CifKpiEvent): number {
-  let size = 110;
+  let size = STORED_OVERHEAD;
   // Own fields only: an absent one must not be read from a prototype a page polluted.
   for (const field of TEXT_FIELDS) {
     const text = own(event, field);
-    if (typeof text === 'string') size += field.length + 4 + text.length;
+    if (typeof text === 'string') size += field.length + 6 + jsonLength(text);
   }
   const custom = own(event, 'customData');
   if (Array.isArray(custom)) {
-    for (const item of custom as CifCustomDataItem[]) size += 28 + item.attribute.length + item.value.length;
+    for (const item of custom as CifCustomDataItem[]) size += 28 + jsonLength(item.attribute) + jsonLength(item.value);
   }
   return size;
+}
+
+/**
+ * What an event's stored form holds besides its text fields: its id (a number and a share of its owner's), its
+ * capture time, its timestamp, counters, the reference to its ids, the JSON around them, and a share of its
+ * segment's key and header.
+ */
+const STORED_OVERHEAD = 120;
+
+/** Characters JSON writes as more than one: quotes, backslashes, control characters, lone surrogates. */
+const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+function jsonLength(text: string): number {
+  return ESCAPED.test(text) ? JSON.stringify(text).length - 2 : text.length;
 }
 
 const TEXT_FIELDS = [

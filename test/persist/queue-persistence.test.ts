@@ -36,8 +36,8 @@ function setUp(items: QueuedEvent[] = []) {
       keys()
         .sort((a, b) => Number(a.split(':').pop()) - Number(b.split(':').pop()))
         .flatMap((key) =>
-          (JSON.parse(sessionStorage.getItem(key)!) as { items: QueuedEvent[] }).items.map(
-            (item) => item.event.kpiEventReason,
+          (JSON.parse(sessionStorage.getItem(key)!) as { items: Array<{ e: QueuedEvent['event'] }> }).items.map(
+            (item) => item.e.kpiEventReason,
           ),
         ),
     segments: () => keys().length,
@@ -63,6 +63,11 @@ const event = (reason: string): QueuedEvent => ({
 });
 
 describe('QueuePersistence', () => {
+  // Test files share the tab's sessionStorage: start without queues an earlier file left.
+  beforeEach(() => {
+    for (const key of Object.keys(sessionStorage))
+      if (key.startsWith('cif-kpi-logger:')) sessionStorage.removeItem(key);
+  });
   let clock: sinon.SinonFakeTimers | undefined;
   afterEach(() => {
     clock?.restore();

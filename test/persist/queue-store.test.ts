@@ -127,12 +127,13 @@ describe('QueueStore', function () {
       `${V2}corrupt-owner:1`,
       JSON.stringify({
         v: 2,
+        owners: ['corrupt-owner'],
         contexts: [{ conversationId: 'c', providerSessionId: 'p' }],
-        items: [{ ...queued('next'), c: 0 }],
+        items: [{ o: 0, n: 7, e: event('next'), t: 1, c: 0 }],
       }),
     );
     const result = await store(uniqueOwner('reader')).open();
-    expect(result.restored.map((i) => i.id)).to.deep.equal(['good', 'next']);
+    expect(result.restored.map((i) => i.id)).to.deep.equal(['good', 'corrupt-owner.7']);
     expect(result.unreadable, 'bad json (1), wrong version (1), bad items (3), corrupt segment (1)').to.equal(6);
   });
 
