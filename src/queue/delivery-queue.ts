@@ -62,6 +62,7 @@ export function storedSize(event: CifKpiEvent): number {
 const STORED_OVERHEAD = 120;
 
 /** Characters JSON writes as more than one: quotes, backslashes, control characters, lone surrogates. */
+// eslint-disable-next-line no-control-regex -- control characters are what JSON escapes
 const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 function jsonLength(text: string): number {
