@@ -88,14 +88,17 @@ export class QueuePersistence implements QueueKeeper {
     // Events left by the page before a reload are older than anything captured here: they go first.
     this.#queue.pause();
     void store
-      .open()
-      .then(({ restored, unreadable, problem }) => {
+      // Taken over from storage, they are this logger's to deliver even if persistence was turned off meanwhile;
+      // written again at once, as the keys they came from are gone.
+      .open((items) => {
+        this.#queue.restore(items);
+        this.saveNow();
+      })
+      .then(({ unreadable, problem }) => {
         if (problem) {
           this.#refused = true; // said now, not again for each write
           this.#onProblem(problem);
         }
-        // Taken over from storage, they are this logger's to deliver even if persistence was turned off meanwhile.
-        else this.#queue.restore(restored);
         if (unreadable > 0) this.#onUnreadable(unreadable);
       })
       .finally(() => this.#queue.resume());

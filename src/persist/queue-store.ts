@@ -94,9 +94,13 @@ export class QueueStore {
 
   /**
    * Takes ownership and returns the events left by earlier pages of this tab (oldest first) with how many of
-   * them could not be read back, or a problem when storage cannot be used here.
+   * them could not be read back, or a problem when storage cannot be used here. `taken` hears each earlier page's
+   * events the moment its keys are removed (in the same task), so that no event is only in memory, waiting for
+   * another page's lock, when this page goes.
    */
-  async open(): Promise<{ restored: QueuedEvent[]; unreadable: number; problem?: CifKpiProblem }> {
+  async open(
+    taken: (items: QueuedEvent[]) => void = () => {},
+  ): Promise<{ restored: QueuedEvent[]; unreadable: number; problem?: CifKpiProblem }> {
     const storage = this.#storage();
     const none = { restored: [], unreadable: 0 };
     if (!storage) return { ...none, problem: unavailable('sessionStorage is not available on this page') };
@@ -117,9 +121,9 @@ export class QueueStore {
       if (owner === undefined || this.#here.owners.has(owner)) continue;
       others.set(owner, [...(others.get(owner) ?? []), key!]);
     }
-    const taken = await Promise.all([...others].map(([owner, keys]) => this.#takeOver(storage, owner, keys)));
-    const restored = taken.flatMap(({ items }) => items).sort((a, b) => a.heldSince - b.heldSince);
-    return { restored, unreadable: taken.reduce((sum, { unreadable }) => sum + unreadable, 0) };
+    const reads = await Promise.all([...others].map(([owner, keys]) => this.#takeOver(storage, owner, keys, taken)));
+    const restored = reads.flatMap(({ items }) => items).sort((a, b) => a.heldSince - b.heldSince);
+    return { restored, unreadable: reads.reduce((sum, { unreadable }) => sum + unreadable, 0) };
   }
 
   /**
@@ -214,7 +218,12 @@ export class QueueStore {
     });
   }
 
-  async #takeOver(storage: Storage, owner: string, keys: string[]): Promise<ReadBack> {
+  async #takeOver(
+    storage: Storage,
+    owner: string,
+    keys: string[],
+    taken: (items: QueuedEvent[]) => void,
+  ): Promise<ReadBack> {
     const take = () => {
       // Segments in the order they were written; the index itself holds no events.
       const segments = keys.filter((key) => key !== PREFIX + owner).sort((a, b) => segmentNumber(a) - segmentNumber(b));
@@ -225,6 +234,7 @@ export class QueueStore {
         read.unreadable += unreadable;
       }
       for (const key of keys) storage.removeItem(key);
+      taken(read.items);
       return read;
     };
     if (!this.#locks) return take();

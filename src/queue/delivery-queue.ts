@@ -272,14 +272,15 @@ export class DeliveryQueue {
         this.#size += item.size;
       } else overflow.push(item);
     }
-    // Restored events are older than anything queued here: they go first.
-    const queued = this.#queued();
+    // Restored events are older than anything captured here, and may come from several earlier pages: everything
+    // queued goes in the order it was captured (a stable sort keeps events of one millisecond in order).
+    const queued = [...held, ...this.#queued()].sort((a, b) => a.heldSince - b.heldSince);
     const waiting = this.#waiting;
     this.#byKey.clear();
     this.#order = new Fifo();
     this.#pendingCount = 0;
     this.#waiting = [];
-    for (const item of [...held, ...queued, ...waiting]) this.#admit(item);
+    for (const item of [...queued, ...waiting]) this.#admit(item);
     for (const item of fresh) {
       if (!item.problem) continue;
       item.state = 'failed';
