@@ -299,6 +299,7 @@ describe('DeliveryQueue', () => {
       host.appear();
       const q = queue({ flushDelay: 0 });
       q.pause();
+      await clock.tickAsync(10); // captured on this page: later than anything an earlier page left
       const newer = item('A', 5);
       add(q, newer);
       const old = { ...item('A', 1), attempts: 1, heldSince: 1 };
