@@ -19,8 +19,11 @@ export interface PersistedQueue {
 const SAVE_INTERVAL = 1000;
 /** Events in one segment: a write costs at most this many events (about 220,000 characters at the most). */
 export const SEGMENT_SIZE = 100;
-/** Segments written in one task when there are more to write: a few milliseconds' work; the rest follow. */
-const SEGMENTS_PER_TASK = 8;
+/**
+ * Characters written in one task when there is more to write (a few milliseconds of JSON and storage): the rest
+ * follow in the next tasks. At least one segment is written each time.
+ */
+const CHARACTERS_PER_TASK = 250_000;
 
 interface Segment {
   n: number;
@@ -161,7 +164,7 @@ export class QueuePersistence implements QueueKeeper {
     if (!this.#store || this.#timer !== undefined) return;
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
-      this.#write(SEGMENTS_PER_TASK, true);
+      this.#write(CHARACTERS_PER_TASK, true);
     }, SAVE_INTERVAL);
   }
 
@@ -170,26 +173,28 @@ export class QueuePersistence implements QueueKeeper {
     if (!this.#store || this.#soon !== undefined) return;
     this.#soon = setTimeout(() => {
       this.#soon = undefined;
-      this.#write(SEGMENTS_PER_TASK, false);
+      this.#write(CHARACTERS_PER_TASK, false);
     }, 0);
   }
 
   /**
-   * Writes at most `segments` segments: stale ones first (they hold older events), then new ones from the
-   * unwritten events — only full ones unless `all`. Schedules the rest.
+   * Writes about `budget` characters' worth of segments: stale ones first (they hold older events), then new ones
+   * from the unwritten events — only full ones unless `all`. Schedules the rest.
    */
-  #write(segments: number, all: boolean): void {
+  #write(budget: number, all: boolean): void {
     const store = this.#store;
     if (!store) return;
     if (!store.intact()) this.#rewriteAll(store);
-    let budget = segments;
+    let left = budget;
     for (const segment of this.#stale) {
-      if (budget-- <= 0) break;
+      if (left <= 0) break;
+      left -= sizeOf(segment.items);
       if (!this.#rewrite(store, segment)) return;
     }
-    while (budget-- > 0) {
+    while (left > 0) {
       const items = this.#takeUnwritten(all);
       if (items.length === 0) break;
+      left -= sizeOf(items);
       const segment: Segment = { n: this.#next++, items, live: items.length };
       const refused = store.write(segment.n, items);
       if (refused) return this.#refuse(refused, items);
@@ -244,4 +249,10 @@ export class QueuePersistence implements QueueKeeper {
       ),
     );
   }
+}
+
+function sizeOf(items: readonly QueuedEvent[]): number {
+  let size = 0;
+  for (const item of items) size += item.size ?? 0;
+  return size;
 }
