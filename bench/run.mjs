@@ -14,6 +14,7 @@ const CACHE = `${ROOT}node_modules/.cache/bench`;
 const N = 2000;
 const ROUNDS = 15;
 const BURST = 10_000;
+const SOAK = 50_000;
 // Snowplow spends milliseconds per click (and more as its stored queue grows): peers get fewer, smaller rounds.
 const PEER_N = 500;
 const PEER_ROUNDS = 5;
@@ -80,7 +81,7 @@ const version = await browser.version();
 const guard = setTimeout(() => {
   console.error('benchmark timed out');
   process.exit(1);
-}, 240_000);
+}, 900_000);
 guard.unref();
 process.on('unhandledRejection', (error) => {
   console.error(error);
@@ -106,6 +107,11 @@ for (const style of ['event', 'markup', 'rule']) {
 }
 const burst = await inPage((n) => window.scenarios.burst(n), BURST);
 const heap = await inPage((n) => window.scenarios.heap(n), BURST);
+const held = {};
+for (const n of [1000, 10_000]) held[n] = await inPage((h) => window.scenarios.held(h), n);
+const saves = {};
+for (const n of [1000, 10_000]) saves[n] = await inPage((h) => window.scenarios.save(h), n);
+const soak = await inPage((n) => window.scenarios.soak(n), SOAK);
 const peers = {};
 for (const name of ['app-insights', 'snowplow']) {
   peers[name] = await inPage((p, n, r) => window.scenarios.peer(p, n, r), name, PEER_N, PEER_ROUNDS);
@@ -147,6 +153,42 @@ const rows = [
     burst.longestTask <= 50 ? '≤ 50 ms — met' : '≤ 50 ms — missed',
   ],
   ['heap per held event (host absent)', `${heap.toFixed(0)} B`, '', '', ''],
+  ...[1000, 10_000].map((n) => [
+    `with ${n.toLocaleString('en')} held (host silent): capture per event, saves included`,
+    us(held[n].perEvent),
+    n === 10_000 ? `${us(held[1000].perEvent)} with 1,000 held` : '',
+    n === 10_000 ? x(held[10_000].perEvent / held[1000].perEvent) : '',
+    n === 10_000 ? (held[10_000].perEvent <= held[1000].perEvent * 1.5 ? 'flat — met' : 'flat — missed') : '',
+  ]),
+  ...[1000, 10_000].map((n) => [
+    `with ${n.toLocaleString('en')} held: longest logger task (capture, saves, pagehide)`,
+    Number.isNaN(held[n].longest)
+      ? 'not observable'
+      : held[n].longTasks === 0
+        ? 'none over 50 ms'
+        : `${held[n].longest.toFixed(0)} ms`,
+    `pagehide save with nothing new: ${held[n].pagehide.toFixed(1)} ms`,
+    '',
+    held[n].longTasks === 0 ? '≤ 50 ms — met' : '≤ 50 ms — missed',
+  ]),
+  ...[1000, 10_000].map((n) => [
+    `save of ${n.toLocaleString('en')} held events never written (pagehide)`,
+    `${saves[n].ms.toFixed(1)} ms`,
+    `${saves[n].characters.toLocaleString('en')} characters stored`,
+    '',
+    '',
+  ]),
+  [
+    `soak: ${SOAK.toLocaleString('en')} events, host always rejecting (retry-delay 20, max-retries 2)`,
+    `${soak.seconds.toFixed(0)} s`,
+    `heap +${soak.heapMB.toFixed(1)} MB at most; ${soak.storedCharacters.toLocaleString('en')} characters stored at most; failed ${soak.stats.failed}, dropped ${soak.stats.dropped}`,
+    '',
+    Number.isNaN(soak.longest)
+      ? 'long tasks not observable'
+      : soak.longest <= 50
+        ? 'no task over 50 ms — met'
+        : `longest task ${soak.longest.toFixed(0)} ms — missed`,
+  ],
   [
     'bundle, gzip (minified)',
     `${kb(sizes.ours.gzip)} (${kb(sizes.ours.min)}); loaded on demand: rules +${kb(sizes.rules.gzip)}, inspector +${kb(sizes.inspector.gzip)}`,

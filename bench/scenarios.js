@@ -96,6 +96,45 @@ async function installHost(options) {
   return host;
 }
 
+/** Long tasks (Chromium's Long Tasks API) seen while `during` runs, after a calibration task of 60 ms. */
+async function longTasksDuring(during) {
+  const seen = [];
+  const observer = new PerformanceObserver((list) => seen.push(...list.getEntries().map((e) => e.duration)));
+  observer.observe({ type: 'longtask' });
+  const until = performance.now() + 60;
+  while (performance.now() < until);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const observable = seen.length > 0;
+  seen.length = 0;
+  await during();
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  observer.disconnect();
+  return { longest: observable ? Math.max(0, ...seen) : NaN, count: seen.length };
+}
+
+/** Characters the logger keeps in sessionStorage. */
+function storedCharacters() {
+  let sum = 0;
+  for (const key of Object.keys(sessionStorage)) {
+    if (key.startsWith('cif-kpi-logger:')) sum += key.length + sessionStorage.getItem(key).length;
+  }
+  return sum;
+}
+
+/** A logger with default settings (persistence on) on `scope`, and the host as `host` makes it. */
+async function defaultLogger(scope) {
+  await import('/dist/cdn/cif-kpi-logger.js');
+  for (const key of Object.keys(sessionStorage)) if (key.startsWith('cif-kpi-logger:')) sessionStorage.removeItem(key);
+  scope.insertAdjacentHTML(
+    'beforeend',
+    `<cif-kpi-logger conversation-id="7c1f2a9e-0d4b-4e61-9a3c-2b8d5e6f7a10" provider-session-id="softphone-session-314"></cif-kpi-logger>`,
+  );
+  const logger = scope.querySelector('cif-kpi-logger');
+  await logger.updateComplete;
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  return logger;
+}
+
 window.scenarios = {
   /**
    * The logger against the floor in one page: the same dispatches into two copies of the same DOM, one heard by
@@ -171,6 +210,98 @@ window.scenarios = {
   },
 
   /** Heap growth per event held while the host is absent. */
+  /**
+   * With `held` events already held against a host that never answers (default settings, persistence on): the
+   * cost per event of capturing 1,000 more (dispatched 100 a task, their saves included), and the longest task the
+   * logger ran meanwhile — capture, the saves of full segments, the interval save and a pagehide save.
+   */
+  async held(held) {
+    const scope = buildDom();
+    const logger = await defaultLogger(scope);
+    const act = actions.event();
+    for (let i = 0; i < held; i += 500) {
+      for (let j = 0; j < 500; j++) act();
+      await settle();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // the interval save of what is left
+    let spent = 0;
+    const tasks = await longTasksDuring(async () => {
+      for (let i = 0; i < 10; i++) {
+        const t0 = performance.now();
+        for (let j = 0; j < 100; j++) act();
+        await Promise.resolve();
+        spent += performance.now() - t0;
+        await settle();
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      window.dispatchEvent(new Event('pagehide'));
+    });
+    // The writes the events caused run in tasks of their own: time them too.
+    const t0 = performance.now();
+    window.dispatchEvent(new Event('pagehide'));
+    const pagehide = performance.now() - t0;
+    return {
+      perEvent: (spent * 1000) / 1000,
+      longest: tasks.longest,
+      longTasks: tasks.count,
+      held: logger.pendingCount,
+      pagehide,
+    };
+  },
+
+  /** A save of `n` held events none of which was written yet: the pagehide save, in ms. */
+  async save(n) {
+    const scope = buildDom();
+    const logger = await defaultLogger(scope);
+    const act = actions.event();
+    for (let i = 0; i < n; i++) act();
+    const t0 = performance.now();
+    window.dispatchEvent(new Event('pagehide'));
+    const ms = performance.now() - t0;
+    return { ms, held: logger.pendingCount, characters: storedCharacters() };
+  },
+
+  /**
+   * A bad day: `n` events, 1,000 a task, against a host that rejects every call at once (default settings but
+   * `retry-delay="20"` and `max-retries="2"`, so that it ends within a minute). Wall time until nothing is held,
+   * the highest heap and stored characters seen, and the longest task.
+   */
+  async soak(n) {
+    const scope = buildDom();
+    const host = await installHost({ latency: 1 });
+    host.setReply(() => ({ kind: 'reject', shape: 'map', message: 'Host busy' }));
+    const logger = await defaultLogger(scope);
+    logger.retryDelay = 20;
+    logger.maxRetries = 2;
+    await logger.updateComplete;
+    const act = actions.event();
+    let heap = 0;
+    let stored = 0;
+    const sample = () => {
+      heap = Math.max(heap, performance.memory?.usedJSHeapSize ?? 0);
+      stored = Math.max(stored, storedCharacters());
+    };
+    const base = performance.memory?.usedJSHeapSize ?? 0;
+    const t0 = performance.now();
+    const tasks = await longTasksDuring(async () => {
+      for (let i = 0; i < n; i += 1000) {
+        for (let j = 0; j < 1000; j++) act();
+        await settle();
+      }
+      while (logger.pendingCount > 0 && performance.now() - t0 < 300_000) {
+        sample();
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    });
+    return {
+      seconds: (performance.now() - t0) / 1000,
+      heapMB: (heap - base) / 1e6,
+      storedCharacters: stored,
+      longest: tasks.longest,
+      stats: logger.stats,
+    };
+  },
+
   async heap(n) {
     const scope = buildDom();
     const logger = await addLogger(scope, 'no-persist');

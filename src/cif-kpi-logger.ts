@@ -299,7 +299,8 @@ export class CifKpiLoggerElement extends ReactiveElement {
       // Stamped with the ids in force now; while they are missing or unusable, it waits for usable ones.
       const context = this.#context.current();
       const id = `${this.#ownerId}.${this.#nextId++}`;
-      this.#queue.enqueue(id, normalised.event, context.status === 'complete' ? context.context : undefined, resolve);
+      const stamped = context.status === 'complete' ? context.context : undefined;
+      this.#queue.enqueue(id, normalised.event, stamped, resolve, normalised.size);
     } catch (error) {
       // Counted as invalid, so that every captured event is still accounted for.
       const p = internalError(error);

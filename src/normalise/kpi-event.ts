@@ -16,7 +16,13 @@ import { problem, type CifKpiProblem, type CifKpiWarning } from '../vocabulary/p
 import { toCifText, truncateText } from './cif-text.js';
 
 export type NormaliseResult =
-  | { ok: true; event: CifKpiEvent; warnings: CifKpiWarning[] }
+  | {
+      ok: true;
+      event: CifKpiEvent;
+      warnings: CifKpiWarning[];
+      /** Its size as stored (`storedSize`), counted as its fields were written. */
+      size: number;
+    }
   | { ok: false; problem: CifKpiProblem; warnings: CifKpiWarning[] };
 
 const KNOWN_FIELDS: ReadonlySet<string> = new Set(KPI_EVENT_FIELDS);
@@ -80,10 +86,15 @@ export function writeKpiEvent(
   const name = kpiEventNameOf(read('kpiEventName'), warnings);
   if (typeof name !== 'string') return failure(name, warnings);
   const event = { kpiEventName: name } as CifKpiEvent;
+  // Its stored size, counted from what is written (never read back from the event: see `storedSize`).
+  let size = STORED_OVERHEAD + 18 + jsonLength(name);
 
   const reason = freeText(read('kpiEventReason'), 'kpiEventReason', warnings);
   if (typeof reason === 'object') return failure(reason, warnings);
-  if (reason !== undefined) event.kpiEventReason = reason;
+  if (reason !== undefined) {
+    event.kpiEventReason = reason;
+    size += 20 + jsonLength(reason);
+  }
 
   const timestamp = toTimestamp(read('eventTimestamp'), capturedAt);
   if (typeof timestamp !== 'string') return failure(timestamp, warnings);
@@ -91,18 +102,26 @@ export function writeKpiEvent(
 
   const additional = freeText(read('additionalData'), 'additionalData', warnings);
   if (typeof additional === 'object') return failure(additional, warnings);
-  if (additional !== undefined) event.additionalData = additional;
+  if (additional !== undefined) {
+    event.additionalData = additional;
+    size += 20 + jsonLength(additional);
+  }
 
   for (const field of IDENTIFIER_FIELDS) {
     const text = boundedText(read(field), field);
     if (typeof text === 'object') return failure(text, warnings);
-    if (text !== undefined) event[field] = text;
+    if (text === undefined) continue;
+    event[field] = text;
+    size += field.length + 6 + jsonLength(text);
   }
 
   const custom = customItems ? customItems() : customDataOf(read('customData'));
   if (custom !== undefined && !Array.isArray(custom)) return failure(custom, warnings);
-  if (custom !== undefined && custom.length > 0) event.customData = custom;
-  return { ok: true, event, warnings };
+  if (custom !== undefined && custom.length > 0) {
+    event.customData = custom;
+    for (const item of custom) size += 28 + jsonLength(item.attribute) + jsonLength(item.value);
+  }
+  return { ok: true, event, warnings, size };
 }
 
 const IDENTIFIER_FIELDS = ['notificationResponseAction', 'externalCorrelationId'] as const;
@@ -353,3 +372,45 @@ export function describe(value: unknown): string {
       return `a ${typeof value}`;
   }
 }
+
+/**
+ * An event's size in characters as it is stored (sessionStorage counts characters; in memory each is 2 bytes):
+ * its fields as JSON, and a fixed part for its id, timestamp, counters and the JSON around them (the ids it was
+ * captured with are stored once for all the events that share them). Never less than what is stored.
+ */
+export function storedSize(event: CifKpiEvent): number {
+  let size = STORED_OVERHEAD;
+  // Own fields only: an absent one must not be read from a prototype a page polluted.
+  for (const field of SIZED_FIELDS) {
+    const text = own(event, field);
+    if (typeof text === 'string') size += field.length + 6 + jsonLength(text);
+  }
+  const custom = own(event, 'customData');
+  if (Array.isArray(custom)) {
+    for (const item of custom as CifCustomDataItem[]) size += 28 + jsonLength(item.attribute) + jsonLength(item.value);
+  }
+  return size;
+}
+
+/**
+ * What an event's stored form holds besides its text fields: its id (a number and a share of its owner's), its
+ * capture time, its timestamp, counters, the reference to its ids, the JSON around them, and a share of its
+ * segment's key and header.
+ */
+export const STORED_OVERHEAD = 120;
+
+/** Characters JSON writes as more than one: quotes, backslashes, control characters, lone surrogates. */
+// eslint-disable-next-line no-control-regex -- control characters are what JSON escapes
+const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+function jsonLength(text: string): number {
+  return ESCAPED.test(text) ? JSON.stringify(text).length - 2 : text.length;
+}
+
+const SIZED_FIELDS = [
+  'kpiEventName',
+  'kpiEventReason',
+  'additionalData',
+  'notificationResponseAction',
+  'externalCorrelationId',
+] as const;

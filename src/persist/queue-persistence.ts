@@ -57,6 +57,8 @@ export class QueuePersistence implements QueueKeeper {
   #segments = new Map<number, Segment>();
   #stale = new Set<Segment>();
   #next = 0;
+  /** The last segment written, while it has room: new events join it rather than start a small one. */
+  #tail: Segment | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #soon: ReturnType<typeof setTimeout> | undefined;
   /** Whether storage refused a write that has not succeeded since (said once per such spell). */
@@ -120,6 +122,7 @@ export class QueuePersistence implements QueueKeeper {
     this.#segments.clear();
     this.#stale.clear();
     this.#segmentOf = new WeakMap();
+    this.#tail = undefined;
     window.removeEventListener('pagehide', this.saveNow);
     document.removeEventListener('visibilitychange', this.#onVisibilityChange);
     this.#queue.resume();
@@ -192,24 +195,43 @@ export class QueuePersistence implements QueueKeeper {
       if (!this.#rewrite(store, segment)) return;
     }
     while (left > 0) {
-      const items = this.#takeUnwritten(all);
-      if (items.length === 0) break;
+      // New events fill the last segment up before a new one starts: there is never more than one that is not full.
+      const tail = this.#tail && this.#segments.get(this.#tail.n) === this.#tail ? this.#tail : undefined;
+      const kept = tail ? tail.items.filter((item) => this.#segmentOf.get(item) === tail) : [];
+      const fresh = this.#takeUnwritten(all, SEGMENT_SIZE - kept.length);
+      if (fresh.length === 0) break;
+      const items = [...kept, ...fresh];
       left -= sizeOf(items);
-      const segment: Segment = { n: this.#next++, items, live: items.length };
+      const segment: Segment = tail ?? { n: this.#next++, items, live: 0 };
       const refused = store.write(segment.n, items);
-      if (refused) return this.#refuse(refused, items);
+      if (refused) {
+        if (tail) this.#drop(tail);
+        return this.#refuse(refused, tail ? items : fresh);
+      }
+      segment.items = items;
+      segment.live = items.length;
+      this.#stale.delete(segment);
       this.#segments.set(segment.n, segment);
-      for (const item of items) this.#segmentOf.set(item, segment);
+      for (const item of fresh) this.#segmentOf.set(item, segment);
+      this.#tail = items.length < SEGMENT_SIZE ? segment : undefined;
     }
     if (this.#stale.size > 0 || this.#unwritten.length >= (all ? 1 : SEGMENT_SIZE)) this.#writeSoon();
     else if (this.#refused && this.#unwritten.length === 0) this.#refused = false;
   }
 
-  /** Up to a segment of unwritten events that are still held; nothing unless a full segment or `all`. */
-  #takeUnwritten(all: boolean): QueuedEvent[] {
+  /** Up to `room` unwritten events that are still held; none unless they fill `room`, or `all`. */
+  #takeUnwritten(all: boolean, room: number): QueuedEvent[] {
     this.#unwritten = this.#unwritten.filter((item) => item.state !== 'done');
-    if (!all && this.#unwritten.length < SEGMENT_SIZE) return [];
-    return this.#unwritten.splice(0, SEGMENT_SIZE);
+    if (!all && this.#unwritten.length < room) return [];
+    return this.#unwritten.splice(0, room);
+  }
+
+  /** Forgets a segment the store removed (it refused to write it): its events are unwritten again. */
+  #drop(segment: Segment): void {
+    this.#segments.delete(segment.n);
+    this.#stale.delete(segment);
+    for (const item of segment.items) if (this.#segmentOf.get(item) === segment) this.#segmentOf.delete(item);
+    if (this.#tail === segment) this.#tail = undefined;
   }
 
   /** Writes a segment again with its events as they are now; false when storage refused it. */
@@ -220,8 +242,7 @@ export class QueuePersistence implements QueueKeeper {
     const refused = store.write(segment.n, items);
     if (!refused) return true;
     // The store removed it rather than leave it stale: its events are unwritten again.
-    this.#segments.delete(segment.n);
-    for (const item of items) this.#segmentOf.delete(item);
+    this.#drop(segment);
     this.#refuse(refused, items);
     return false;
   }
@@ -232,6 +253,7 @@ export class QueuePersistence implements QueueKeeper {
     this.#segments.clear();
     this.#stale.clear();
     this.#segmentOf = new WeakMap();
+    this.#tail = undefined;
     this.#unwritten = this.#queue.snapshot();
   }
 

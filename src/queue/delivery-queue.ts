@@ -1,7 +1,7 @@
 import { batchKey, buildCall } from '../normalise/delivery-context.js';
 import { callLogAnalyticsEvent, type CallOutcome, type CifHostAccess } from '../deliver/cif-host.js';
-import type { CifAnalyticsCall, CifCustomDataItem, CifKpiEvent, DeliveryContext } from '../vocabulary/cif-contract.js';
-import { own } from '../vocabulary/own.js';
+import type { CifAnalyticsCall, CifKpiEvent, DeliveryContext } from '../vocabulary/cif-contract.js';
+import { storedSize } from '../normalise/kpi-event.js';
 import type { DeliveryOutcome, DeliveryStats, DropReason } from '../vocabulary/logger-events.js';
 import type { CifKpiProblem } from '../vocabulary/problems.js';
 import { DEFAULTS, type DeliveryOptions } from './delivery-options.js';
@@ -34,48 +34,6 @@ export interface QueuedEvent {
   /** Who awaits how it ends (`log()`, `flush()`); usually nobody. */
   waiters?: Array<(outcome: DeliveryOutcome) => void>;
 }
-
-/**
- * An event's size in characters as it is stored (sessionStorage counts characters; in memory each is 2 bytes):
- * its fields as JSON, and a fixed part for its id, timestamp, counters and the JSON around them (the ids it was
- * captured with are stored once for all the events that share them). Never less than what is stored.
- */
-export function storedSize(event: CifKpiEvent): number {
-  let size = STORED_OVERHEAD;
-  // Own fields only: an absent one must not be read from a prototype a page polluted.
-  for (const field of TEXT_FIELDS) {
-    const text = own(event, field);
-    if (typeof text === 'string') size += field.length + 6 + jsonLength(text);
-  }
-  const custom = own(event, 'customData');
-  if (Array.isArray(custom)) {
-    for (const item of custom as CifCustomDataItem[]) size += 28 + jsonLength(item.attribute) + jsonLength(item.value);
-  }
-  return size;
-}
-
-/**
- * What an event's stored form holds besides its text fields: its id (a number and a share of its owner's), its
- * capture time, its timestamp, counters, the reference to its ids, the JSON around them, and a share of its
- * segment's key and header.
- */
-const STORED_OVERHEAD = 120;
-
-/** Characters JSON writes as more than one: quotes, backslashes, control characters, lone surrogates. */
-// eslint-disable-next-line no-control-regex -- control characters are what JSON escapes
-const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
-
-function jsonLength(text: string): number {
-  return ESCAPED.test(text) ? JSON.stringify(text).length - 2 : text.length;
-}
-
-const TEXT_FIELDS = [
-  'kpiEventName',
-  'kpiEventReason',
-  'additionalData',
-  'notificationResponseAction',
-  'externalCorrelationId',
-] as const;
 
 /**
  * Who keeps the queue across reloads hears what changes, event by event, so that a write costs what changed: an
@@ -160,6 +118,11 @@ export class DeliveryQueue {
   #flushing = 0;
   /** The ids in force, while they are complete: what events that arrive without them are stamped with. */
   #context: DeliveryContext | undefined;
+  /**
+   * The ids whose stored size was counted last. Ids are stored once per segment of events in a row: an event
+   * whose ids differ from the event before it pays for them.
+   */
+  #counted: DeliveryContext | undefined;
   #stats = { sent: 0, retried: 0 };
 
   constructor({ host, reporter, ...options }: DeliveryQueueOptions) {
@@ -223,6 +186,7 @@ export class DeliveryQueue {
     event: CifKpiEvent,
     context: DeliveryContext | undefined,
     onSettled?: (outcome: DeliveryOutcome) => void,
+    size = storedSize(event),
   ): boolean {
     // Every field it will get, from the start: an object that grows later costs an extra allocation per event.
     const queued: QueuedEvent = {
@@ -234,11 +198,11 @@ export class DeliveryQueue {
       problem: undefined,
       key: undefined,
       state: undefined,
-      size: storedSize(event),
+      size: this.#withIds(size, context),
       waiters: onSettled ? [onSettled] : undefined,
     };
     this.#reporter.queued(queued);
-    if (!this.#fits(queued.size!)) {
+    if (!this.#fits(queued.size!) && !this.#makeRoom(queued.size!)) {
       this.#drop([queued], 'queue-full');
       return false;
     }
@@ -263,7 +227,7 @@ export class DeliveryQueue {
     const held: QueuedEvent[] = [];
     const overflow: QueuedEvent[] = [];
     for (const item of fresh) {
-      item.size = storedSize(item.event);
+      item.size = this.#withIds(storedSize(item.event), item.context);
       item.key = undefined;
       item.waiters = undefined;
       if (item.problem) continue;
@@ -305,7 +269,7 @@ export class DeliveryQueue {
     const waiting = this.#waiting;
     this.#waiting = [];
     for (const item of waiting) {
-      item.context = context;
+      this.#stamp(item, context);
       this.#admit(item);
       this.#keeper.changed(item);
     }
@@ -489,6 +453,20 @@ export class DeliveryQueue {
     return this.size + extra < this.#options.maxQueue && (this.#size + size) * 2 <= this.#options.maxQueueBytes;
   }
 
+  /**
+   * Makes room for an event of `size` by dropping the oldest failed events (`failed-overflow`): events given up
+   * on make way for new ones. False when even that is not enough.
+   */
+  #makeRoom(size: number): boolean {
+    if (this.size >= this.#options.maxQueue) return false;
+    let n = 0;
+    let total = this.#size + size;
+    while (n < this.#failed.length && total * 2 > this.#options.maxQueueBytes) total -= this.#failed[n++]!.size!;
+    if (total * 2 > this.#options.maxQueueBytes) return false;
+    this.#drop(this.#failed.splice(0, n), 'failed-overflow', false);
+    return true;
+  }
+
   /** Failed events are kept for `retryFailed()` within the bounds: the oldest go first. */
   #trimFailed(): void {
     let excess = Math.max(0, this.#failed.length - this.#options.maxQueue);
@@ -506,9 +484,16 @@ export class DeliveryQueue {
     this.#reporter.changed();
   }
 
+  /** `size` and, when they differ from the last ones counted, the stored size of `context`. */
+  #withIds(size: number, context: DeliveryContext | undefined): number {
+    if (context === undefined || context === this.#counted) return size;
+    this.#counted = context;
+    return size + JSON.stringify(context).length + 1;
+  }
+
   /** Places an event by whether its ids are complete; one without them takes the ids in force, if complete. */
   #admit(item: QueuedEvent): void {
-    if (!item.context && this.#context) item.context = this.#context;
+    if (!item.context && this.#context) this.#stamp(item, this.#context);
     if (!item.context) {
       item.state = 'waiting';
       this.#waiting.push(item);
@@ -570,6 +555,14 @@ export class DeliveryQueue {
       },
       Math.max(0, delay),
     );
+  }
+
+  /** Gives an event that waited the ids it is sent with, counting their size. */
+  #stamp(item: QueuedEvent, context: DeliveryContext): void {
+    item.context = context;
+    const size = this.#withIds(item.size!, context);
+    if (item.state !== undefined) this.#size += size - item.size!;
+    item.size = size;
   }
 
   /** The oldest queued event (events taken since their turn in the capture order are passed over). */

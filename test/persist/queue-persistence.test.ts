@@ -161,7 +161,7 @@ describe('QueuePersistence', () => {
     t.keeper().changed(kept);
     t.persistence.saveNow();
     expect(t.problems.map((p) => p.code)).to.deep.equal(['storage-unavailable']);
-    expect(t.problems[0]!.message).to.contain('QuotaExceededError').and.contain('1 event is kept in memory only');
+    expect(t.problems[0]!.message).to.contain('QuotaExceededError').and.contain('2 events are kept in memory only'); // the one written before shared the segment refused
     expect(t.stored(), 'the stale segment was removed, not left behind').to.deep.equal([]);
     setItem.restore();
     t.persistence.saveNow();

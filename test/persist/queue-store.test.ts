@@ -166,3 +166,54 @@ describe('QueueStore', function () {
     expect(t.write(0, [queued('x')])?.message).to.contain('QuotaExceededError');
   });
 });
+
+/** What one segment's key, version and owner list may take beyond its events' stored sizes. */
+const SEGMENT_HEADER = 200;
+
+describe('stored size', () => {
+  it('is never less than what a segment of events takes in storage, and normalising counts it the same', async () => {
+    const { default: fc } = await import('fast-check');
+    const { normaliseKpiEvent, storedSize } = await import('../../src/normalise/kpi-event.js');
+    const text = fc.string({ unit: 'binary', maxLength: 120 });
+    const detail = fc.record({
+      kpiEventName: fc.string({ unit: 'binary', minLength: 1, maxLength: 100 }).filter((s) => s.trim() !== ''),
+      kpiEventReason: fc.option(text, { nil: undefined }),
+      additionalData: fc.option(fc.string({ unit: 'binary', maxLength: 2000 }), { nil: undefined }),
+      externalCorrelationId: fc.option(fc.string({ maxLength: 100 }), { nil: undefined }),
+      customData: fc.option(
+        fc.dictionary(fc.constantFrom('msdyn_customattribute1', 'queue_name'), fc.string({ maxLength: 100 })),
+        {
+          nil: undefined,
+        },
+      ),
+    });
+    fc.assert(
+      fc.property(fc.array(detail, { minLength: 1, maxLength: 100 }), (details) => {
+        const owner = uniqueOwner('size');
+        const s = new QueueStore({ ownerId: owner, documentOwners: otherDocument(), locks: undefined });
+        const items: QueuedEvent[] = details.map((d, n) => {
+          const result = normaliseKpiEvent(d, 1_764_000_000_000 + n);
+          if (!result.ok) throw new Error(result.problem.message);
+          expect(result.size).to.equal(storedSize(result.event));
+          return {
+            id: `${'x'.repeat(36)}.${100_000 + n}`,
+            event: result.event,
+            context: { conversationId: 'c'.repeat(100), providerSessionId: 'p'.repeat(100) },
+            attempts: 0,
+            heldSince: 1_764_000_000_000 + n,
+          };
+        });
+        s.write(0, items);
+        const key = `${V2}${owner}:0`;
+        const taken = key.length + sessionStorage.getItem(key)!.length;
+        s.close();
+        // The ids are counted once for the run of events that share them, as the queue counts them; a segment's
+        // header (its key, owners and version) may come on top, once.
+        const ids = JSON.stringify(items[0]!.context).length + 1;
+        const counted = items.reduce((sum, item) => sum + storedSize(item.event), ids);
+        expect(taken).to.be.at.most(counted + SEGMENT_HEADER);
+      }),
+      { seed: 1201, numRuns: 60 },
+    );
+  });
+});

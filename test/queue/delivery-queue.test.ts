@@ -318,3 +318,52 @@ describe('DeliveryQueue', () => {
     });
   });
 });
+
+describe('DeliveryQueue bounds', () => {
+  const reporter = {
+    queued: () => {},
+    restored: () => {},
+    sent: () => {},
+    attemptFailed: () => {},
+    failed: () => {},
+    dropped: (items: readonly QueuedEvent[], reason: DropReason) => drops.push([reason, items.length]),
+    changed: () => {},
+    hostReady: () => {},
+  };
+  let drops: Array<[DropReason, number]>;
+  beforeEach(() => (drops = []));
+  const host = { framework: undefined, whenReady: () => () => {} };
+  const ctx2: DeliveryContext = { conversationId: 'c', providerSessionId: 'p' };
+  const event = (n: number) => ({
+    kpiEventName: 'A',
+    kpiEventReason: `r${n}`,
+    eventTimestamp: new Date(n).toISOString(),
+  });
+
+  it('holds events within max-queue-bytes, counting their stored size', () => {
+    const q = new DeliveryQueue({ host, reporter, maxQueueBytes: 2 * 1000 });
+    let taken = 0;
+    for (let n = 0; n < 20; n++) if (q.enqueue(`b.${n}`, event(n), ctx2)) taken += 1;
+    expect(taken).to.be.within(1, 19);
+    expect(q.heldSize * 2).to.be.at.most(2000);
+    expect(drops.every(([reason]) => reason === 'queue-full')).to.equal(true);
+  });
+
+  it('makes room for new events by dropping the oldest failed ones', () => {
+    const q = new DeliveryQueue({ host, reporter, maxQueueBytes: 2 * 1000 });
+    const failed = Array.from({ length: 4 }, (_, n) => ({
+      id: `f.${n}`,
+      event: event(n),
+      context: ctx2,
+      attempts: 6,
+      heldSince: n,
+      problem: { code: 'host-rejected' as const, message: 'x' },
+    }));
+    q.restore(failed);
+    expect(q.failed).to.have.length(4);
+    for (let n = 0; n < 4; n++) expect(q.enqueue(`n.${n}`, event(10 + n), ctx2), `new event ${n}`).to.equal(true);
+    expect(drops.map(([reason]) => reason)).to.include('failed-overflow');
+    expect(q.failed.length).to.be.below(4);
+    expect(q.heldSize * 2).to.be.at.most(2000);
+  });
+});
