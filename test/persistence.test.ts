@@ -181,18 +181,23 @@ describe('persistence across real reloads', function () {
 
   it('reads a stored entry item by item: a bad item is reported as dropped, the rest are delivered', async () => {
     const item = (n: number) => ({
-      id: `gone-owner.${n}`,
-      event: { kpiEventName: 'CallHold', kpiEventReason: `s${n}`, eventTimestamp: '2026-12-01T10:00:00.000Z' },
-      context: { conversationId: 'stored-conv', providerSessionId: 'stored-prov' },
-      attempts: 0,
-      heldSince: 1000 + n,
+      o: 0,
+      n,
+      e: { kpiEventName: 'CallHold', kpiEventReason: `s${n}`, eventTimestamp: '2026-12-01T10:00:00.000Z' },
+      t: 1000 + n,
+      c: 0,
     });
     const items: unknown[] = Array.from({ length: 10 }, (_, n) => item(n));
-    items.splice(3, 0, { ...item(99), context: { conversationId: { nested: true }, providerSessionId: 'p' } }, null, {
-      ...item(98),
-      event: { kpiEventName: 'x'.repeat(101) },
-    });
-    sessionStorage.setItem('cif-kpi-logger:v1:gone-owner', JSON.stringify({ v: 1, items }));
+    items.splice(3, 0, { ...item(99), c: 1 }, null, { ...item(98), e: { kpiEventName: 'x'.repeat(101) } });
+    const contexts = [
+      { conversationId: 'stored-conv', providerSessionId: 'stored-prov' },
+      { conversationId: { nested: true }, providerSessionId: 'p' },
+    ];
+    sessionStorage.setItem('cif-kpi-logger:v2:gone-owner', '[0]');
+    sessionStorage.setItem(
+      'cif-kpi-logger:v2:gone-owner:0',
+      JSON.stringify({ v: 2, owners: ['gone-owner'], contexts, problems: [], items }),
+    );
     const page = await providerFrame('item-by-item', 'ok');
     await waitUntil(() => accepted(page.win().host).length >= 10, 'delivery', { timeout: 4000, interval: 10 });
     expect(accepted(page.win().host)).to.deep.equal(Array.from({ length: 10 }, (_, n) => `s${n}`));

@@ -26,8 +26,6 @@ import { problem, type CifKpiProblem } from '../vocabulary/problems.js';
  */
 
 const PREFIX = 'cif-kpi-logger:v2:';
-/** Entries of the earlier format (one key per owner, the whole queue), still read back after an upgrade. */
-const V1_PREFIX = 'cif-kpi-logger:v1:';
 const LOCK_PREFIX = 'cif-kpi-logger:owner:';
 /** Storage format version, written with every segment. */
 const VERSION = 2;
@@ -250,7 +248,6 @@ export class QueueStore {
 
 /** The owner whose key this is, for the keys of this logger's formats. */
 function ownerOf(key: string): string | undefined {
-  if (key.startsWith(V1_PREFIX)) return key.slice(V1_PREFIX.length);
   if (!key.startsWith(PREFIX)) return undefined;
   const rest = key.slice(PREFIX.length);
   const colon = rest.indexOf(':');
@@ -339,14 +336,14 @@ function parseEntry(text: string | null): ReadBack {
     parsed = JSON.parse(text);
   } catch {
     // Not JSON at all: as many events are lost as it seems to have held.
-    return { items: [], unreadable: Math.max(1, text.split('"id":').length - 1) };
+    return { items: [], unreadable: Math.max(1, text.split('"e":').length - 1) };
   }
   const items = own(parsed, 'items');
   const version = own(parsed, 'v');
-  if ((version !== 1 && version !== VERSION) || !Array.isArray(items)) {
+  if (version !== VERSION || !Array.isArray(items)) {
     return { items: [], unreadable: Array.isArray(items) ? items.length : 1 };
   }
-  // Version 1 stored each event whole; version 2 briefly, with what its events share once per segment.
+  // Each event stored briefly, with what the segment's events share stored once.
   const owners = own(parsed, 'owners');
   const contexts = own(parsed, 'contexts');
   const problems = own(parsed, 'problems');
@@ -355,19 +352,15 @@ function parseEntry(text: string | null): ReadBack {
   const out: QueuedEvent[] = [];
   let unreadable = 0;
   for (const raw of items) {
-    let item: QueuedEvent | undefined;
-    if (version === 1) item = readItem(raw, own(raw, 'context'), own(raw, 'problem'));
-    else {
-      const owner = shared(owners, own(raw, 'o'));
-      const n = own(raw, 'n');
-      const whole = {
-        id: typeof owner === 'string' && typeof n === 'number' ? `${owner}.${n}` : own(raw, 'id'),
-        event: own(raw, 'e'),
-        heldSince: own(raw, 't'),
-        attempts: own(raw, 'a') ?? 0,
-      };
-      item = readItem(whole, shared(contexts, own(raw, 'c')), shared(problems, own(raw, 'p')));
-    }
+    const owner = shared(owners, own(raw, 'o'));
+    const n = own(raw, 'n');
+    const whole = {
+      id: typeof owner === 'string' && typeof n === 'number' ? `${owner}.${n}` : own(raw, 'id'),
+      event: own(raw, 'e'),
+      heldSince: own(raw, 't'),
+      attempts: own(raw, 'a') ?? 0,
+    };
+    const item = readItem(whole, shared(contexts, own(raw, 'c')), shared(problems, own(raw, 'p')));
     if (item) out.push(item);
     else unreadable += 1;
   }

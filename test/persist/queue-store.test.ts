@@ -2,7 +2,17 @@ import { expect } from '@open-wc/testing';
 import { QueueStore, type DocumentOwners } from '../../src/persist/queue-store.js';
 import type { QueuedEvent } from '../../src/queue/delivery-queue.js';
 
-const PREFIX = 'cif-kpi-logger:v1:';
+/** A segment as a page of `owner` would have stored it: events whole (`id`), their ids shared by index. */
+function storeSegment(owner: string, n: number, items: unknown[], contexts: unknown[] = [ctx]): void {
+  sessionStorage.setItem(`cif-kpi-logger:v2:${owner}`, JSON.stringify([n]));
+  sessionStorage.setItem(
+    `cif-kpi-logger:v2:${owner}:${n}`,
+    JSON.stringify({ v: 2, owners: [], contexts, problems: [], items }),
+  );
+}
+const ctx = { conversationId: 'c', providerSessionId: 'p' };
+/** An event as a segment stores it. */
+const brief = (id: string, heldSince = 1) => ({ id, e: event(id), t: heldSince, c: 0 });
 const V2 = 'cif-kpi-logger:v2:';
 const event = (reason: string) => ({
   kpiEventName: 'A',
@@ -84,13 +94,13 @@ describe('QueueStore', function () {
   });
 
   it('takes over the entries of pages that are gone, oldest first, once', async () => {
-    sessionStorage.setItem(`${PREFIX}gone-1`, JSON.stringify({ v: 1, items: [queued('late', 20)] }));
-    sessionStorage.setItem(`${PREFIX}gone-2`, JSON.stringify({ v: 1, items: [queued('early', 10)] }));
+    storeSegment('gone-1', 0, [brief('late', 20)]);
+    storeSegment('gone-2', 0, [brief('early', 10)]);
     const here = otherDocument();
     const first = await store(uniqueOwner('first'), here).open();
     expect(first.restored.map((i) => i.id)).to.deep.equal(['early', 'late']);
-    expect(Object.keys(sessionStorage).filter((k) => k.startsWith(PREFIX))).to.deep.equal([]);
-    sessionStorage.setItem(`${PREFIX}gone-3`, JSON.stringify({ v: 1, items: [queued('later')] }));
+    expect(Object.keys(sessionStorage).filter((k) => k.startsWith(V2))).to.deep.equal([]);
+    storeSegment('gone-3', 0, [brief('later')]);
     const second = await store(uniqueOwner('second'), here).open();
     expect(second.restored).to.deep.equal([]);
   });
@@ -107,22 +117,16 @@ describe('QueueStore', function () {
   });
 
   it('skips malformed entries and items instead of throwing', async () => {
-    sessionStorage.setItem(`${PREFIX}bad-json`, '{nope');
-    sessionStorage.setItem(`${PREFIX}bad-version`, JSON.stringify({ v: 99, items: [queued('v99')] }));
-    sessionStorage.setItem(
-      `${PREFIX}mixed`,
-      JSON.stringify({
-        v: 1,
-        items: [
-          queued('good'),
-          { id: 'no-event', heldSince: 1 },
-          { ...queued('bad-name'), event: { kpiEventName: '' } },
-          null,
-        ],
-      }),
-    );
+    sessionStorage.setItem(`${V2}bad-json:0`, '{nope');
+    sessionStorage.setItem(`${V2}bad-version:0`, JSON.stringify({ v: 99, items: [brief('v99')] }));
+    storeSegment('mixed', 0, [
+      brief('good'),
+      { id: 'no-event', t: 1 },
+      { ...brief('bad-name'), e: { kpiEventName: '' } },
+      null,
+    ]);
     sessionStorage.setItem(`${V2}corrupt-owner`, '[0,1]');
-    sessionStorage.setItem(`${V2}corrupt-owner:0`, '{"v":2,"items":[{"id":"x"');
+    sessionStorage.setItem(`${V2}corrupt-owner:0`, '{"v":2,"items":[{"o":0,"n":1,"e":{"kpiEventName":"x"');
     sessionStorage.setItem(
       `${V2}corrupt-owner:1`,
       JSON.stringify({
