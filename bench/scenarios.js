@@ -215,10 +215,13 @@ window.scenarios = {
    * cost per event of capturing 1,000 more (dispatched 100 a task, their saves included), and the longest task the
    * logger ran meanwhile — capture, the saves of full segments, the interval save and a pagehide save.
    */
-  async held(held) {
+  async held(held, additionalData = 0) {
     const scope = buildDom();
     const logger = await defaultLogger(scope);
-    const act = actions.event();
+    const button = scope.querySelector('#plain');
+    const detail = { kpiEventName: 'CallHold', kpiEventReason: 'Customer asked to wait' };
+    if (additionalData) detail.additionalData = 'd'.repeat(additionalData);
+    const act = () => button.dispatchEvent(new CustomEvent('cif-kpi', { bubbles: true, composed: true, detail }));
     for (let i = 0; i < held; i += 500) {
       for (let j = 0; j < 500; j++) act();
       await settle();
@@ -246,6 +249,43 @@ window.scenarios = {
       longTasks: tasks.count,
       held: logger.pendingCount,
       pagehide,
+    };
+  },
+
+  /** First page of a reload: `n` events held against an absent host, saved as the page goes. */
+  async beforeReload(n) {
+    const scope = buildDom();
+    await defaultLogger(scope);
+    const act = actions.event();
+    for (let i = 0; i < n; i += 500) {
+      for (let j = 0; j < 500; j++) act();
+      await settle();
+    }
+    window.dispatchEvent(new Event('pagehide'));
+    return storedCharacters();
+  },
+
+  /** Second page: the logger takes the `n` events over; the longest task meanwhile, and how long it took. */
+  async afterReload(n) {
+    const scope = buildDom();
+    await import('/dist/cdn/cif-kpi-logger.js');
+    let logger;
+    const t0 = performance.now();
+    const tasks = await longTasksDuring(async () => {
+      scope.insertAdjacentHTML(
+        'beforeend',
+        `<cif-kpi-logger conversation-id="7c1f2a9e-0d4b-4e61-9a3c-2b8d5e6f7a10" provider-session-id="softphone-session-314"></cif-kpi-logger>`,
+      );
+      logger = scope.querySelector('cif-kpi-logger');
+      while (logger.pendingCount < n && performance.now() - t0 < 30_000) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    });
+    return {
+      ms: performance.now() - t0,
+      longest: tasks.longest,
+      longTasks: tasks.count,
+      restored: logger.pendingCount,
     };
   },
 

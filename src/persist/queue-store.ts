@@ -222,17 +222,20 @@ export class QueueStore {
     keys: string[],
     taken: (items: QueuedEvent[]) => void,
   ): Promise<ReadBack> {
-    const take = () => {
-      // Segments in the order they were written; the index itself holds no events.
+    // One segment a task, in the order they were written: reading back a long queue is no long task, and if this
+    // page goes meanwhile, the segments not yet taken are still there for the next one.
+    const take = async () => {
       const segments = keys.filter((key) => key !== PREFIX + owner).sort((a, b) => segmentNumber(a) - segmentNumber(b));
       const read: ReadBack = { items: [], unreadable: 0 };
-      for (const key of segments) {
+      for (const [index, key] of segments.entries()) {
+        if (index > 0) await new Promise((resolve) => setTimeout(resolve, 0));
         const { items, unreadable } = parseEntry(storage.getItem(key));
+        storage.removeItem(key);
         read.items.push(...items);
         read.unreadable += unreadable;
+        taken(items);
       }
-      for (const key of keys) storage.removeItem(key);
-      taken(read.items);
+      storage.removeItem(PREFIX + owner);
       return read;
     };
     if (!this.#locks) return take();

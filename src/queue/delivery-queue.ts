@@ -237,8 +237,11 @@ export class DeliveryQueue {
       } else overflow.push(item);
     }
     // Restored events are older than anything captured here, and may come from several earlier pages: everything
-    // queued goes in the order it was captured (a stable sort keeps events of one millisecond in order).
-    const queued = [...held, ...this.#queued()].sort((a, b) => a.heldSince - b.heldSince);
+    // queued goes in the order it was captured (a merge of two lists in that order; of equal times, restored first).
+    const queued = merge(
+      held.sort((a, b) => a.heldSince - b.heldSince),
+      this.#queued(),
+    );
     const waiting = this.#waiting;
     this.#byKey.clear();
     this.#order = new Fifo();
@@ -625,4 +628,15 @@ export class DeliveryQueue {
     this.#timer = undefined;
     this.#timerAt = Infinity;
   }
+}
+
+/** Two lists in capture order as one, in capture order; of equal times, `first`'s go first. */
+function merge(first: QueuedEvent[], second: QueuedEvent[]): QueuedEvent[] {
+  const out: QueuedEvent[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < first.length && j < second.length) {
+    out.push(first[i]!.heldSince <= second[j]!.heldSince ? first[i++]! : second[j++]!);
+  }
+  return out.concat(first.slice(i), second.slice(j));
 }
