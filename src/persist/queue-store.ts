@@ -348,7 +348,8 @@ function parseEntry(text: string | null): ReadBack {
   }
   // Each event stored briefly, with what the segment's events share stored once.
   const owners = own(parsed, 'owners');
-  const contexts = own(parsed, 'contexts');
+  const stored = own(parsed, 'contexts');
+  const contexts = Array.isArray(stored) ? stored.map(storedContext) : [];
   const problems = own(parsed, 'problems');
   const shared = (list: unknown, index: unknown) =>
     Array.isArray(list) && typeof index === 'number' ? (list[index] as unknown) : undefined;
@@ -363,7 +364,9 @@ function parseEntry(text: string | null): ReadBack {
       heldSince: own(raw, 't'),
       attempts: own(raw, 'a') ?? 0,
     };
-    const item = readItem(whole, shared(contexts, own(raw, 'c')), shared(problems, own(raw, 'p')));
+    const c = own(raw, 'c');
+    const context = c === undefined ? undefined : typeof c === 'number' ? (contexts[c] ?? null) : null;
+    const item = readItem(whole, context, shared(problems, own(raw, 'p')));
     if (item) out.push(item);
     else unreadable += 1;
   }
@@ -371,7 +374,23 @@ function parseEntry(text: string | null): ReadBack {
 }
 
 /** One stored event, or undefined when it cannot be read back as one this logger wrote. */
-function readItem(raw: unknown, context: unknown, stored: unknown): QueuedEvent | undefined {
+/**
+ * One stored context as the ids an event is sent with: written as text by this logger, so anything else means it
+ * is damaged (null). Its events share the object, as events captured together do.
+ */
+function storedContext(context: unknown): DeliveryContext | null {
+  const input: Record<string, string> = {};
+  for (const field of CALL_FIELDS) {
+    const value = own(context, field);
+    if (value === undefined) continue;
+    if (typeof value !== 'string') return null;
+    input[field] = value;
+  }
+  const resolved = resolveContext(input);
+  return resolved.state.status === 'complete' ? resolved.state.context : null;
+}
+
+function readItem(raw: unknown, context: DeliveryContext | null | undefined, stored: unknown): QueuedEvent | undefined {
   try {
     const id = own(raw, 'id');
     const heldSince = own(raw, 'heldSince');
@@ -388,19 +407,8 @@ function readItem(raw: unknown, context: unknown, stored: unknown): QueuedEvent 
       heldSince,
       problem: undefined,
     };
-    if (context !== undefined) {
-      // Written as text by this logger: anything else in a stored context means the item is damaged.
-      const input: Record<string, string> = {};
-      for (const field of CALL_FIELDS) {
-        const value = own(context, field);
-        if (value === undefined) continue;
-        if (typeof value !== 'string') return undefined;
-        input[field] = value;
-      }
-      const resolved = resolveContext(input);
-      if (resolved.state.status !== 'complete') return undefined;
-      item.context = resolved.state.context;
-    }
+    if (context === null) return undefined;
+    item.context = context;
     if (stored !== undefined) {
       const code = own(stored, 'code');
       const message = own(stored, 'message');

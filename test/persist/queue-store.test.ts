@@ -90,6 +90,9 @@ describe('QueueStore', function () {
       ['s1', 'c'],
       ['s2', 'c'],
     ]);
+    expect(result.restored[1]!.context, 'events of one segment share their ids, as when captured').to.equal(
+      result.restored[2]!.context,
+    );
     expect(Object.keys(sessionStorage).filter((k) => k.startsWith(V2))).to.deep.equal([]);
   });
 
