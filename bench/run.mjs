@@ -172,7 +172,7 @@ const rows = [
   ],
   ['heap per held event (host absent)', `${heap.toFixed(0)} B`, '', '', ''],
   ...[1000, 10_000].map((n) => [
-    `with ${n.toLocaleString('en')} held (host silent): capture per event, saves included`,
+    `with ${n.toLocaleString('en')} held (host silent): capture per event`,
     us(held[n].perEvent),
     n === 10_000 ? `${us(held[1000].perEvent)} with 1,000 held` : '',
     n === 10_000 ? x(held[10_000].perEvent / held[1000].perEvent) : '',
