@@ -79,7 +79,7 @@ async function addLogger(scope, extra = '') {
   scope.insertAdjacentHTML(
     'beforeend',
     `<cif-kpi-logger conversation-id="7c1f2a9e-0d4b-4e61-9a3c-2b8d5e6f7a10" provider-session-id="softphone-session-314"
-       flush-delay="600000" max-batch="1000000" max-queue="1000000" ${extra}>
+       flush-delay="600000" max-batch="1000000" max-queue="1000000" max-queue-bytes="1000000000" ${extra}>
        <cif-kpi-rule on="call-ended" kpi="CallEnded" reason="{detail.reason}" custom-msdyn_customattribute1="{detail.queue}"></cif-kpi-rule>
      </cif-kpi-logger>`,
   );
