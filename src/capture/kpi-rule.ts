@@ -102,6 +102,10 @@ function compile(element: Element): KpiRule {
     if (typeof refused === 'object') fail(refused.message);
   }
   const match = matchOf(element);
+  let readingDetail: unknown;
+  let readingPath: EventPath = () => [];
+  const readField = (field: KpiEventField) => read(templates, field, readingDetail, readingPath);
+  const customs = templates.custom.length === 0 ? undefined : () => customItems(templates, readingDetail, readingPath);
   const whenText = element.getAttribute('when')?.trim();
   const when = whenText ? parsePath(whenText.replace(/^\{(.*)\}$/, '$1'), 'when', whenText) : undefined;
 
@@ -113,17 +117,21 @@ function compile(element: Element): KpiRule {
       const detail: unknown = (event as CustomEvent).detail;
       if (when && !resolve(when, detail, path)) return undefined;
       const warnings: CifKpiWarning[] = [];
+      // The event being read, for the rule's two reading functions (made once, not per event); kept around a
+      // nested event that a getter might dispatch while this one is read.
+      const outerDetail = readingDetail;
+      const outerPath = readingPath;
+      readingDetail = detail;
+      readingPath = path;
       try {
-        return writeKpiEvent(
-          (field) => read(templates, field, detail, path),
-          capturedAt,
-          warnings,
-          templates.custom.length === 0 ? undefined : () => customItems(templates, detail, path),
-        );
+        return writeKpiEvent(readField, capturedAt, warnings, customs);
       } catch (error) {
         // A value read from the event misbehaved (a Proxy trap threw): the event cannot be read.
         const reason = error instanceof Error ? error.message : String(error);
         return failure(problem('invalid-detail', `The event could not be read: ${reason}`), warnings);
+      } finally {
+        readingDetail = outerDetail;
+        readingPath = outerPath;
       }
     },
     detailFor(event, path) {
