@@ -267,17 +267,23 @@ describe('persistence in the page', () => {
   });
 });
 
+/** A logger with nothing set but its two ids, after a widget button. */
+async function withDefaults(conversationId: string, providerSessionId: string) {
+  const root = await fixture<HTMLElement>(html`<div><button>w</button></div>`);
+  const logger = document.createElement('cif-kpi-logger') as Logger;
+  logger.setAttribute('conversation-id', conversationId);
+  logger.setAttribute('provider-session-id', providerSessionId);
+  root.append(logger);
+  await logger.updateComplete;
+  return { root, logger };
+}
+
 describe('bursts and bad days with default settings', () => {
   it('delivers a burst of 10,000 events dispatched in one task against a healthy host, in full', async function () {
     this.timeout(60_000);
     const clock = fakeClock();
     const host = readyHost({ latency: 5 });
-    const root = await fixture<HTMLElement>(html`<div><button>w</button></div>`);
-    const logger = document.createElement('cif-kpi-logger') as Logger;
-    logger.setAttribute('conversation-id', 'c');
-    logger.setAttribute('provider-session-id', 'p');
-    root.append(logger);
-    await logger.updateComplete;
+    const { root, logger } = await withDefaults('c', 'p');
     const dropped = collect(root, 'cif-kpi-dropped');
     const widget = root.firstElementChild!;
     for (let i = 0; i < 10_000; i++) reportKpi(widget, { kpiEventName: 'CallHold', kpiEventReason: `burst ${i}` });
@@ -299,12 +305,7 @@ describe('a host that never answers, with default settings', () => {
     this.timeout(60_000);
     const host = readyHost({ libraryTimeout: null });
     host.setReply(() => ({ kind: 'stall' }));
-    const root = await fixture<HTMLElement>(html`<div><button>w</button></div>`);
-    const logger = document.createElement('cif-kpi-logger') as Logger;
-    logger.setAttribute('conversation-id', 'conversation-0123456789');
-    logger.setAttribute('provider-session-id', 'provider-session-0123456789');
-    root.append(logger);
-    await logger.updateComplete;
+    const { root, logger } = await withDefaults('conversation-0123456789', 'provider-session-0123456789');
     const dropped = collect<CifKpiDroppedDetail>(root, 'cif-kpi-dropped');
     const widget = root.firstElementChild!;
     for (let task = 0; task < 30; task++) {
