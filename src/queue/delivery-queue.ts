@@ -29,7 +29,7 @@ export interface QueuedEvent {
   key?: string;
   /** Where it is now. */
   state?: QueuedState;
-  /** Its size as the queue's budget counts it (`storedSize`). */
+  /** Its size as the queue's bounds count it (`storedSize`, with its ids when they differ from the last). */
   size?: number;
   /** Who awaits how it ends (`log()`, `flush()`); usually nobody. */
   waiters?: Array<(outcome: DeliveryOutcome) => void>;
@@ -64,7 +64,7 @@ export interface DeliveryReporter {
   dropped(items: readonly QueuedEvent[], reason: DropReason): void;
   /** Events taken over from an earlier page of the tab (held or failed). */
   restored(items: readonly QueuedEvent[]): void;
-  /** What the queue holds changed (for persistence). */
+  /** What the queue holds changed (the inspector shows it). */
   changed(): void;
   /** The CIF library became usable. */
   hostReady(): void;
