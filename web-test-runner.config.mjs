@@ -22,6 +22,10 @@ function testSettings() {
   };
 }
 
+/** The policy the strict-CSP test pages are served with: what the README's Security section promises. */
+export const STRICT_CSP =
+  "script-src 'self'; style-src 'self'; require-trusted-types-for 'script'; trusted-types 'none'";
+
 export default {
   files: ['test/**/*.test.ts'],
   nodeResolve: true,
@@ -32,6 +36,12 @@ export default {
     config: { timeout: 5000 },
   },
   browsers: [chromeLauncher({ launchOptions: await chromiumLaunchOptions() })],
+  middleware: [
+    async function strictCsp(context, next) {
+      await next();
+      if (context.path.startsWith('/test/pages/csp-')) context.set('Content-Security-Policy', STRICT_CSP);
+    },
+  ],
   plugins: [
     reactForTests(),
     sourceForTests(),

@@ -72,7 +72,9 @@ export class DebugInspector {
   #ids: HTMLElement;
   #stats: HTMLElement;
   #events: HTMLOListElement;
-  #style: HTMLStyleElement;
+  #root: ShadowRoot;
+  /** A constructed stylesheet, adopted by the logger's shadow root: it works under `style-src 'self'`. */
+  #sheet: CSSStyleSheet;
   #log: ActivityLog;
   #view: () => InspectorView;
   #frame: number | undefined;
@@ -80,7 +82,9 @@ export class DebugInspector {
   constructor(root: ShadowRoot, log: ActivityLog, view: () => InspectorView, actions: InspectorActions) {
     this.#log = log;
     this.#view = view;
-    this.#style = el('style', undefined, STYLES);
+    this.#root = root;
+    this.#sheet = new CSSStyleSheet();
+    this.#sheet.replaceSync(STYLES);
     this.#section = el('section', 'inspector');
     this.#section.setAttribute('aria-label', 'CIF KPI logger inspector');
     const header = el('header', 'header');
@@ -106,7 +110,8 @@ export class DebugInspector {
     this.#events.setAttribute('aria-live', 'polite');
     this.#events.tabIndex = 0;
     this.#section.append(header, this.#ids, this.#stats, this.#events);
-    root.append(this.#style, this.#section);
+    root.adoptedStyleSheets = [...root.adoptedStyleSheets, this.#sheet];
+    root.append(this.#section);
     this.render();
   }
 
@@ -162,7 +167,7 @@ export class DebugInspector {
 
   destroy(): void {
     if (this.#frame !== undefined) cancelAnimationFrame(this.#frame);
-    this.#style.remove();
+    this.#root.adoptedStyleSheets = this.#root.adoptedStyleSheets.filter((sheet) => sheet !== this.#sheet);
     this.#section.remove();
   }
 }
