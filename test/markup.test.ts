@@ -190,6 +190,44 @@ describe('data-kpi-* markup', () => {
   });
 });
 
+describe('markup that could be turned against the page', () => {
+  beforeEach(() => {
+    (window as unknown as { __host: unknown }).__host = readyHost();
+  });
+
+  it('refuses data-kpi-on events that fire by themselves: injected content cannot forge a KPI event', async () => {
+    const { root, logger } = await mount(
+      `<div class="transcript"></div>`,
+      `<cif-kpi-rule on="error" kpi="ImageFailed" match="img.ours"></cif-kpi-rule>`,
+    );
+    const errors = collect<CifKpiErrorDetail>(root, 'cif-kpi-error');
+    // What a sanitiser keeps of a customer's message: no script, but data-* attributes.
+    root.querySelector('.transcript')!.innerHTML =
+      `<img src="data:image/gif;base64,x" data-kpi="CallRejected" data-kpi-on="error" data-kpi-reason="Agent rude">` +
+      `<div data-kpi="Forged" data-kpi-on="animationend"></div>`;
+    await nextTask();
+    await new Promise((resolve) => root.querySelector('img')!.addEventListener('error', resolve, { once: true }));
+    root.querySelector('div[data-kpi]')!.dispatchEvent(new Event('animationend', { bubbles: true }));
+    expect(await sentEvents(logger)).to.deep.equal([]);
+    expect(errors.map((e) => [e.code, e.field])).to.deep.equal([
+      ['invalid-markup', 'data-kpi-on'],
+      ['invalid-markup', 'data-kpi-on'],
+    ]);
+    expect(errors[0]!.message).to.contain('data-kpi-on="error"').and.contain('CallRejected').and.contain('by itself');
+  });
+
+  it("still hears a widget's own event types and interaction events from markup", async () => {
+    const { root, logger } = await mount(
+      `<div data-kpi="Dialled" data-kpi-on="call-dialled"></div><input data-kpi="Typed" data-kpi-on="keydown">`,
+    );
+    const errors = collect<CifKpiErrorDetail>(root, 'cif-kpi-error');
+    root.querySelector('div')!.dispatchEvent(new CustomEvent('call-dialled', { bubbles: true }));
+    root.querySelector('input')!.dispatchEvent(new KeyboardEvent('keydown', { bubbles: true }));
+    expect(names(await sentEvents(logger))).to.deep.equal(['Dialled', 'Typed']);
+    expect(errors).to.deep.equal([]);
+  });
+});
+
 describe('<cif-kpi-rule>', () => {
   beforeEach(() => {
     (window as unknown as { __host: unknown }).__host = readyHost();

@@ -3,7 +3,7 @@ import { CIF_KPI_EVENT, type DropReason } from '../vocabulary/logger-events.js';
 import { internalError, problem, type CifKpiProblem } from '../vocabulary/problems.js';
 import { ScopedCapture } from './event-capture.js';
 import { RULE_CHANGE_EVENT } from './kpi-rule-element.js';
-import { DEFAULT_TRIGGERS, detailFromAttributes, kpiSourceOf } from './markup-attributes.js';
+import { DEFAULT_TRIGGERS, detailFromAttributes, kpiSourceOf, userCanFire } from './markup-attributes.js';
 import { RuleSet } from './rule-set.js';
 import { resolveScopeRoot } from './scope.js';
 import { ScopeScanner } from './scope-scanner.js';
@@ -55,11 +55,13 @@ export class CaptureController {
   });
   /** Finds `data-kpi-on` types and open shadow roots in scope. */
   #scanner = new ScopeScanner({
-    type: (type) => this.#listenForMarkup(type),
+    type: (type, element) => this.#markupAsks(type, element),
     shadowRoot: (root) => this.#capture.addInnerRoot(root),
     wants: (root) => root !== this.#logger.shadowRoot,
   });
   #markupTypes = new Set<string>();
+  /** Elements whose `data-kpi-on` was refused, so that each is reported once. */
+  #refused = new WeakSet<Element>();
   #rules: RuleSet;
   /** Events heard for rules before the rule compiler arrived. */
   #heldForRules: HeldEvent[] = [];
@@ -165,6 +167,21 @@ export class CaptureController {
   #stopWaitingForScope(): void {
     this.#scopeObserver?.disconnect();
     this.#scopeObserver = undefined;
+  }
+
+  /** A `data-kpi-on` type found in scope: listened for, unless it fires by itself (then refused, once). */
+  #markupAsks(type: string, element: Element): void {
+    if (userCanFire(type)) return this.#listenForMarkup(type);
+    if (this.#refused.has(element)) return;
+    this.#refused.add(element);
+    const kpi = element.getAttribute('data-kpi') ?? '';
+    this.#sink.problem(
+      problem(
+        'invalid-markup',
+        `data-kpi-on="${type}" on <${element.localName} data-kpi="${kpi.slice(0, 60)}"> is refused: "${type}" fires by itself, without the user (markup may map interaction events and widgets' own events; a <cif-kpi-rule> may map any)`,
+        'data-kpi-on',
+      ),
+    );
   }
 
   #listenForMarkup(type: string): void {

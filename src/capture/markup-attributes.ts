@@ -31,6 +31,70 @@ const CUSTOM_PREFIX = 'data-kpi-custom-';
 /** The DOM events markup listens for by default. */
 export const DEFAULT_TRIGGERS = ['click', 'submit', 'change'] as const;
 
+/**
+ * Events that fire by themselves, with no user at all: resource and lifecycle events, animations and
+ * transitions, media progress. Markup may not map them: `<img src=x data-kpi="CallRejected" data-kpi-on="error">`
+ * in a chat transcript would otherwise log a KPI event as soon as it renders. (A `<cif-kpi-rule>` is the provider's
+ * own configuration, inside the logger, and may.)
+ */
+const SELF_FIRING = new Set([
+  'load',
+  'error',
+  'abort',
+  'loadstart',
+  'progress',
+  'loadend',
+  'loadeddata',
+  'loadedmetadata',
+  'timeout',
+  'readystatechange',
+  'domcontentloaded',
+  'beforeunload',
+  'unload',
+  'pagehide',
+  'pageshow',
+  'visibilitychange',
+  'resize',
+  'scroll',
+  'scrollend',
+  'slotchange',
+  'toggle',
+  'beforetoggle',
+  'message',
+  'messageerror',
+  'storage',
+  'online',
+  'offline',
+  'hashchange',
+  'popstate',
+  'securitypolicyviolation',
+  'selectionchange',
+  'fullscreenchange',
+  'play',
+  'playing',
+  'pause',
+  'ended',
+  'timeupdate',
+  'durationchange',
+  'volumechange',
+  'ratechange',
+  'seeking',
+  'seeked',
+  'waiting',
+  'stalled',
+  'suspend',
+  'emptied',
+  'canplay',
+  'canplaythrough',
+  'cuechange',
+]);
+
+/** Whether markup may be fired by events of `type` (see `SELF_FIRING`). */
+export function userCanFire(type: string): boolean {
+  const name = type.toLowerCase();
+  return !SELF_FIRING.has(name) && !name.startsWith('animation') && !name.startsWith('transition');
+}
+
 /** The DOM event that fires a `data-kpi` element. */
 function triggerOf(element: Element): string {
   const chosen = element.getAttribute(KPI_ON_ATTRIBUTE)?.trim();
@@ -57,7 +121,9 @@ export function kpiSourceOf(event: Event, path: readonly EventTarget[], root: Ev
     if (node === root) break;
     if (!(node instanceof Element)) continue;
     if (node.hasAttribute(KPI_IGNORE_ATTRIBUTE)) return undefined;
-    if (!source && node.hasAttribute(KPI_ATTRIBUTE) && triggerOf(node) === event.type) source = node;
+    if (!source && node.hasAttribute(KPI_ATTRIBUTE) && triggerOf(node) === event.type && userCanFire(event.type)) {
+      source = node;
+    }
   }
   if (root instanceof Element && root.hasAttribute(KPI_IGNORE_ATTRIBUTE)) return undefined;
   return source;

@@ -2,7 +2,7 @@ import { KPI_ON_ATTRIBUTE } from './markup-attributes.js';
 
 export interface ScopeScannerCallbacks {
   /** A `data-kpi-on` event type was found in scope. */
-  type(type: string): void;
+  type(type: string, element: Element): void;
   /** An open shadow root was found in scope (non-composed events inside it can be heard there). */
   shadowRoot(root: ShadowRoot): void;
   /** Whether a shadow root is to be watched at all (the logger's own is not). */
@@ -70,7 +70,7 @@ export class ScopeScanner {
     ) {
       const element = current as Element;
       const type = element.getAttribute(KPI_ON_ATTRIBUTE)?.trim();
-      if (type) this.#callbacks.type(type);
+      if (type) this.#callbacks.type(type, element);
       const shadow = element.shadowRoot;
       if (shadow && this.#callbacks.wants(shadow)) this.adopt(shadow);
     }
@@ -79,8 +79,9 @@ export class ScopeScanner {
   #onMutations(records: MutationRecord[]): void {
     for (const record of records) {
       if (record.type === 'attributes') {
-        const type = (record.target as Element).getAttribute(KPI_ON_ATTRIBUTE)?.trim();
-        if (type) this.#callbacks.type(type);
+        const element = record.target as Element;
+        const type = element.getAttribute(KPI_ON_ATTRIBUTE)?.trim();
+        if (type) this.#callbacks.type(type, element);
       } else {
         for (const node of record.addedNodes) if (node instanceof Element) this.#added.push(node);
       }

@@ -24,6 +24,8 @@ export type CifKpiErrorCode =
   | 'invalid-correlation-id'
   /** A `<cif-kpi-rule>` is malformed (the message names the rule and the problem); other rules keep working. */
   | 'invalid-rule'
+  /** `data-kpi-on` names an event that fires by itself (`load`, `error`, an animation, …): markup may not map it. */
+  | 'invalid-markup'
   /** `scope` names an element id that is not in the logger's document or shadow root (yet). */
   | 'scope-not-found'
   /** sessionStorage is missing, full or throws: the queue lives in memory only (reported once). */
