@@ -37,57 +37,16 @@ export const DEFAULT_TRIGGERS = ['click', 'submit', 'change'] as const;
  * in a chat transcript would otherwise log a KPI event as soon as it renders. (A `<cif-kpi-rule>` is the provider's
  * own configuration, inside the logger, and may.)
  */
-const SELF_FIRING = new Set([
-  'load',
-  'error',
-  'abort',
-  'loadstart',
-  'progress',
-  'loadend',
-  'loadeddata',
-  'loadedmetadata',
-  'timeout',
-  'readystatechange',
-  'domcontentloaded',
-  'beforeunload',
-  'unload',
-  'pagehide',
-  'pageshow',
-  'visibilitychange',
-  'resize',
-  'scroll',
-  'scrollend',
-  'slotchange',
-  'toggle',
-  'beforetoggle',
-  'message',
-  'messageerror',
-  'storage',
-  'online',
-  'offline',
-  'hashchange',
-  'popstate',
-  'securitypolicyviolation',
-  'selectionchange',
-  'fullscreenchange',
-  'play',
-  'playing',
-  'pause',
-  'ended',
-  'timeupdate',
-  'durationchange',
-  'volumechange',
-  'ratechange',
-  'seeking',
-  'seeked',
-  'waiting',
-  'stalled',
-  'suspend',
-  'emptied',
-  'canplay',
-  'canplaythrough',
-  'cuechange',
-]);
+const SELF_FIRING = new Set(
+  (
+    'load error abort loadstart progress loadend loadeddata loadedmetadata timeout readystatechange ' +
+    'domcontentloaded beforeunload unload pagehide pageshow visibilitychange resize scroll scrollend ' +
+    'slotchange toggle beforetoggle message messageerror storage online offline hashchange popstate ' +
+    'securitypolicyviolation selectionchange fullscreenchange play playing pause ended timeupdate ' +
+    'durationchange volumechange ratechange seeking seeked waiting stalled suspend emptied canplay ' +
+    'canplaythrough cuechange'
+  ).split(' '),
+);
 
 /** Whether markup may be fired by events of `type` (see `SELF_FIRING`). */
 export function userCanFire(type: string): boolean {
