@@ -216,6 +216,65 @@ describe('markup that could be turned against the page', () => {
     expect(errors[0]!.message).to.contain('data-kpi-on="error"').and.contain('CallRejected').and.contain('by itself');
   });
 
+  it('refuses rule paths that lead out of the control: cookies, storage, the page', async () => {
+    const errors = collect<CifKpiErrorDetail>(document, 'cif-kpi-error');
+    const { root, logger } = await mount(
+      `<span id="w"></span>`,
+      `<cif-kpi-rule on="ping" kpi="Cookie" reason="{target.ownerDocument.cookie}"></cif-kpi-rule>
+       <cif-kpi-rule on="ping" kpi="Token" additional-data="{target.ownerDocument.defaultView.localStorage}"></cif-kpi-rule>
+       <cif-kpi-rule on="ping" kpi="Page" additional-data="{target.ownerDocument.body.innerHTML}"></cif-kpi-rule>
+       <cif-kpi-rule on="ping" kpi="Text" reason="{target.textContent}"></cif-kpi-rule>`,
+    );
+    document.cookie = 'session=secret-cookie';
+    await logger.flush();
+    root.querySelector('#w')!.dispatchEvent(new Event('ping', { bubbles: true }));
+    expect(await sentEvents(logger)).to.deep.equal([]);
+    const messages = errors.filter((e) => e.code === 'invalid-rule').map((e) => e.message);
+    expect(messages).to.have.length(4);
+    expect(messages[0])
+      .to.contain('{target.ownerDocument.cookie}')
+      .and.contain('not readable')
+      .and.contain('dataset.<name>');
+    document.cookie = 'session=; expires=Thu, 01 Jan 1970 00:00:00 GMT';
+  });
+
+  it("never reads a password field's value, nor a value inside data-kpi-ignore", async () => {
+    const { root, logger } = await mount(
+      `<input type="password" id="pw"><div data-kpi-ignore><input id="private"></div><input id="plain">`,
+      `<cif-kpi-rule on="input" kpi="Typed" reason="{target.id}:{target.value}"></cif-kpi-rule>`,
+    );
+    for (const [id, text] of [
+      ['pw', 'hunter2'],
+      ['private', 'card 4111'],
+      ['plain', 'hello'],
+    ] as const) {
+      const input = root.querySelector<HTMLInputElement>(`#${id}`)!;
+      input.value = text;
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    }
+    const reasons = (await sentEvents(logger)).map((e) => e.kpiEventReason);
+    expect(reasons).to.deep.equal(['pw:', 'private:', 'plain:hello']);
+  });
+
+  it('refuses a detail path that reaches a node or the window, instead of walking it', async () => {
+    const { root, logger } = await mount(
+      `<span id="w"></span>`,
+      `<cif-kpi-rule on="ping" kpi="Leak" reason="{detail.node.textContent}" additional-data="{detail.win}"
+         notification-response-action="{detail.plain.ok}"></cif-kpi-rule>`,
+    );
+    const secret = document.createElement('p');
+    secret.textContent = 'customer address';
+    root
+      .querySelector('#w')!
+      .dispatchEvent(
+        new CustomEvent('ping', { bubbles: true, detail: { node: secret, win: window, plain: { ok: 'yes' } } }),
+      );
+    const [event] = await sentEvents(logger);
+    expect(event).to.deep.include({ kpiEventName: 'Leak', notificationResponseAction: 'yes' });
+    expect(event!.kpiEventReason).to.equal(undefined);
+    expect(event!.additionalData).to.equal(undefined);
+  });
+
   it("still hears a widget's own event types and interaction events from markup", async () => {
     const { root, logger } = await mount(
       `<div data-kpi="Dialled" data-kpi-on="call-dialled"></div><input data-kpi="Typed" data-kpi-on="keydown">`,

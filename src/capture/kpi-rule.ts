@@ -40,7 +40,37 @@ const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
 const PLACEHOLDER = /\{([^{}]*)\}/g;
 const SEGMENT = /^[A-Za-z_$][\w$]*$|^\d+$/;
 
-type Path = { root: 'detail' | 'target'; keys: string[] };
+/** A path into the event's detail (its keys), or one of the target's readable properties (its reader). */
+type Path = { root: 'detail'; keys: string[] } | { root: 'target'; read: (target: Element) => unknown };
+
+/**
+ * What a rule may read of an event's target: what describes the control that was used, and nothing that leads
+ * to another node, the document, the window, storage or cookies.
+ * - `id`, `name`, `type`, `localName`: which control it is;
+ * - `value`, `checked`, `selected`: what the user chose (never a password field's value, nor anything inside
+ *   `data-kpi-ignore`);
+ * - `title`, the ARIA label and states: how the control is described to people;
+ * - `dataset.<name>`: the page author's own annotations on it.
+ */
+const TARGET_PROPERTIES: Readonly<Record<string, (target: Element) => unknown>> = {
+  id: (target) => target.id,
+  name: (target) => target.getAttribute('name'),
+  type: (target) => ('type' in target ? (target as HTMLInputElement).type : target.getAttribute('type')),
+  localName: (target) => target.localName,
+  value: (target) =>
+    (target as HTMLInputElement).type === 'password' || target.closest('[data-kpi-ignore]')
+      ? undefined
+      : (target as HTMLInputElement).value,
+  checked: (target) => (target as HTMLInputElement).checked,
+  selected: (target) => (target as HTMLOptionElement).selected,
+  title: (target) => target.getAttribute('title'),
+  ariaLabel: (target) => target.getAttribute('aria-label'),
+  ariaPressed: (target) => target.getAttribute('aria-pressed'),
+  ariaChecked: (target) => target.getAttribute('aria-checked'),
+  ariaExpanded: (target) => target.getAttribute('aria-expanded'),
+  ariaSelected: (target) => target.getAttribute('aria-selected'),
+};
+const TARGET_LIST = [...Object.keys(TARGET_PROPERTIES), 'dataset.<name>'].join(', ');
 /** A constant, one placeholder (its value kept as it is, converted by the field), or text with placeholders. */
 type Template = string | Path | Array<string | Path>;
 
@@ -239,25 +269,51 @@ function parsePath(text: string, attribute: string, value = text): Path {
     if (FORBIDDEN.has(key)) fail(`"${key}" is not allowed in a path`);
     if (!SEGMENT.test(key)) fail(`"${key}" in "{${text}}" is not a plain property name`);
   }
-  return { root: root as Path['root'], keys: rest };
+  if (root === 'detail') return { root: 'detail', keys: rest };
+  const [property, data, ...more] = rest;
+  if (property === 'dataset' && data !== undefined && more.length === 0) {
+    return { root: 'target', read: (target) => (target as HTMLElement).dataset?.[data] };
+  }
+  const read = rest.length === 1 ? TARGET_PROPERTIES[property!] : undefined;
+  if (read === undefined || !Object.prototype.hasOwnProperty.call(TARGET_PROPERTIES, property!)) {
+    fail(
+      `"{${text}}" is not readable: a rule reads the event's detail, and of its target only ${TARGET_LIST} (nothing that leads to another node, the document, the window, storage or cookies)`,
+    );
+  }
+  return { root: 'target', read: read! };
 }
 
 /**
- * What a path reads: in the event's detail, own properties only (nothing inherited from a prototype a page may
- * have polluted); on the target, its properties as the DOM gives them.
+ * Whether a value is plain data a path may walk into or yield: anything but a platform object (a node, the
+ * window, storage, a location …), which could lead anywhere in the page. Dates are data.
+ */
+function isData(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return true;
+  const tag = Object.prototype.toString.call(value);
+  return tag === '[object Object]' || tag === '[object Array]' || tag === '[object Date]';
+}
+
+/**
+ * What a path reads: in the event's detail, own properties of plain data only (nothing inherited from a prototype
+ * a page may have polluted, nothing reached through a node, the window or storage); on the target, the readable
+ * properties above.
  */
 function resolve(path: Path, detail: unknown, eventPath: EventPath): unknown {
-  const fromDetail = path.root === 'detail';
-  let value: unknown = fromDetail ? detail : eventPath()[0];
-  for (const key of path.keys) {
-    if (value === null || value === undefined) return undefined;
-    try {
-      value = fromDetail ? own(value, key) : (value as Record<string, unknown>)[key];
-    } catch {
-      return undefined;
+  try {
+    if (path.root === 'target') {
+      const target = eventPath()[0];
+      return target instanceof Element ? path.read(target) : undefined;
     }
+    let value: unknown = detail;
+    for (const key of path.keys) {
+      // A node, the window, storage: refused, not walked.
+      if (value === null || value === undefined || !isData(value)) return undefined;
+      value = own(value, key);
+    }
+    return isData(value) ? value : undefined;
+  } catch {
+    return undefined;
   }
-  return value;
 }
 
 /** A template's value for `event`: a lone placeholder keeps the value as it is (the field converts it). */
