@@ -53,6 +53,6 @@ export default {
   // branches that depend on timing.
   coverageConfig: {
     include: ['src/**/*.ts'],
-    threshold: { statements: 95, branches: 88, functions: 93, lines: 95 },
+    threshold: { statements: 95, branches: 88, functions: 92, lines: 95 },
   },
 };

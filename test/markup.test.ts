@@ -238,6 +238,21 @@ describe('markup that could be turned against the page', () => {
     document.cookie = 'session=; expires=Thu, 01 Jan 1970 00:00:00 GMT';
   });
 
+  it('reads each allowed property of the target', async () => {
+    const { root, logger } = await mount(
+      `<input id="t" name="choice" type="checkbox" title="Pick" aria-label="Choose" aria-pressed="true"
+              aria-checked="mixed" aria-expanded="false" aria-selected="true" data-line="L2" checked>
+       <select><option id="o" selected>x</option></select>`,
+      `<cif-kpi-rule on="ping" kpi="Read"
+         additional-data="{target.id}|{target.name}|{target.type}|{target.localName}|{target.value}|{target.checked}|{target.title}|{target.ariaLabel}|{target.ariaPressed}|{target.ariaChecked}|{target.ariaExpanded}|{target.ariaSelected}|{target.dataset.line}|{target.selected}"></cif-kpi-rule>`,
+    );
+    root.querySelector('#t')!.dispatchEvent(new Event('ping', { bubbles: true }));
+    root.querySelector('#o')!.dispatchEvent(new Event('ping', { bubbles: true }));
+    const [input, option] = (await sentEvents(logger)).map((e) => e.additionalData);
+    expect(input).to.equal('t|choice|checkbox|input|on|true|Pick|Choose|true|mixed|false|true|L2|');
+    expect(option).to.equal('o|||option|x|||||||||true');
+  });
+
   it("never reads a password field's value, nor a value inside data-kpi-ignore", async () => {
     const { root, logger } = await mount(
       `<input type="password" id="pw"><div data-kpi-ignore><input id="private"></div><input id="plain">`,
