@@ -1,6 +1,11 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import type { SimulatedCifHost } from '../src/testing/simulated-cif-host.js';
 
+// Test files share the tab's sessionStorage: a page here must find nothing an earlier file stored.
+beforeEach(() => {
+  for (const key of Object.keys(sessionStorage)) if (key.startsWith('cif-kpi-logger:')) sessionStorage.removeItem(key);
+});
+
 /**
  * The script-tag bundles as a provider uses them: a plain HTML page with the CIF library (simulated, appearing
  * late), a sibling widget that dispatches `cif-kpi`, and the logger. Runs against `dist/cdn`, built by `npm test`.
@@ -39,7 +44,11 @@ for (const [name, tag] of [
       const { win, doc } = await providerPage(tag);
       const loaded = () =>
         win.performance.getEntriesByType('resource').filter((entry) => entry.name.includes('kpi-rule')).length;
-      if (name === 'ES module bundle') expect(loaded(), 'a page without rules loads no rule code').to.equal(0);
+      if (name === 'ES module bundle') {
+        expect(loaded(), 'a page without rules loads no rule code').to.equal(0);
+        const reader = win.performance.getEntriesByType('resource').filter((e) => e.name.includes('stored-segments'));
+        expect(reader, 'a page with nothing stored by an earlier one loads no reading code').to.have.length(0);
+      }
       const panel = doc.createElement('div');
       panel.innerHTML = `
         <softphone-widget id="phone"></softphone-widget><chat-widget id="chat"></chat-widget>

@@ -1,8 +1,6 @@
-import { normaliseKpiEvent } from '../normalise/kpi-event.js';
-import { resolveContext } from '../normalise/delivery-context.js';
 import type { QueuedEvent } from '../queue/delivery-queue.js';
-import { CALL_FIELDS, type CifKpiEvent, type DeliveryContext } from '../vocabulary/cif-contract.js';
-import { own } from '../vocabulary/own.js';
+import type { ReadBack } from './stored-segments.js';
+import type { CifKpiEvent, DeliveryContext } from '../vocabulary/cif-contract.js';
 import { problem, type CifKpiProblem } from '../vocabulary/problems.js';
 
 /**
@@ -31,6 +29,8 @@ const LOCK_PREFIX = 'cif-kpi-logger:owner:';
 const VERSION = 2;
 /** The longest error message stored with failed events (the whole message stays in memory and in the events). */
 export const STORED_MESSAGE_LIMIT = 500;
+
+type Reader = typeof import('./stored-segments.js');
 
 /** The loggers of one document: their own entries are never taken over, and only the first takes over. */
 export interface DocumentOwners {
@@ -66,6 +66,8 @@ export interface QueueStoreOptions {
   locks?: LockManager | undefined;
   /** The loggers of this document; default: shared by every store of this document. */
   documentOwners?: DocumentOwners;
+  /** Loads the code that reads stored segments back; default: its chunk, loaded on demand. */
+  reader?: () => Promise<Reader>;
 }
 
 export class QueueStore {
@@ -75,6 +77,7 @@ export class QueueStore {
   #here: DocumentOwners;
   #release: (() => void) | undefined;
   #closed = false;
+  #reader: () => Promise<Reader>;
   /** The segments this owner has written, as its index lists them. */
   #segments = new Set<number>();
 
@@ -83,6 +86,7 @@ export class QueueStore {
     this.#storage = options.storage ?? sessionStorageOrUndefined;
     this.#locks = 'locks' in options ? options.locks : globalThis.navigator?.locks;
     this.#here = options.documentOwners ?? thisDocument;
+    this.#reader = options.reader ?? (() => import('./stored-segments.js'));
   }
 
   /** The key of this owner's index. */
@@ -119,7 +123,24 @@ export class QueueStore {
       if (owner === undefined || this.#here.owners.has(owner)) continue;
       others.set(owner, [...(others.get(owner) ?? []), key!]);
     }
-    const reads = await Promise.all([...others].map(([owner, keys]) => this.#takeOver(storage, owner, keys, taken)));
+    if (others.size === 0) return none;
+    let reader: Reader;
+    try {
+      reader = await this.#reader();
+    } catch (error) {
+      // Left where they are: the next page tries again.
+      this.#here.tookOver = false;
+      return {
+        ...none,
+        problem: problem(
+          'storage-unavailable',
+          `The code that reads back events an earlier page stored could not be loaded (${describeError(error)}); they stay stored for the next page`,
+        ),
+      };
+    }
+    const reads = await Promise.all(
+      [...others].map(([owner, keys]) => this.#takeOver(storage, owner, keys, taken, reader.parseEntry)),
+    );
     const restored = reads.flatMap(({ items }) => items).sort((a, b) => a.heldSince - b.heldSince);
     return { restored, unreadable: reads.reduce((sum, { unreadable }) => sum + unreadable, 0) };
   }
@@ -221,6 +242,7 @@ export class QueueStore {
     owner: string,
     keys: string[],
     taken: (items: QueuedEvent[]) => void,
+    parseEntry: Reader['parseEntry'],
   ): Promise<ReadBack> {
     // One segment a task, in the order they were written: reading back a long queue is no long task, and if this
     // page goes meanwhile, the segments not yet taken are still there for the next one.
@@ -320,105 +342,6 @@ function indexOf<T>(list: T[] | Map<T, number>, value: T): number {
   }
   const index = list.indexOf(value);
   return index >= 0 ? index : list.push(value) - 1;
-}
-
-/** What was read back from stored entries: the events, and how many could not be read. */
-export interface ReadBack {
-  items: QueuedEvent[];
-  unreadable: number;
-}
-
-/**
- * Reads a stored entry item by item, through own properties only: an item that is damaged (or was not written by
- * this logger) is counted as unreadable and the others are kept. Never throws.
- */
-function parseEntry(text: string | null): ReadBack {
-  if (!text) return { items: [], unreadable: 0 };
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    // Not JSON at all: as many events are lost as it seems to have held.
-    return { items: [], unreadable: Math.max(1, text.split('"e":').length - 1) };
-  }
-  const items = own(parsed, 'items');
-  const version = own(parsed, 'v');
-  if (version !== VERSION || !Array.isArray(items)) {
-    return { items: [], unreadable: Array.isArray(items) ? items.length : 1 };
-  }
-  // Each event stored briefly, with what the segment's events share stored once.
-  const owners = own(parsed, 'owners');
-  const stored = own(parsed, 'contexts');
-  const contexts = Array.isArray(stored) ? stored.map(storedContext) : [];
-  const problems = own(parsed, 'problems');
-  const shared = (list: unknown, index: unknown) =>
-    Array.isArray(list) && typeof index === 'number' ? (list[index] as unknown) : undefined;
-  const out: QueuedEvent[] = [];
-  let unreadable = 0;
-  for (const raw of items) {
-    const owner = shared(owners, own(raw, 'o'));
-    const n = own(raw, 'n');
-    const whole = {
-      id: typeof owner === 'string' && typeof n === 'number' ? `${owner}.${n}` : own(raw, 'id'),
-      event: own(raw, 'e'),
-      heldSince: own(raw, 't'),
-      attempts: own(raw, 'a') ?? 0,
-    };
-    const c = own(raw, 'c');
-    const context = c === undefined ? undefined : typeof c === 'number' ? (contexts[c] ?? null) : null;
-    const item = readItem(whole, context, shared(problems, own(raw, 'p')));
-    if (item) out.push(item);
-    else unreadable += 1;
-  }
-  return { items: out, unreadable };
-}
-
-/** One stored event, or undefined when it cannot be read back as one this logger wrote. */
-/**
- * One stored context as the ids an event is sent with: written as text by this logger, so anything else means it
- * is damaged (null). Its events share the object, as events captured together do.
- */
-function storedContext(context: unknown): DeliveryContext | null {
-  const input: Record<string, string> = {};
-  for (const field of CALL_FIELDS) {
-    const value = own(context, field);
-    if (value === undefined) continue;
-    if (typeof value !== 'string') return null;
-    input[field] = value;
-  }
-  const resolved = resolveContext(input);
-  return resolved.state.status === 'complete' ? resolved.state.context : null;
-}
-
-function readItem(raw: unknown, context: DeliveryContext | null | undefined, stored: unknown): QueuedEvent | undefined {
-  try {
-    const id = own(raw, 'id');
-    const heldSince = own(raw, 'heldSince');
-    if (typeof id !== 'string' || typeof heldSince !== 'number' || !Number.isFinite(heldSince)) return undefined;
-    const normalised = normaliseKpiEvent(own(raw, 'event'), heldSince);
-    if (!normalised.ok) return undefined;
-    const attempts = own(raw, 'attempts');
-    // Every field present: an absent one must not be read from a prototype a page polluted.
-    const item: QueuedEvent = {
-      id,
-      event: normalised.event,
-      context: undefined,
-      attempts: typeof attempts === 'number' && attempts >= 0 ? attempts : 0,
-      heldSince,
-      problem: undefined,
-    };
-    if (context === null) return undefined;
-    item.context = context;
-    if (stored !== undefined) {
-      const code = own(stored, 'code');
-      const message = own(stored, 'message');
-      if (typeof code !== 'string' || typeof message !== 'string') return undefined;
-      item.problem = problem(code as CifKpiProblem['code'], message);
-    }
-    return item;
-  } catch {
-    return undefined;
-  }
 }
 
 function unavailable(message: string): CifKpiProblem {

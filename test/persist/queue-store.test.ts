@@ -96,6 +96,22 @@ describe('QueueStore', function () {
     expect(Object.keys(sessionStorage).filter((k) => k.startsWith(V2))).to.deep.equal([]);
   });
 
+  it('leaves stored events where they are when the code that reads them cannot load, for the next page', async () => {
+    storeSegment('gone-offline', 0, [brief('kept-for-later')]);
+    const failing = new QueueStore({
+      ownerId: uniqueOwner('offline'),
+      documentOwners: otherDocument(),
+      reader: () => Promise.reject(new TypeError('Failed to fetch dynamically imported module')),
+    });
+    open.push(failing);
+    const result = await failing.open();
+    expect(result.problem?.code).to.equal('storage-unavailable');
+    expect(result.problem?.message).to.contain('stay stored for the next page');
+    expect(sessionStorage.getItem(`${V2}gone-offline:0`)).to.not.equal(null);
+    const next = await store(uniqueOwner('next')).open();
+    expect(next.restored.map((i) => i.id)).to.deep.equal(['kept-for-later']);
+  });
+
   it('takes over the entries of pages that are gone, oldest first, once', async () => {
     storeSegment('gone-1', 0, [brief('late', 20)]);
     storeSegment('gone-2', 0, [brief('early', 10)]);

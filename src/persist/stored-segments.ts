@@ -1,0 +1,112 @@
+/**
+ * Reading back what an earlier page of the tab stored: a segment, event by event, through own properties only.
+ * Loaded on demand, the first time a page finds events another page left (its own chunk in the ES bundle).
+ */
+import { normaliseKpiEvent } from '../normalise/kpi-event.js';
+import { resolveContext } from '../normalise/delivery-context.js';
+import type { QueuedEvent } from '../queue/delivery-queue.js';
+import { CALL_FIELDS, type DeliveryContext } from '../vocabulary/cif-contract.js';
+import { own } from '../vocabulary/own.js';
+import { problem, type CifKpiProblem } from '../vocabulary/problems.js';
+
+/** The storage format version this reads. */
+const VERSION = 2;
+
+/** What was read back from stored entries: the events, and how many could not be read. */
+export interface ReadBack {
+  items: QueuedEvent[];
+  unreadable: number;
+}
+
+/**
+ * Reads a stored entry item by item, through own properties only: an item that is damaged (or was not written by
+ * this logger) is counted as unreadable and the others are kept. Never throws.
+ */
+export function parseEntry(text: string | null): ReadBack {
+  if (!text) return { items: [], unreadable: 0 };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // Not JSON at all: as many events are lost as it seems to have held.
+    return { items: [], unreadable: Math.max(1, text.split('"e":').length - 1) };
+  }
+  const items = own(parsed, 'items');
+  const version = own(parsed, 'v');
+  if (version !== VERSION || !Array.isArray(items)) {
+    return { items: [], unreadable: Array.isArray(items) ? items.length : 1 };
+  }
+  // Each event stored briefly, with what the segment's events share stored once.
+  const owners = own(parsed, 'owners');
+  const stored = own(parsed, 'contexts');
+  const contexts = Array.isArray(stored) ? stored.map(storedContext) : [];
+  const problems = own(parsed, 'problems');
+  const shared = (list: unknown, index: unknown) =>
+    Array.isArray(list) && typeof index === 'number' ? (list[index] as unknown) : undefined;
+  const out: QueuedEvent[] = [];
+  let unreadable = 0;
+  for (const raw of items) {
+    const owner = shared(owners, own(raw, 'o'));
+    const n = own(raw, 'n');
+    const whole = {
+      id: typeof owner === 'string' && typeof n === 'number' ? `${owner}.${n}` : own(raw, 'id'),
+      event: own(raw, 'e'),
+      heldSince: own(raw, 't'),
+      attempts: own(raw, 'a') ?? 0,
+    };
+    const c = own(raw, 'c');
+    const context = c === undefined ? undefined : typeof c === 'number' ? (contexts[c] ?? null) : null;
+    const item = readItem(whole, context, shared(problems, own(raw, 'p')));
+    if (item) out.push(item);
+    else unreadable += 1;
+  }
+  return { items: out, unreadable };
+}
+
+/** One stored event, or undefined when it cannot be read back as one this logger wrote. */
+/**
+ * One stored context as the ids an event is sent with: written as text by this logger, so anything else means it
+ * is damaged (null). Its events share the object, as events captured together do.
+ */
+function storedContext(context: unknown): DeliveryContext | null {
+  const input: Record<string, string> = {};
+  for (const field of CALL_FIELDS) {
+    const value = own(context, field);
+    if (value === undefined) continue;
+    if (typeof value !== 'string') return null;
+    input[field] = value;
+  }
+  const resolved = resolveContext(input);
+  return resolved.state.status === 'complete' ? resolved.state.context : null;
+}
+
+function readItem(raw: unknown, context: DeliveryContext | null | undefined, stored: unknown): QueuedEvent | undefined {
+  try {
+    const id = own(raw, 'id');
+    const heldSince = own(raw, 'heldSince');
+    if (typeof id !== 'string' || typeof heldSince !== 'number' || !Number.isFinite(heldSince)) return undefined;
+    const normalised = normaliseKpiEvent(own(raw, 'event'), heldSince);
+    if (!normalised.ok) return undefined;
+    const attempts = own(raw, 'attempts');
+    // Every field present: an absent one must not be read from a prototype a page polluted.
+    const item: QueuedEvent = {
+      id,
+      event: normalised.event,
+      context: undefined,
+      attempts: typeof attempts === 'number' && attempts >= 0 ? attempts : 0,
+      heldSince,
+      problem: undefined,
+    };
+    if (context === null) return undefined;
+    item.context = context;
+    if (stored !== undefined) {
+      const code = own(stored, 'code');
+      const message = own(stored, 'message');
+      if (typeof code !== 'string' || typeof message !== 'string') return undefined;
+      item.problem = problem(code as CifKpiProblem['code'], message);
+    }
+    return item;
+  } catch {
+    return undefined;
+  }
+}
