@@ -16,7 +16,7 @@ import { CifHostWatcher } from './deliver/cif-host.js';
 import { Reporter } from './report/reporter.js';
 import type { InspectorView } from './report/debug-inspector.js';
 import { attributeOf } from './vocabulary/attribute-names.js';
-import { CALL_FIELDS } from './vocabulary/cif-contract.js';
+import { CALL_FIELDS, type CifKpiEventDetail } from './vocabulary/cif-contract.js';
 import { internalError } from './vocabulary/problems.js';
 import type { CifKpiFailedEvent, CifKpiLogResult, CifKpiStats } from './vocabulary/logger-events.js';
 
@@ -206,9 +206,10 @@ export class CifKpiLoggerElement extends ReactiveElement {
 
   /**
    * Logs one KPI event as if a widget had dispatched it. Resolves (never rejects) with how it ended:
-   * `sent`, `failed` after its retries, `dropped`, or `invalid`.
+   * `sent`, `failed` after its retries, `dropped`, or `invalid`. Typed for editors; whatever is passed is checked
+   * at run time like any detail.
    */
-  log(detail: unknown): Promise<CifKpiLogResult> {
+  log(detail: CifKpiEventDetail): Promise<CifKpiLogResult> {
     return new Promise((resolve) => this.#accept(detail, resolve));
   }
 

@@ -2,6 +2,7 @@ import './define.js';
 
 export { CifKpiLoggerElement } from './cif-kpi-logger.js';
 export { defineCifKpiLogger } from './define.js';
+export { version } from './version.js';
 export { CifKpiRuleElement } from './capture/kpi-rule-element.js';
 export { normaliseKpiEvent } from './normalise/kpi-event.js';
 export { DEFAULTS } from './queue/delivery-options.js';

@@ -109,5 +109,7 @@ describe('dist/cdn classic script bundle', () => {
     const { win } = await providerPage('<script src="/dist/cdn/cif-kpi-logger.classic.js"></script>');
     const api = (win as unknown as { CifKpiLogger: Record<string, unknown> }).CifKpiLogger;
     expect(api.CifKpiLoggerElement).to.equal(win.customElements.get('cif-kpi-logger'));
+    const { version } = (await (await fetch('/package.json')).json()) as { version: string };
+    expect(api.version, 'the package version').to.equal(version);
   });
 });

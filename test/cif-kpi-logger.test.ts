@@ -2,6 +2,7 @@ import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../src/define.js';
 import { checkCifCall } from '../src/testing/simulated-cif-host.js';
 import type { CifKpiErrorDetail, CifKpiSentDetail } from '../src/vocabulary/logger-events.js';
+import type { CifKpiEventDetail } from '../src/vocabulary/cif-contract.js';
 import {
   GUID,
   collect,
@@ -72,6 +73,27 @@ describe('<cif-kpi-logger> core path', () => {
       result: 'Success',
     });
     expect(checkCifCall([call.data, call.eventName])).to.deep.equal([]);
+  });
+});
+
+describe('<cif-kpi-logger> events, wherever the page listens', () => {
+  it('reach typed listeners on the document and the window', async () => {
+    readyHost();
+    const { logger, widget } = await page();
+    const seen: string[] = [];
+    // Typed through DocumentEventMap and WindowEventMap: `detail` needs no cast.
+    const onDocument = (event: DocumentEventMap['cif-kpi-sent']) => seen.push(`document ${event.detail.eventName}`);
+    const onWindow = (event: WindowEventMap['cif-kpi-sent']) => seen.push(`window ${event.detail.data.events.length}`);
+    document.addEventListener('cif-kpi-sent', onDocument);
+    window.addEventListener('cif-kpi-sent', onWindow);
+    try {
+      reportKpi(widget, { kpiEventName: 'Typed' });
+      await logger.flush();
+    } finally {
+      document.removeEventListener('cif-kpi-sent', onDocument);
+      window.removeEventListener('cif-kpi-sent', onWindow);
+    }
+    expect(seen).to.deep.equal(['document Typed', 'window 1']);
   });
 });
 
@@ -525,7 +547,7 @@ describe('<cif-kpi-logger> JS API', () => {
         { kpiEventName: 'A', customData: 10n },
       ]) {
         reportKpi(widget, detail);
-        await logger.log(detail);
+        await logger.log(detail as CifKpiEventDetail);
       }
       await logger.flush();
     });

@@ -143,7 +143,24 @@ export interface CifKpiFailedEvent {
   error: CifKpiProblem | undefined;
 }
 
+/** The logger's events by name, as listeners anywhere above the logger receive them (they bubble and compose). */
+interface CifKpiEventMap {
+  /** Dispatched by widgets to report a KPI event; `bubbles` and `composed` must be true. */
+  'cif-kpi': CustomEvent<CifKpiEventDetail>;
+  'cif-kpi-sent': CustomEvent<CifKpiSentDetail>;
+  'cif-kpi-error': CustomEvent<CifKpiErrorDetail>;
+  'cif-kpi-warning': CustomEvent<CifKpiWarningDetail>;
+  'cif-kpi-failed': CustomEvent<CifKpiFailedDetail>;
+  'cif-kpi-dropped': CustomEvent<CifKpiDroppedDetail>;
+}
+
 declare global {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface DocumentEventMap extends CifKpiEventMap {}
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface WindowEventMap extends CifKpiEventMap {}
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface ShadowRootEventMap extends CifKpiEventMap {}
   interface HTMLElementEventMap {
     /** Dispatched by widgets to report a KPI event; `bubbles` and `composed` must be true. */
     'cif-kpi': CustomEvent<CifKpiEventDetail>;

@@ -3,6 +3,7 @@ import '../../src/define.js';
 import { CifKpiLoggerElement } from '../../src/cif-kpi-logger.js';
 import { RULE_ATTRIBUTES } from '../../src/capture/markup-attributes.js';
 import { DEFAULTS } from '../../src/queue/delivery-options.js';
+import { version } from '../../src/index.js';
 import { CifKpiRuleElement } from '../../src/capture/kpi-rule-element.js';
 import { sourceText } from './source.js';
 
@@ -104,6 +105,11 @@ describe('one source for each list', () => {
     expect(table.filter((name) => name !== 'custom-ATTRIBUTE')).to.have.members([...RULE_ATTRIBUTES]);
     const jsx = await sourceText('src/react-jsx.ts');
     expect(interfaceKeys(jsx, 'CifKpiRuleJsxProps')).to.have.members([...RULE_ATTRIBUTES]);
+  });
+
+  it('the version: the one exported is the package version', async () => {
+    const { version: packaged } = (await (await fetch('/package.json')).json()) as { version: string };
+    expect(version).to.equal(packaged);
   });
 
   it('the error and warning codes: the README table matches the code types', async () => {
