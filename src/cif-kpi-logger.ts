@@ -8,7 +8,7 @@ import {
 import { CaptureController } from './capture/capture-controller.js';
 import { normaliseKpiEvent, type NormaliseResult } from './normalise/kpi-event.js';
 import { ContextTracker, isCallField } from './normalise/delivery-context.js';
-import { DEFAULTS, DELIVERY_OPTION_NAMES, deliveryOptions } from './queue/delivery-options.js';
+import { DEFAULTS, DELIVERY_OPTION_NAMES, deliveryOptions, optionProblems } from './queue/delivery-options.js';
 import { DeliveryQueue } from './queue/delivery-queue.js';
 import { newOwnerId } from './persist/queue-store.js';
 import { QueuePersistence } from './persist/queue-persistence.js';
@@ -148,6 +148,8 @@ export class CifKpiLoggerElement extends ReactiveElement {
 
   #ownerId = newOwnerId();
   #nextId = 0;
+  /** The last problem said of each delivery setting, so that each is said once. */
+  #optionProblems = new Map<string, string>();
   #reporter = new Reporter(this);
   #queue = new DeliveryQueue({ host: new CifHostWatcher(window), reporter: this.#reporter });
   #persistence = new QueuePersistence(
@@ -249,7 +251,7 @@ export class CifKpiLoggerElement extends ReactiveElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     try {
-      this.#queue.configure(deliveryOptions(this));
+      this.#applyOptions();
       this.#context.current();
       this.#capture.configure(this.scope, this.disabled);
       if (changed.has('noPersist')) {
@@ -269,6 +271,20 @@ export class CifKpiLoggerElement extends ReactiveElement {
       // Whatever a page sets, nothing the logger does in its update may throw into the page.
       this.#reporter.error(internalError(error));
     }
+  }
+
+  /**
+   * Gives the queue the delivery settings; one given as something unusable (`flush-delay="fast"`,
+   * `max-retries="-3"`) is said once and replaced, on the property too, by what is used.
+   */
+  #applyOptions(): void {
+    const options = deliveryOptions(this);
+    for (const { name, problem } of optionProblems(this, options, (attribute) => this.getAttribute(attribute))) {
+      if (this.#optionProblems.get(name) !== problem.message) this.#reporter.error(problem);
+      this.#optionProblems.set(name, problem.message);
+    }
+    for (const name of DELIVERY_OPTION_NAMES) this[name] = options[name];
+    this.#queue.configure(options);
   }
 
   #inspectorView = (): InspectorView => ({

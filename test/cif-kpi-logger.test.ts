@@ -146,6 +146,41 @@ describe('<cif-kpi-logger> call arguments', () => {
   });
 });
 
+describe('<cif-kpi-logger> delivery settings', () => {
+  it('says once which setting is unusable and what it uses instead, and the property holds what is used', async () => {
+    const host = readyHost();
+    const root = await fixture<HTMLElement>(html`<div><span></span></div>`);
+    const errors = collect<CifKpiErrorDetail>(root, 'cif-kpi-error');
+    const logger = document.createElement('cif-kpi-logger');
+    logger.setAttribute('conversation-id', 'c');
+    logger.setAttribute('provider-session-id', 'p');
+    logger.setAttribute('flush-delay', 'fast');
+    logger.setAttribute('max-retries', '-3');
+    logger.setAttribute('max-batch', '2.5');
+    root.append(logger);
+    await logger.updateComplete;
+    expect([logger.flushDelay, logger.maxRetries, logger.maxBatch]).to.deep.equal([500, 0, 2]);
+    expect(errors.map((e) => [e.code, e.field])).to.deep.equal([
+      ['invalid-attribute', 'flush-delay'],
+      ['invalid-attribute', 'max-batch'],
+      ['invalid-attribute', 'max-retries'],
+    ]);
+    expect(errors[0]!.message).to.equal('flush-delay "fast" is not a number: the default 500 is used');
+    expect(errors[2]!.message).to.equal('max-retries "-3" is below its least (0): 0 is used');
+    logger.conversationId = 'c2'; // another update: nothing said again
+    await logger.updateComplete;
+    expect(errors).to.have.length(3);
+    logger.removeAttribute('flush-delay'); // back to the default, silently
+    logger.setAttribute('max-batch', '3');
+    await logger.updateComplete;
+    expect([logger.flushDelay, logger.maxBatch]).to.deep.equal([500, 3]);
+    expect(errors).to.have.length(3);
+    reportKpi(root.firstElementChild!, { kpiEventName: 'A' });
+    await logger.flush();
+    expect(host.calls).to.have.length(1);
+  });
+});
+
 describe('<cif-kpi-logger> capture', () => {
   it('hears composed events from open and closed shadow roots of sibling widgets', async () => {
     const host = readyHost();

@@ -1,3 +1,6 @@
+import { attributeOf } from '../vocabulary/attribute-names.js';
+import { problem, type CifKpiProblem } from '../vocabulary/problems.js';
+
 /**
  * The delivery settings of a logger (`flush-delay`, `max-batch`, …): their defaults and how a value given as an
  * attribute or property is brought into range. The one place that knows them.
@@ -72,4 +75,40 @@ export function deliveryOptions(given: Readonly<Partial<Record<keyof DeliveryOpt
     options[name] = COUNTS.has(name) ? Math.floor(clamped) : Math.min(clamped, MAX_DELAY);
   }
   return options;
+}
+
+/**
+ * What was given for a setting that is not what is used (`deliveryOptions`): not a number, out of range, or not
+ * whole. One problem per setting, naming its attribute, what was given and what is used instead. A removed
+ * attribute (`null`) is no problem: it means the default. `attributeText` gives the attribute as written, so that
+ * `flush-delay="fast"` is quoted rather than shown as the `NaN` it became.
+ */
+export function optionProblems(
+  given: Readonly<Partial<Record<keyof DeliveryOptions, unknown>>>,
+  used: Readonly<DeliveryOptions>,
+  attributeText: (attribute: string) => string | null = () => null,
+): Array<{ name: keyof DeliveryOptions; problem: CifKpiProblem }> {
+  const found: Array<{ name: keyof DeliveryOptions; problem: CifKpiProblem }> = [];
+  for (const name of DELIVERY_OPTION_NAMES) {
+    const value = given[name];
+    if (value === null || value === undefined || Object.is(value, used[name])) continue;
+    const attribute = attributeOf(name);
+    const why =
+      typeof value !== 'number' || !Number.isFinite(value)
+        ? `is not a number: the default ${DEFAULTS[name]} is used`
+        : value < MIN[name]
+          ? `is below its least (${MIN[name]}): ${used[name]} is used`
+          : value > MAX_DELAY && !COUNTS.has(name)
+            ? `is longer than timers hold (${MAX_DELAY} ms): ${used[name]} is used`
+            : `is not a whole number: ${used[name]} is used`;
+    const text = attributeText(attribute);
+    const shown =
+      text !== null && Object.is(Number(text), value)
+        ? JSON.stringify(text.slice(0, 40))
+        : typeof value === 'number'
+          ? String(value)
+          : JSON.stringify(String(value).slice(0, 40));
+    found.push({ name, problem: problem('invalid-attribute', `${attribute} ${shown} ${why}`, attribute) });
+  }
+  return found;
 }

@@ -26,6 +26,8 @@ export type CifKpiErrorCode =
   | 'invalid-rule'
   /** `data-kpi-on` names an event that fires by itself (`load`, `error`, an animation, …): markup may not map it. */
   | 'invalid-markup'
+  /** A delivery attribute is not a number, or out of range: what is used instead is said (`field` names it). */
+  | 'invalid-attribute'
   /** `scope` names an element id that is not in the logger's document or shadow root (yet). */
   | 'scope-not-found'
   /** sessionStorage is missing, full or throws: the queue lives in memory only (reported once). */

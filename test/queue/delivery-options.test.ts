@@ -1,5 +1,11 @@
 import { expect } from '@open-wc/testing';
-import { DEFAULTS, DELIVERY_OPTION_NAMES, deliveryOptions } from '../../src/queue/delivery-options.js';
+import {
+  DEFAULTS,
+  DELIVERY_OPTION_NAMES,
+  MAX_DELAY,
+  deliveryOptions,
+  optionProblems,
+} from '../../src/queue/delivery-options.js';
 
 describe('deliveryOptions', () => {
   it('takes the defaults for values that are not finite numbers', () => {
@@ -46,5 +52,45 @@ describe('deliveryOptions', () => {
       maxQueueBytes: 1e6,
       contextTimeout: 0,
     });
+  });
+});
+
+describe('optionProblems', () => {
+  const said = (given: Record<string, unknown>, text: (attribute: string) => string | null = () => null) =>
+    optionProblems(given, deliveryOptions(given), text).map(({ name, problem }) => [
+      name,
+      problem.field,
+      problem.message,
+    ]);
+
+  it('says nothing of usable values, defaults or removed attributes', () => {
+    expect(said({ ...DEFAULTS })).to.deep.equal([]);
+    expect(said({ flushDelay: 0, maxBatch: 1, retryDelay: MAX_DELAY, maxQueue: 1e9 })).to.deep.equal([]);
+    expect(said({ flushDelay: null, maxRetries: undefined })).to.deep.equal([]);
+  });
+
+  it('names the attribute, what was given and what is used instead', () => {
+    expect(said({ callTimeout: 'soon', maxQueue: 0, retryDelay: 1e12, maxRetries: 1.5 })).to.deep.equal([
+      ['callTimeout', 'call-timeout', 'call-timeout "soon" is not a number: the default 12000 is used'],
+      ['maxRetries', 'max-retries', 'max-retries 1.5 is not a whole number: 1 is used'],
+      [
+        'retryDelay',
+        'retry-delay',
+        `retry-delay 1000000000000 is longer than timers hold (${MAX_DELAY} ms): ${MAX_DELAY} is used`,
+      ],
+      ['maxQueue', 'max-queue', 'max-queue 0 is below its least (1): 1 is used'],
+    ]);
+  });
+
+  it('quotes the attribute as written, shortened, when that is what the value came from', () => {
+    const long = 'x'.repeat(100);
+    const problems = said(
+      { flushDelay: Number(long), maxBatch: -1 },
+      (a) => ({ 'flush-delay': long, 'max-batch': '-1' })[a] ?? null,
+    );
+    expect(problems.map((p) => p[2])).to.deep.equal([
+      `flush-delay "${'x'.repeat(40)}" is not a number: the default 500 is used`,
+      'max-batch "-1" is below its least (1): 1 is used',
+    ]);
   });
 });
