@@ -31,7 +31,9 @@ export default {
   nodeResolve: true,
   rootDir: '.',
   concurrency: 1,
-  filterBrowserLogs: ({ args }) => !String(args[0] ?? '').startsWith('Lit is in dev mode'),
+  // Lit's dev-mode notice, and the logger's own console lines (tests that read them stub the console).
+  filterBrowserLogs: ({ args }) =>
+    !String(args[0] ?? '').startsWith('Lit is in dev mode') && args[0] !== '[cif-kpi-logger]',
   testFramework: {
     config: { timeout: 5000 },
   },

@@ -14,6 +14,7 @@ import { newOwnerId } from './persist/queue-store.js';
 import { QueuePersistence } from './persist/queue-persistence.js';
 import { CifHostWatcher } from './deliver/cif-host.js';
 import { Reporter } from './report/reporter.js';
+import { DEFAULT_LOG_LEVEL, logLevel, type LogLevel } from './report/console-log.js';
 import type { InspectorView } from './report/debug-inspector.js';
 import { attributeOf } from './vocabulary/attribute-names.js';
 import { CALL_FIELDS, type CifKpiEventDetail } from './vocabulary/cif-contract.js';
@@ -44,6 +45,7 @@ import type { CifKpiFailedEvent, CifKpiLogResult, CifKpiStats } from './vocabula
  * @attr max-queue-bytes - Most bytes held and failed events may take (their stored size); more are dropped.
  * @attr context-timeout - How long events wait for both ids before they are dropped, in ms.
  * @attr no-persist - Keep the queue in memory only, not in sessionStorage.
+ * @attr log-level - What is printed to the console: `none`, `error`, `warn` (default), `info` or `debug`.
  * @attr disabled - Stop capturing; what is already held is still delivered.
  *
  * @fires {CustomEvent<CifKpiSentDetail>} cif-kpi-sent - A call was accepted by the host. Detail: `{ data, eventName, correlationId, result }`.
@@ -70,6 +72,7 @@ import type { CifKpiFailedEvent, CifKpiLogResult, CifKpiStats } from './vocabula
  * @property {number} maxQueueBytes - Most bytes held and failed events take (`max-queue-bytes`), default 4000000.
  * @property {number} contextTimeout - How long events wait for both ids, in ms (`context-timeout`), default 300000.
  * @property {boolean} noPersist - Keep the queue in memory only (`no-persist`).
+ * @property {LogLevel} logLevel - What is printed to the console (`log-level`), default `warn`.
  * @property {boolean} disabled - Stop capturing (`disabled`).
  * @property {boolean} debug - Show the debug inspector (`debug`).
  *
@@ -106,6 +109,7 @@ export class CifKpiLoggerElement extends ReactiveElement {
     scope: {},
     ...declare(DELIVERY_OPTION_NAMES, { type: Number }),
     ...declare(['noPersist'], { type: Boolean }),
+    ...declare(['logLevel'], {}),
     ...declare(['disabled', 'debug'], { type: Boolean, reflect: true }),
   };
 
@@ -141,6 +145,8 @@ export class CifKpiLoggerElement extends ReactiveElement {
   declare contextTimeout: number;
   /** Keep the queue in memory only instead of the tab's sessionStorage. */
   declare noPersist: boolean;
+  /** What is printed to the console: `none`, `error`, `warn` (the default), `info` (each call) or `debug`. */
+  declare logLevel: LogLevel;
   /** Stop capturing events; what is already held is still delivered. */
   declare disabled: boolean;
   /** Show the debug inspector (also turned on by `?cif-kpi-debug` in the page URL). */
@@ -177,6 +183,7 @@ export class CifKpiLoggerElement extends ReactiveElement {
     this.scope = null;
     for (const name of DELIVERY_OPTION_NAMES) this[name] = DEFAULTS[name];
     this.noPersist = false;
+    this.logLevel = DEFAULT_LOG_LEVEL;
     this.disabled = false;
     this.debug = false;
   }
@@ -274,14 +281,19 @@ export class CifKpiLoggerElement extends ReactiveElement {
   }
 
   /**
-   * Gives the queue the delivery settings; one given as something unusable (`flush-delay="fast"`,
-   * `max-retries="-3"`) is said once and replaced, on the property too, by what is used.
+   * Gives the queue the delivery settings and the console its level; one given as something unusable
+   * (`flush-delay="fast"`, `max-retries="-3"`, `log-level="loud"`) is said once and replaced, on the property too,
+   * by what is used.
    */
   #applyOptions(): void {
     const options = deliveryOptions(this);
-    for (const { name, problem } of optionProblems(this, options, (attribute) => this.getAttribute(attribute))) {
-      if (this.#optionProblems.get(name) !== problem.message) this.#reporter.error(problem);
-      this.#optionProblems.set(name, problem.message);
+    const level = logLevel(this.logLevel);
+    this.#reporter.console.level = this.logLevel = level.used;
+    const problems = optionProblems(this, options, (attribute) => this.getAttribute(attribute));
+    if (level.problem) problems.push(level.problem);
+    for (const p of problems) {
+      if (this.#optionProblems.get(p.field!) !== p.message) this.#reporter.error(p);
+      this.#optionProblems.set(p.field!, p.message);
     }
     for (const name of DELIVERY_OPTION_NAMES) this[name] = options[name];
     this.#queue.configure(options);

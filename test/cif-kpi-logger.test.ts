@@ -1,4 +1,5 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import sinon from 'sinon';
 import '../src/define.js';
 import { checkCifCall } from '../src/testing/simulated-cif-host.js';
 import type { CifKpiErrorDetail, CifKpiSentDetail } from '../src/vocabulary/logger-events.js';
@@ -178,6 +179,55 @@ describe('<cif-kpi-logger> delivery settings', () => {
     reportKpi(root.firstElementChild!, { kpiEventName: 'A' });
     await logger.flush();
     expect(host.calls).to.have.length(1);
+  });
+});
+
+describe('<cif-kpi-logger> console', () => {
+  afterEach(() => sinon.restore());
+
+  it('prints each problem once by default (warn), with the element, and counts repeats', async () => {
+    readyHost();
+    const error = sinon.stub(console, 'error');
+    const warn = sinon.stub(console, 'warn');
+    const info = sinon.stub(console, 'info');
+    const { logger, widget } = await page();
+    for (let i = 0; i < 10; i++) reportKpi(widget, { kpiEventName: '' });
+    reportKpi(widget, { kpiEventName: 'A', kpiEventReason: 'x'.repeat(150) });
+    await logger.flush();
+    expect(error.getCalls().map((call) => call.args.slice(0, 1).concat(call.args[2] === logger))).to.deep.equal([
+      ['[cif-kpi-logger]', true],
+      ['[cif-kpi-logger]', true],
+    ]);
+    expect(error.firstCall.args[1]).to.contain('kpiEventName');
+    expect(error.secondCall.args[1]).to.match(/\(10 times\)$/);
+    expect(warn.callCount).to.equal(1);
+    expect(warn.firstCall.args[1]).to.contain('kpiEventReason');
+    expect(info.callCount, 'calls are printed at info only').to.equal(0);
+  });
+
+  it('prints nothing at log-level="none", each call at "info", and reports a level it does not know', async () => {
+    readyHost();
+    const error = sinon.stub(console, 'error');
+    const info = sinon.stub(console, 'info');
+    const { root, logger, widget } = await page(
+      'conversation-id="c" provider-session-id="p" flush-delay="0" log-level="none"',
+    );
+    reportKpi(widget, { kpiEventName: '' });
+    await logger.flush();
+    expect(error.callCount).to.equal(0);
+    logger.logLevel = 'info';
+    await logger.updateComplete;
+    reportKpi(widget, { kpiEventName: 'A' });
+    await logger.flush();
+    expect(info.firstCall.args.slice(0, 2)).to.deep.equal(['[cif-kpi-logger]', 'sent 1 event(s) as "A"']);
+    const errors = collect<CifKpiErrorDetail>(root, 'cif-kpi-error');
+    logger.setAttribute('log-level', 'verbose');
+    await logger.updateComplete;
+    expect(logger.logLevel).to.equal('warn');
+    expect(errors.map((e) => [e.code, e.field])).to.deep.equal([['invalid-attribute', 'log-level']]);
+    expect(error.lastCall.args[1]).to.equal(
+      'log-level "verbose" is not one of none, error, warn, info, debug: warn is used',
+    );
   });
 });
 

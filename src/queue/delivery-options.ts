@@ -87,8 +87,8 @@ export function optionProblems(
   given: Readonly<Partial<Record<keyof DeliveryOptions, unknown>>>,
   used: Readonly<DeliveryOptions>,
   attributeText: (attribute: string) => string | null = () => null,
-): Array<{ name: keyof DeliveryOptions; problem: CifKpiProblem }> {
-  const found: Array<{ name: keyof DeliveryOptions; problem: CifKpiProblem }> = [];
+): CifKpiProblem[] {
+  const found: CifKpiProblem[] = [];
   for (const name of DELIVERY_OPTION_NAMES) {
     const value = given[name];
     if (value === null || value === undefined || Object.is(value, used[name])) continue;
@@ -108,7 +108,7 @@ export function optionProblems(
         : typeof value === 'number'
           ? String(value)
           : JSON.stringify(String(value).slice(0, 40));
-    found.push({ name, problem: problem('invalid-attribute', `${attribute} ${shown} ${why}`, attribute) });
+    found.push(problem('invalid-attribute', `${attribute} ${shown} ${why}`, attribute));
   }
   return found;
 }

@@ -16,6 +16,7 @@ import { own } from '../vocabulary/own.js';
 import type { CifKpiProblem, CifKpiWarning } from '../vocabulary/problems.js';
 import type { DeliveryReporter, QueuedEvent } from '../queue/delivery-queue.js';
 import type { ActivityRecorder } from './activity-log.js';
+import { ConsoleLog } from './console-log.js';
 import type { DebugInspector, InspectorActions, InspectorView } from './debug-inspector.js';
 
 export class Reporter implements DeliveryReporter {
@@ -26,14 +27,42 @@ export class Reporter implements DeliveryReporter {
   /** Recent events and their fate, kept only while the inspector is on. */
   #activity: ActivityRecorder | undefined;
   #inspector: DebugInspector | undefined;
+  /** What is printed to the console, at `log-level`. */
+  readonly console: ConsoleLog;
 
   constructor(target: EventTarget) {
     this.#target = target;
+    this.console = new ConsoleLog(target);
   }
 
-  /** Fires one of the logger's events on it: bubbling and composed, so the page can listen anywhere above it. */
+  /**
+   * Fires one of the logger's events on it: bubbling and composed, so the page can listen anywhere above it; and
+   * prints it, at its level: errors and failures, warnings and drops, calls (`info`).
+   */
   fire<K extends keyof CifKpiLoggerEventMap>(type: K, detail: CifKpiLoggerEventMap[K]): void {
+    this.#print(type, detail);
     this.#target.dispatchEvent(new CustomEvent(type, { bubbles: true, composed: true, detail }));
+  }
+
+  #print<K extends keyof CifKpiLoggerEventMap>(type: K, detail: CifKpiLoggerEventMap[K]): void {
+    if (type === 'cif-kpi-sent') {
+      const { data, eventName } = detail as CifKpiLoggerEventMap['cif-kpi-sent'];
+      this.console.note('info', `sent ${data.events.length} event(s) as "${eventName}"`);
+    } else if (type === 'cif-kpi-failed') {
+      const { events, error, attempts } = detail as CifKpiLoggerEventMap['cif-kpi-failed'];
+      this.console.problem(
+        'error',
+        'failed',
+        error.code,
+        `${events.length} event(s) given up after ${attempts} call(s): ${error.message}`,
+      );
+    } else if (type === 'cif-kpi-dropped') {
+      const { reason, message } = detail as CifKpiLoggerEventMap['cif-kpi-dropped'];
+      this.console.problem('warn', 'dropped', reason, message);
+    } else {
+      const { code, field, message } = detail as CifKpiProblem;
+      this.console.problem(type === 'cif-kpi-error' ? 'error' : 'warn', code, field, message);
+    }
   }
 
   /** The counts of `stats`, given the queue's own. */
@@ -98,6 +127,7 @@ export class Reporter implements DeliveryReporter {
   // The queue's outcomes (DeliveryReporter).
 
   queued(item: QueuedEvent): void {
+    if (this.console.prints('debug')) this.console.note('debug', `held "${item.event.kpiEventName}" (${item.id})`);
     this.#activity?.record(item.event.kpiEventName, 'held', item.id);
   }
 

@@ -1,0 +1,66 @@
+/**
+ * The logger's reports printed to the browser console, at the level the page chose (`log-level`): each line
+ * prefixed `[cif-kpi-logger]`, with the same message as the event and the element, so that the console links it.
+ * A problem repeated (same kind, code and field) is counted rather than printed again; the count is printed at its
+ * 10th, 100th, 1000th… time. Nothing here may throw: a page's own `console` replacement is contained.
+ */
+
+import { problem, type CifKpiProblem } from '../vocabulary/problems.js';
+
+/** How much the logger prints: nothing, errors, warnings too (the default), each delivered call, each event. */
+export type LogLevel = 'none' | 'error' | 'warn' | 'info' | 'debug';
+
+/** The levels, least to most. */
+export const LOG_LEVELS: readonly LogLevel[] = ['none', 'error', 'warn', 'info', 'debug'];
+
+export const DEFAULT_LOG_LEVEL: LogLevel = 'warn';
+
+/** The most distinct problems counted; any further ones are counted together by kind and code. */
+const MAX_KEYS = 500;
+
+/** The level to use for a `log-level` as given, and what to say when it is not one (a removed one is the default). */
+export function logLevel(given: unknown): { used: LogLevel; problem?: CifKpiProblem } {
+  if (given === null || given === undefined) return { used: DEFAULT_LOG_LEVEL };
+  if (LOG_LEVELS.includes(given as LogLevel)) return { used: given as LogLevel };
+  const shown = JSON.stringify(String(given).slice(0, 40));
+  const message = `log-level ${shown} is not one of ${LOG_LEVELS.join(', ')}: ${DEFAULT_LOG_LEVEL} is used`;
+  return { used: DEFAULT_LOG_LEVEL, problem: problem('invalid-attribute', message, 'log-level') };
+}
+
+export class ConsoleLog {
+  level: LogLevel = DEFAULT_LOG_LEVEL;
+  #element: EventTarget;
+  #seen = new Map<string, number>();
+
+  constructor(element: EventTarget) {
+    this.#element = element;
+  }
+
+  /** A problem, printed the first time its kind, code and field are seen, then counted. */
+  problem(kind: 'error' | 'warn', code: string, field: string | undefined, message: string): void {
+    if (!this.prints(kind)) return;
+    let key = `${kind} ${code} ${field ?? ''}`;
+    if (!this.#seen.has(key) && this.#seen.size >= MAX_KEYS) key = `${kind} ${code} *`;
+    const count = (this.#seen.get(key) ?? 0) + 1;
+    this.#seen.set(key, count);
+    if (/^10*$/.test(String(count))) this.#print(kind, count === 1 ? message : `${message} (${count} times)`);
+  }
+
+  /** A line at `info` (each delivered call) or `debug` (each event); ask `prints` first to spare making it. */
+  note(level: 'info' | 'debug', message: string): void {
+    if (this.prints(level)) this.#print(level, message);
+  }
+
+  /** Whether lines of this level are printed. */
+  prints(level: Exclude<LogLevel, 'none'>): boolean {
+    return LOG_LEVELS.indexOf(this.level) >= LOG_LEVELS.indexOf(level);
+  }
+
+  #print(method: 'error' | 'warn' | 'info' | 'debug', message: string): void {
+    try {
+      console[method]('[cif-kpi-logger]', message, this.#element);
+    } catch {
+      // The page's console threw: nothing more can be said.
+    }
+  }
+}
