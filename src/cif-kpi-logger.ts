@@ -186,6 +186,16 @@ export class CifKpiLoggerElement extends ReactiveElement {
     this.logLevel = DEFAULT_LOG_LEVEL;
     this.disabled = false;
     this.debug = false;
+    this.#reporter.explainStalls(() => {
+      const context = this.#context.current();
+      return {
+        held: this.#queue.size,
+        missingIds: context.status === 'incomplete' ? context.missing : [],
+        hostReady: this.#queue.hostReady,
+        attributes: this.getAttributeNames(),
+        scripts: Array.from(document.scripts, (script) => script.src),
+      };
+    });
   }
 
   /** Whether the CIF library is usable now. */

@@ -2,7 +2,7 @@ import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import sinon from 'sinon';
 import '../src/define.js';
 import { checkCifCall } from '../src/testing/simulated-cif-host.js';
-import type { CifKpiErrorDetail, CifKpiSentDetail } from '../src/vocabulary/logger-events.js';
+import type { CifKpiErrorDetail, CifKpiSentDetail, CifKpiWarningDetail } from '../src/vocabulary/logger-events.js';
 import type { CifKpiEventDetail } from '../src/vocabulary/cif-contract.js';
 import {
   GUID,
@@ -228,6 +228,44 @@ describe('<cif-kpi-logger> console', () => {
     expect(error.lastCall.args[1]).to.equal(
       'log-level "verbose" is not one of none, error, warn, info, debug: warn is used',
     );
+  });
+});
+
+describe('<cif-kpi-logger> events held for long', () => {
+  it('says after 5 s, once, that ids are missing (and which attribute looks like one) and that CIF has not appeared', async () => {
+    await import('../src/report/stall-reasons.js'); // the chunk the logger loads when it looks, loaded already
+    const clock = fakeClock();
+    const { root, logger, widget } = await page('conversationid="c" provider-session-id="p" flush-delay="0"');
+    const warnings = collect<CifKpiWarningDetail>(root, 'cif-kpi-warning');
+    reportKpi(widget, { kpiEventName: 'A' });
+    await clock.tickAsync(4999);
+    expect(warnings).to.deep.equal([]);
+    await clock.tickAsync(1);
+    expect(warnings.map((w) => w.code)).to.deep.equal(['ids-missing', 'host-not-found']);
+    expect(warnings[0]!.message).to.contain('conversation-id is not set; the element has "conversationid"');
+    expect(warnings[0]).to.not.have.property('event');
+    reportKpi(widget, { kpiEventName: 'B' });
+    await clock.tickAsync(20_000);
+    expect(warnings, 'said once while it lasts').to.have.length(2);
+    logger.conversationId = 'c';
+    const host = startHost();
+    await clock.tickAsync(500);
+    expect(host.calls.map((c) => c.eventName)).to.deep.equal(['A', 'B']);
+    await clock.tickAsync(20_000);
+    expect(warnings).to.have.length(2);
+    expect(logger.pendingCount).to.equal(0);
+  });
+
+  it('says nothing when events are delivered in time', async () => {
+    const clock = fakeClock();
+    const { root, widget } = await page();
+    const warnings = collect<CifKpiWarningDetail>(root, 'cif-kpi-warning');
+    reportKpi(widget, { kpiEventName: 'A' });
+    await clock.tickAsync(1000);
+    const host = startHost();
+    await clock.tickAsync(10_000);
+    expect(host.calls).to.have.length(1);
+    expect(warnings).to.deep.equal([]);
   });
 });
 

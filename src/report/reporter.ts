@@ -17,6 +17,8 @@ import type { CifKpiProblem, CifKpiWarning } from '../vocabulary/problems.js';
 import type { DeliveryReporter, QueuedEvent } from '../queue/delivery-queue.js';
 import type { ActivityRecorder } from './activity-log.js';
 import { ConsoleLog } from './console-log.js';
+import { StallHints } from './stall-hints.js';
+import type { StallView } from './stall-reasons.js';
 import type { DebugInspector, InspectorActions, InspectorView } from './debug-inspector.js';
 
 export class Reporter implements DeliveryReporter {
@@ -29,6 +31,8 @@ export class Reporter implements DeliveryReporter {
   #inspector: DebugInspector | undefined;
   /** What is printed to the console, at `log-level`. */
   readonly console: ConsoleLog;
+  /** Why events are still held, said after a while; looks with what `explainStalls` was given. */
+  #stalls: StallHints | undefined;
 
   constructor(target: EventTarget) {
     this.#target = target;
@@ -75,6 +79,20 @@ export class Reporter implements DeliveryReporter {
   captured(warnings: readonly CifKpiWarning[], detail: unknown): void {
     this.#counts.captured += 1;
     for (const warning of warnings) this.fire('cif-kpi-warning', { ...warning, event: detail });
+  }
+
+  /** A warning about the set-up, not about one event. */
+  warn(warning: CifKpiWarning): void {
+    this.fire('cif-kpi-warning', warning);
+  }
+
+  /**
+   * From now on, events held for a while are explained from what `view` shows then; the code that explains is
+   * loaded only when it is needed (if it cannot be, nothing is said).
+   */
+  explainStalls(view: () => StallView): void {
+    const look = () => import('./stall-reasons.js').then(({ stallReasons }) => stallReasons(view()));
+    this.#stalls = new StallHints(look, (warning) => this.warn(warning));
   }
 
   /** An event was refused: it is not delivered. */
@@ -127,11 +145,13 @@ export class Reporter implements DeliveryReporter {
   // The queue's outcomes (DeliveryReporter).
 
   queued(item: QueuedEvent): void {
+    this.#stalls?.held();
     if (this.console.prints('debug')) this.console.note('debug', `held "${item.event.kpiEventName}" (${item.id})`);
     this.#activity?.record(item.event.kpiEventName, 'held', item.id);
   }
 
   restored(items: readonly QueuedEvent[]): void {
+    if (items.length > 0) this.#stalls?.held();
     this.#counts.captured += items.length;
     for (const item of items)
       this.#activity?.record(item.event.kpiEventName, item.problem ? 'failed' : 'held', item.id);

@@ -45,8 +45,8 @@ export interface CifKpiWarningDetail {
   code: CifKpiWarningCode;
   message: string;
   field?: string;
-  /** The detail as the widget gave it. */
-  event: unknown;
+  /** The detail as the widget gave it; absent for a warning about the set-up (`ids-missing`, `host-not-found`). */
+  event?: unknown;
 }
 
 /** Detail of `cif-kpi-failed`: events given up after their last retry (kept in `logger.failed`). */

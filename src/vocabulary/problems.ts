@@ -45,7 +45,11 @@ export type CifKpiWarningCode =
   /** `kpiEventName` is one CIF logs itself; analytics may count it twice. */
   | 'reserved-kpi-event-name'
   /** The detail has a field CIF does not know; it is not sent. */
-  | 'unknown-field';
+  | 'unknown-field'
+  /** Events held over 5 s because a required id is not set (`field` names its attribute). */
+  | 'ids-missing'
+  /** Events held over 5 s because the CIF library has not appeared. */
+  | 'host-not-found';
 
 export interface CifKpiProblem<Code extends string = CifKpiErrorCode> {
   code: Code;
