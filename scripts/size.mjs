@@ -3,7 +3,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
-const BUDGET_GZIP = Number(process.env.SIZE_BUDGET ?? 18_500);
+const BUDGET_GZIP = Number(process.env.SIZE_BUDGET ?? 18_650);
 /** The chunks the ES bundle loads next to it on demand: the rule compiler and the debug inspector. */
 export const chunks = readdirSync(new URL('../dist/cdn/', import.meta.url))
   .filter((name) => /^cif-kpi-logger-.*\.js$/.test(name))

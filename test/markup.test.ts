@@ -516,6 +516,26 @@ describe('<cif-kpi-rule>', () => {
     expect(rows).to.have.length(2);
   });
 
+  it('says that a rule outside any logger maps nothing, on the rule and in the console', async () => {
+    const root = await fixture<HTMLElement>(html`<div></div>`);
+    const warnings = collect<CifKpiWarningDetail>(root, 'cif-kpi-warning');
+    const warn = sinon.stub(console, 'warn');
+    try {
+      root.innerHTML = `<section><cif-kpi-rule on="ticket-closed" kpi="TicketClosed"></cif-kpi-rule></section>
+      <cif-kpi-logger ${LOGGER}><cif-kpi-rule on="click" kpi="Click"></cif-kpi-rule></cif-kpi-logger>`;
+      const message = '<cif-kpi-rule on="ticket-closed"> is not a direct child of a <cif-kpi-logger>: it maps nothing';
+      expect(warnings).to.deep.equal([{ code: 'rule-outside-logger', message }]);
+      expect(warn.firstCall.args).to.deep.equal([
+        '[cif-kpi-logger]',
+        message,
+        root.querySelector('section > cif-kpi-rule'),
+      ]);
+      expect(warn.callCount).to.equal(1);
+    } finally {
+      warn.restore();
+    }
+  });
+
   it('evaluates no code: a placeholder is a property path, nothing else', async () => {
     const { root, logger } = await mount(
       '<div id="w"></div>',

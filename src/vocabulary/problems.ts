@@ -49,7 +49,9 @@ export type CifKpiWarningCode =
   /** Events held over 5 s because a required id is not set (`field` names its attribute). */
   | 'ids-missing'
   /** Events held over 5 s because the CIF library has not appeared. */
-  | 'host-not-found';
+  | 'host-not-found'
+  /** A `<cif-kpi-rule>` is not a direct child of a logger, so nothing reads it (fired on the rule). */
+  | 'rule-outside-logger';
 
 export interface CifKpiProblem<Code extends string = CifKpiErrorCode> {
   code: Code;
