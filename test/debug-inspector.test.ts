@@ -40,6 +40,9 @@ describe('debug inspector', () => {
     expect(part(logger, 'context')!.textContent).to.contain('conversation-id').and.contain('conv-1');
     expect(part(logger, 'context')!.textContent).to.contain('events wait for providerSessionId');
     expect(part(logger, 'host-status')!.textContent).to.equal('CIF host: waiting');
+    expect(part(logger, 'context')!.textContent).to.contain(
+      'window.Microsoft.CIFramework not found yet: the page must load msdyn_ciLibrary.js',
+    );
 
     reportKpi(widget, { kpiEventName: 'Waiting' });
     reportKpi(widget, { kpiEventName: 'Broken', eventTimestamp: 'later' });
@@ -55,6 +58,7 @@ describe('debug inspector', () => {
     await logger.flush();
     await frame();
     expect(part(logger, 'host-status')!.textContent).to.equal('CIF host: ready');
+    expect(part(logger, 'context')!.textContent).to.not.contain('msdyn_ciLibrary.js');
     const rows = eventRows(logger);
     expect(rows[0]).to.match(/^failed.*Refused.*Nope/);
     expect(rows[2]).to.match(/^sent.*Waiting/);

@@ -16,6 +16,10 @@ export interface InspectorView {
   stats: CifKpiStats;
 }
 
+/** What to check while the CIF library has not appeared. */
+const HOST_HINT =
+  'window.Microsoft.CIFramework not found yet: the page must load msdyn_ciLibrary.js and be open inside Dynamics 365; events wait until then';
+
 export interface InspectorActions {
   flush(): void;
   retryFailed(): void;
@@ -141,6 +145,7 @@ export class DebugInspector {
           ? context.problem.message
           : '';
     if (note) ids.push(el('dt', undefined, 'note'), el('dd', undefined, note));
+    if (!view.hostReady) ids.push(el('dt', undefined, 'host'), el('dd', undefined, HOST_HINT));
     this.#ids.replaceChildren(...ids);
 
     this.#stats.replaceChildren(
