@@ -176,6 +176,20 @@ describe('data-kpi-* markup', () => {
     expect(errors.map((e) => [e.code, e.field])).to.deep.equal([['value-too-long', 'kpiEventName']]);
   });
 
+  it('reports a misspelled data-kpi-* attribute as an unknown field, and still sends the event', async () => {
+    const { root, logger } = await mount(
+      '<button data-kpi="Rejected" data-kpi-reasn="Busy" data-kpi-reason="Agent busy" data-kpi-on="click">x</button>',
+    );
+    const warnings = collect<CifKpiWarningDetail>(root, 'cif-kpi-warning');
+    root.querySelector('button')!.click();
+    const [sent] = await sentEvents(logger);
+    expect(sent).to.include({ kpiEventName: 'Rejected', kpiEventReason: 'Agent busy' });
+    expect(sent).to.not.have.property('data-kpi-reasn');
+    expect(warnings.map((w) => [w.code, w.field, w.message])).to.deep.equal([
+      ['unknown-field', 'data-kpi-reasn', '"data-kpi-reasn" is not a CIF KPI event field and was not sent'],
+    ]);
+  });
+
   it('listens with one listener per event type at the scope root, not one per element', async () => {
     const spy = sinon.spy(EventTarget.prototype, 'addEventListener');
     try {

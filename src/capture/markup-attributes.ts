@@ -27,6 +27,13 @@ export const RULE_ATTRIBUTES = ['on', 'kpi', ...FIELD_ATTRIBUTE_NAMES.map(([name
 
 const FIELD_ATTRIBUTES = FIELD_ATTRIBUTE_NAMES.map(([name, field]) => [`data-kpi-${name}`, field] as const);
 const CUSTOM_PREFIX = 'data-kpi-custom-';
+/** The `data-kpi*` attributes markup knows besides `data-kpi-custom-*`; any other is a typo, passed on to be reported. */
+const KNOWN_ATTRIBUTES = new Set<string>([
+  KPI_ATTRIBUTE,
+  KPI_ON_ATTRIBUTE,
+  KPI_IGNORE_ATTRIBUTE,
+  ...FIELD_ATTRIBUTES.map(([attribute]) => attribute),
+]);
 
 /** The DOM events markup listens for by default. */
 export const DEFAULT_TRIGGERS = ['click', 'submit', 'change'] as const;
@@ -97,8 +104,13 @@ export function detailFromAttributes(element: Element): Record<string, unknown> 
   }
   let custom: Array<{ attribute: string; value: string }> | undefined;
   for (const name of element.getAttributeNames()) {
-    if (!name.startsWith(CUSTOM_PREFIX)) continue;
-    (custom ??= []).push({ attribute: name.slice(CUSTOM_PREFIX.length), value: element.getAttribute(name)! });
+    if (name.startsWith(CUSTOM_PREFIX)) {
+      (custom ??= []).push({ attribute: name.slice(CUSTOM_PREFIX.length), value: element.getAttribute(name)! });
+    } else if (name.startsWith(KPI_ATTRIBUTE) && !KNOWN_ATTRIBUTES.has(name)) {
+      // A misspelled attribute (`data-kpi-reasn`) is kept under its own name: not a KPI field, so it is reported
+      // (`unknown-field`) rather than dropped without a word.
+      detail[name] = element.getAttribute(name);
+    }
   }
   if (custom) detail.customData = custom;
   return detail;
