@@ -173,6 +173,7 @@ export class CifKpiLoggerElement extends ReactiveElement {
     detail: (detail) => this.#accept(detail),
     mapped: (result, detail) => this.#take(result, detail),
     problem: (p) => this.#reporter.error(p),
+    warning: (w) => this.#reporter.warn(w),
     dropped: (reason, count) => this.#reporter.droppedOnArrival(reason, count),
     maxHeld: () => this.#queue.options.maxQueue,
   });

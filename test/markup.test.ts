@@ -186,8 +186,32 @@ describe('data-kpi-* markup', () => {
     expect(sent).to.include({ kpiEventName: 'Rejected', kpiEventReason: 'Agent busy' });
     expect(sent).to.not.have.property('data-kpi-reasn');
     expect(warnings.map((w) => [w.code, w.field, w.message])).to.deep.equal([
-      ['unknown-field', 'data-kpi-reasn', '"data-kpi-reasn" is not a CIF KPI event field and was not sent'],
+      [
+        'unknown-field',
+        'data-kpi-reasn',
+        '"data-kpi-reasn" is not a CIF KPI event field and was not sent: did you mean "data-kpi-reason"?',
+      ],
     ]);
+  });
+
+  it('refuses a data-kpi-custom-* name that is not a column, naming the attribute and the one to write', async () => {
+    const { root, logger } = await mount(`
+      <button id="bad" data-kpi="Transferred" data-kpi-custom-queue-name="Billing">x</button>
+      <button id="good" data-kpi="Answered" data-kpi-custom-queue_name="Billing">y</button>`);
+    const errors = collect<CifKpiErrorDetail>(root, 'cif-kpi-error');
+    root.querySelector<HTMLElement>('#bad')!.click();
+    root.querySelector<HTMLElement>('#good')!.click();
+    const sent = await sentEvents(logger);
+    expect(names(sent)).to.deep.equal(['Answered']);
+    expect(sent[0]!.customData).to.deep.equal([{ attribute: 'queue_name', value: 'Billing' }]);
+    expect(errors.map((e) => [e.code, e.field, e.message])).to.deep.equal([
+      [
+        'invalid-custom-data',
+        'data-kpi-custom-queue-name',
+        'data-kpi-custom-queue-name on <button data-kpi="Transferred">: "queue-name" is not a column name (letters, digits and underscores): write data-kpi-custom-queue_name',
+      ],
+    ]);
+    expect(logger.stats).to.include({ captured: 2, invalid: 1, sent: 1 });
   });
 
   it('listens with one listener per event type at the scope root, not one per element', async () => {
@@ -195,7 +219,8 @@ describe('data-kpi-* markup', () => {
     try {
       const buttons = Array.from({ length: 50 }, (_, i) => `<button data-kpi="K${i}">${i}</button>`).join('');
       await mount(buttons);
-      const clickListeners = spy.getCalls().filter((call) => call.args[0] === 'click');
+      // (Besides the one on the window that looks for clicks outside the scope until it has seen one.)
+      const clickListeners = spy.getCalls().filter((call) => call.args[0] === 'click' && call.thisValue !== window);
       expect(clickListeners).to.have.length(1);
       expect(clickListeners[0]!.args[2]).to.equal(true);
     } finally {
@@ -342,6 +367,65 @@ describe('<cif-kpi-rule>', () => {
     expect(event!.customData).to.deep.equal([{ attribute: 'msdyn_customattribute1', value: 'Billing' }]);
   });
 
+  it('says which placeholder read nothing and what the detail had instead, at info level on the console', async () => {
+    const { root, logger } = await mount(
+      `<softphone-widget id="phone"></softphone-widget>`,
+      `<cif-kpi-rule on="call-ended" kpi="CallEnded" reason="{detail.reasn}" additional-data="line {target.dataset.line}"
+                     custom-queue="{detail.queue.nme}" when="detail.ok"></cif-kpi-rule>`,
+    );
+    const warnings = collect<CifKpiWarningDetail>(root, 'cif-kpi-warning');
+    const warn = sinon.stub(console, 'warn');
+    const info = sinon.stub(console, 'info');
+    try {
+      const phone = root.querySelector('#phone')!;
+      callEnded(phone, { ok: true, reason: 'Resolved', queue: { name: 'Billing' } });
+      callEnded(phone, { ok: true, reason: 'Resolved', queue: { name: 'Billing' } });
+      await sentEvents(logger);
+      expect(warn.callCount).to.equal(0);
+      expect(info.callCount).to.equal(0);
+      logger.logLevel = 'info';
+      await logger.updateComplete;
+      callEnded(phone, { ok: true, reason: 'Resolved', queue: { name: 'Billing' } });
+      callEnded(phone, { ok: true, reason: 'Resolved', queue: { name: 'Billing' } });
+      const sent = await sentEvents(logger);
+      expect(sent).to.have.length(4);
+      expect(sent[0]).to.include({ kpiEventName: 'CallEnded', additionalData: 'line ' });
+      expect(sent[0]).to.not.have.property('kpiEventReason');
+      const rule = '<cif-kpi-rule> on="call-ended" kpi="CallEnded"';
+      expect(warnings.slice(0, 3).map((w) => [w.code, w.field, w.message])).to.deep.equal([
+        [
+          'placeholder-empty',
+          'reason',
+          `reason="{detail.reasn}" of ${rule} read nothing: detail has no "reasn" (it has ok, reason, queue); it is left empty`,
+        ],
+        [
+          'placeholder-empty',
+          'additional-data',
+          `additional-data="{target.dataset.line}" of ${rule} read nothing: the target has no such value; it is left empty`,
+        ],
+        [
+          'placeholder-empty',
+          'custom-queue',
+          `custom-queue="{detail.queue.nme}" of ${rule} read nothing: detail.queue has no "nme" (it has name); it is left empty`,
+        ],
+      ]);
+      expect(warnings).to.have.length(12);
+      // Each placeholder is printed once at info, however many events it empties; never as a warning.
+      const printed = info.getCalls().filter((call) => String(call.args[1]).includes('read nothing'));
+      expect(printed.map((call) => String(call.args[1]).slice(0, 22))).to.deep.equal([
+        'reason="{detail.reasn}',
+        'additional-data="{targ',
+        'custom-queue="{detail.',
+      ]);
+      expect(printed[0]!.args[0]).to.equal('[cif-kpi-logger]');
+      expect(printed[0]!.args[2]).to.equal(logger);
+      expect(warn.callCount).to.equal(0);
+    } finally {
+      warn.restore();
+      info.restore();
+    }
+  });
+
   it('uses {target.x} of the original target inside a shadow root, and match against its ancestors', async () => {
     const { root, logger } = await mount(
       `<softphone-widget></softphone-widget><chat-widget></chat-widget>`,
@@ -450,10 +534,16 @@ describe('<cif-kpi-rule>', () => {
       customData: [{ attribute: 'msdyn_customattribute1', value: 'Q'.repeat(101) }],
     });
     expect(errors[1]!.event).to.deep.equal({ customData: [{ attribute: 'msdyn_customattribute1', value: 'Billing' }] });
-    expect(warnings.map((w) => [w.code, (w.event as { kpiEventName: string }).kpiEventName])).to.deep.equal([
-      ['value-truncated', 'Cut'],
-      ['reserved-kpi-event-name', 'SessionClosed'],
+    expect(warnings.map((w) => [w.code, w.field, (w.event as { kpiEventName: string }).kpiEventName])).to.deep.equal([
+      ['placeholder-empty', 'reason', 'Held'],
+      ['value-truncated', 'kpiEventReason', 'Cut'],
+      ['reserved-kpi-event-name', 'kpiEventName', 'SessionClosed'],
+      ['placeholder-empty', 'reason', 'SessionClosed'],
+      ['placeholder-empty', 'custom-msdyn_customattribute1', 'SessionClosed'],
+      ['placeholder-empty', 'kpi', undefined],
     ]);
+    // The event refused for its missing name says why: the name's placeholder read nothing.
+    expect(warnings[5]!.message).to.contain('kpi="{detail.name}"').and.contain('detail has no "name" (it has queue)');
   });
 
   it('turns a value that throws when read into an invalid-detail error, not a page error', async () => {
@@ -528,6 +618,36 @@ describe('<cif-kpi-rule>', () => {
       ['outer', 'OuterRule'],
     ]);
     expect(rows).to.have.length(2);
+  });
+
+  it('says when the logger sits outside the widgets it should hear: once, with the element, in the console', async () => {
+    (window as unknown as { __host: unknown }).__host = readyHost();
+    const root = await fixture<HTMLElement>(html`<div></div>`);
+    const warn = sinon.stub(console, 'warn');
+    try {
+      root.innerHTML = `<main id="widgets"><button data-kpi="CallAccepted">Accept</button></main>
+        <footer><cif-kpi-logger ${LOGGER}></cif-kpi-logger></footer>`;
+      const logger = root.querySelector<Logger>('cif-kpi-logger')!;
+      await logger.updateComplete;
+      const warnings = collect<CifKpiWarningDetail>(root, 'cif-kpi-warning');
+      root.querySelector('button')!.click();
+      root.querySelector('button')!.click();
+      expect(warnings.map((w) => [w.code, w.message.split('; put')[0]])).to.deep.equal([
+        [
+          'outside-scope',
+          `a click on <button data-kpi="CallAccepted"> was not heard: it is outside the logger's scope (its parent, <footer>)`,
+        ],
+      ]);
+      expect(warn.callCount).to.equal(1);
+      expect(warn.firstCall.args[2]).to.equal(logger);
+      // The fix the message gives works: the container's id as scope.
+      logger.setAttribute('scope', 'widgets');
+      await logger.updateComplete;
+      root.querySelector('button')!.click();
+      expect(names(await sentEvents(logger))).to.deep.equal(['CallAccepted']);
+    } finally {
+      warn.restore();
+    }
   });
 
   it('says that a rule outside any logger maps nothing, on the rule and in the console', async () => {

@@ -1,9 +1,10 @@
 import type { NormaliseResult } from '../normalise/kpi-event.js';
 import { CIF_KPI_EVENT, type DropReason } from '../vocabulary/logger-events.js';
-import { internalError, problem, type CifKpiProblem } from '../vocabulary/problems.js';
+import { internalError, problem, type CifKpiProblem, type CifKpiWarning } from '../vocabulary/problems.js';
 import { ScopedCapture } from './event-capture.js';
 import { RULE_CHANGE_EVENT } from './kpi-rule-element.js';
 import { DEFAULT_TRIGGERS, detailFromAttributes, kpiSourceOf, userCanFire } from './markup-attributes.js';
+import { watchOutsideScope } from './outside-scope.js';
 import { RuleSet } from './rule-set.js';
 import { resolveScopeRoot } from './scope.js';
 import { ScopeScanner } from './scope-scanner.js';
@@ -19,6 +20,8 @@ export interface CaptureSink {
    * unexpected fault while hearing an event, caught so that nothing of it reaches the page.
    */
   problem(problem: CifKpiProblem): void;
+  /** Advice about the set-up: events outside the scope. */
+  warning(warning: CifKpiWarning): void;
   /** Events heard but not mapped. */
   dropped(reason: DropReason, count: number): void;
   /** Most events held while the rule code loads. */
@@ -71,6 +74,10 @@ export class CaptureController {
   #scopeObserver: MutationObserver | undefined;
   /** The missing scope last reported, so each is reported once. */
   #missingScopeReported: string | null | undefined;
+  /** Stops looking for events outside the scope; undefined when not looking. */
+  #stopWatching: (() => void) | undefined;
+  /** Whether events outside the scope were reported: said once per logger. */
+  #saidOutside = false;
 
   constructor(logger: HTMLElement, sink: CaptureSink) {
     this.#logger = logger;
@@ -114,6 +121,7 @@ export class CaptureController {
   /** Stops capturing: the logger left the document. */
   disconnect(): void {
     this.#connected = false;
+    this.#watchOutside(undefined);
     this.#capture.detach();
     this.#scanner.disconnect();
     this.#ruleObserver.disconnect();
@@ -132,10 +140,12 @@ export class CaptureController {
     this.#stopWaitingForScope();
     this.#scanner.disconnect();
     if (this.#disabled) {
+      this.#watchOutside(undefined);
       this.#capture.detach();
       return;
     }
     const root = resolveScopeRoot(this.#logger, this.#scope);
+    this.#watchOutside(root);
     if (root) {
       this.#missingScopeReported = undefined;
       this.#capture.attach(root);
@@ -161,6 +171,18 @@ export class CaptureController {
       subtree: true,
       attributes: true,
       attributeFilter: ['id'],
+    });
+  }
+
+  /** Looks for events outside `root` until it has said so once; not for the whole document. */
+  #watchOutside(root: EventTarget | undefined): void {
+    this.#stopWatching?.();
+    this.#stopWatching = undefined;
+    if (this.#saidOutside || !(root instanceof Node) || root instanceof Document) return;
+    this.#stopWatching = watchOutsideScope(root, this.#logger, (warning) => {
+      this.#saidOutside = true;
+      this.#stopWatching = undefined;
+      this.#sink.warning(warning);
     });
   }
 
@@ -209,7 +231,9 @@ export class CaptureController {
     if (this.#markupTypes.has(type)) {
       const source = kpiSourceOf(event, pathOf(), this.#capture.root!);
       if (source) {
-        this.#sink.detail(detailFromAttributes(source));
+        const { detail, refused } = detailFromAttributes(source);
+        if (refused) this.#sink.mapped(refused, detail);
+        else this.#sink.detail(detail);
         taken = true;
       }
     }

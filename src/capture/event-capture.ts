@@ -3,6 +3,12 @@ const active = new Set<ScopedCapture>();
 /** Events one capture has taken: nobody else logs them. */
 const claimed = new WeakSet<Event>();
 
+/** Whether any logger's capture hears events of `type` at a root on `path`. */
+export function anyCaptureHears(type: string, path: readonly EventTarget[]): boolean {
+  for (const capture of active) if (capture.hearsOn(type, path)) return true;
+  return false;
+}
+
 /**
  * Gets each event heard, and a function giving its composed path (computed once, on first use, and only if
  * asked: most events never need it); returns whether it took the event (logged something). An event nobody
@@ -100,6 +106,11 @@ export class ScopedCapture {
 
   #hears(type: string): boolean {
     return this.#root !== undefined && this.#types.has(type);
+  }
+
+  /** Whether this capture hears events of `type` whose path is `path`. */
+  hearsOn(type: string, path: readonly EventTarget[]): boolean {
+    return this.#hears(type) && (path.includes(this.#root!) || [...this.#innerRoots].some((r) => path.includes(r)));
   }
 
   #onEvent(event: Event): void {

@@ -40,8 +40,13 @@ const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
 const PLACEHOLDER = /\{([^{}]*)\}/g;
 const SEGMENT = /^[A-Za-z_$][\w$]*$|^\d+$/;
 
-/** A path into the event's detail (its keys), or one of the target's readable properties (its reader). */
-type Path = { root: 'detail'; keys: string[] } | { root: 'target'; read: (target: Element) => unknown };
+/**
+ * A path into the event's detail (its keys), or one of the target's readable properties (its reader); `text` is
+ * the placeholder as written and `attribute` the rule attribute it is in, for messages.
+ */
+type Path = { text: string; attribute: string } & (
+  { root: 'detail'; keys: string[] } | { root: 'target'; read: (target: Element) => unknown }
+);
 
 /**
  * What a rule may read of an event's target: what describes the control that was used, and nothing that leads
@@ -92,11 +97,12 @@ export interface KpiRule {
 
 export type RuleParse = { ok: true; rule: KpiRule } | { ok: false; message: string };
 
-/** A short name for a rule in messages: its position and its `on`/`kpi`. */
-export function describeRule(element: Element, index: number): string {
+/** A short name for a rule in messages: its `on`/`kpi`, and its position when given. */
+export function describeRule(element: Element, index?: number): string {
   const on = element.getAttribute('on');
   const kpi = element.getAttribute('kpi');
-  return `<cif-kpi-rule> #${index + 1}${on ? ` on="${on}"` : ''}${kpi ? ` kpi="${kpi}"` : ''}`;
+  const at = index === undefined ? '' : ` #${index + 1}`;
+  return `<cif-kpi-rule>${at}${on ? ` on="${on}"` : ''}${kpi ? ` kpi="${kpi}"` : ''}`;
 }
 
 class RuleSyntaxError extends Error {}
@@ -132,10 +138,15 @@ function compile(element: Element): KpiRule {
     if (typeof refused === 'object') fail(refused.message);
   }
   const match = matchOf(element);
+  const name = describeRule(element);
   let readingDetail: unknown;
   let readingPath: EventPath = () => [];
-  const readField = (field: KpiEventField) => read(templates, field, readingDetail, readingPath);
-  const customs = templates.custom.length === 0 ? undefined : () => customItems(templates, readingDetail, readingPath);
+  let readingWarnings: CifKpiWarning[] = [];
+  // A placeholder that read nothing leaves its part empty; that may be meant, so it is a warning, said at `info`.
+  const empty = (path: Path) => readingWarnings.push(emptyPlaceholder(path, readingDetail, readingPath, name));
+  const readField = (field: KpiEventField) => read(templates, field, readingDetail, readingPath, empty);
+  const customs =
+    templates.custom.length === 0 ? undefined : () => customItems(templates, readingDetail, readingPath, empty);
   const whenText = element.getAttribute('when')?.trim();
   const when = whenText ? parsePath(whenText.replace(/^\{(.*)\}$/, '$1'), 'when', whenText) : undefined;
 
@@ -151,8 +162,10 @@ function compile(element: Element): KpiRule {
       // nested event that a getter might dispatch while this one is read.
       const outerDetail = readingDetail;
       const outerPath = readingPath;
+      const outerWarnings = readingWarnings;
       readingDetail = detail;
       readingPath = path;
+      readingWarnings = warnings;
       try {
         return writeKpiEvent(readField, capturedAt, warnings, customs);
       } catch (error) {
@@ -162,6 +175,7 @@ function compile(element: Element): KpiRule {
       } finally {
         readingDetail = outerDetail;
         readingPath = outerPath;
+        readingWarnings = outerWarnings;
       }
     },
     detailFor(event, path) {
@@ -210,16 +224,27 @@ function matchOf(element: Element): string | undefined {
  * What the rule's templates give for one field of a KPI event (undefined for a field it does not fill; its
  * `eventTimestamp` is always the capture time): the same writer and checks as any other event.
  */
-function read({ fields }: RuleTemplates, field: KpiEventField, detail: unknown, path: EventPath): unknown {
+function read(
+  { fields }: RuleTemplates,
+  field: KpiEventField,
+  detail: unknown,
+  path: EventPath,
+  empty: (path: Path) => void,
+): unknown {
   const template = fields.get(field);
-  return template === undefined ? undefined : render(template, detail, path);
+  return template === undefined ? undefined : render(template, detail, path, empty);
 }
 
 /** The rule's `customData` items: its column names were checked when it was compiled, its values are now. */
-function customItems({ custom }: RuleTemplates, detail: unknown, path: EventPath): CifCustomDataItem[] | CifKpiProblem {
+function customItems(
+  { custom }: RuleTemplates,
+  detail: unknown,
+  path: EventPath,
+  empty: (path: Path) => void,
+): CifCustomDataItem[] | CifKpiProblem {
   const items: CifCustomDataItem[] = [];
   for (const [attribute, template] of custom) {
-    const text = customValue(attribute, render(template, detail, path));
+    const text = customValue(attribute, render(template, detail, path, empty));
     if (typeof text === 'object') return text;
     if (text !== undefined) items.push({ attribute, value: text });
   }
@@ -269,10 +294,11 @@ function parsePath(text: string, attribute: string, value = text): Path {
     if (FORBIDDEN.has(key)) fail(`"${key}" is not allowed in a path`);
     if (!SEGMENT.test(key)) fail(`"${key}" in "{${text}}" is not a plain property name`);
   }
-  if (root === 'detail') return { root: 'detail', keys: rest };
+  const named = { text: `{${text.trim()}}`, attribute };
+  if (root === 'detail') return { ...named, root: 'detail', keys: rest };
   const [property, data, ...more] = rest;
   if (property === 'dataset' && data !== undefined && more.length === 0) {
-    return { root: 'target', read: (target) => (target as HTMLElement).dataset?.[data] };
+    return { ...named, root: 'target', read: (target) => (target as HTMLElement).dataset?.[data] };
   }
   const read = rest.length === 1 ? TARGET_PROPERTIES[property!] : undefined;
   if (read === undefined || !Object.prototype.hasOwnProperty.call(TARGET_PROPERTIES, property!)) {
@@ -280,7 +306,7 @@ function parsePath(text: string, attribute: string, value = text): Path {
       `"{${text}}" is not readable: a rule reads the event's detail, and of its target only ${TARGET_LIST} (nothing that leads to another node, the document, the window, storage or cookies)`,
     );
   }
-  return { root: 'target', read: read! };
+  return { ...named, root: 'target', read: read! };
 }
 
 /**
@@ -316,10 +342,17 @@ function resolve(path: Path, detail: unknown, eventPath: EventPath): unknown {
   }
 }
 
-/** A template's value for `event`: a lone placeholder keeps the value as it is (the field converts it). */
-function render(template: Template, detail: unknown, eventPath: EventPath): unknown {
+/**
+ * A template's value for `event`: a lone placeholder keeps the value as it is (the field converts it). Each
+ * placeholder that reads nothing (undefined or null) is told to `empty`, when given.
+ */
+function render(template: Template, detail: unknown, eventPath: EventPath, empty?: (path: Path) => void): unknown {
   if (typeof template === 'string') return template;
-  if (!Array.isArray(template)) return resolve(template, detail, eventPath);
+  if (!Array.isArray(template)) {
+    const value = resolve(template, detail, eventPath);
+    if (value == null) empty?.(template);
+    return value;
+  }
   let text = '';
   for (const part of template) {
     if (typeof part === 'string') {
@@ -327,7 +360,10 @@ function render(template: Template, detail: unknown, eventPath: EventPath): unkn
       continue;
     }
     const value = resolve(part, detail, eventPath);
-    if (value === undefined || value === null) continue;
+    if (value === undefined || value === null) {
+      empty?.(part);
+      continue;
+    }
     if (typeof value === 'object') {
       // Written only as far as the longest column: what is past it is cut or refused anyway.
       const json = toCifText(value, '', CIF_LIMITS.additionalData);
@@ -337,6 +373,57 @@ function render(template: Template, detail: unknown, eventPath: EventPath): unkn
     }
   }
   return text;
+}
+
+/**
+ * The warning for a placeholder that read nothing: where the path stopped and, in the detail, the keys that were
+ * there instead (`{detail.reasn}` → the detail has reason, queue).
+ */
+function emptyPlaceholder(path: Path, detail: unknown, eventPath: EventPath, rule: string): CifKpiWarning {
+  let why: string;
+  if (path.root === 'target') {
+    why = eventPath()[0] instanceof Element ? 'the target has no such value' : 'the event has no element target';
+  } else {
+    let value: unknown = detail;
+    let walked = 'detail';
+    why = `${walked} is null`;
+    for (const key of path.keys) {
+      if (typeof value !== 'object' || value === null || !isData(value)) {
+        why = `${walked} is ${value === null ? 'null' : typeof value === 'object' ? 'not plain data' : typeof value}`;
+        break;
+      }
+      const next = safeOwn(value, key);
+      if (next === undefined) {
+        const keys = safeKeys(value);
+        why = `${walked} has no "${key}"${keys.length ? ` (it has ${keys.slice(0, 10).join(', ')}${keys.length > 10 ? ', …' : ''})` : ' (it is empty)'}`;
+        break;
+      }
+      walked += `.${key}`;
+      value = next;
+      why = `${walked} is ${next === null ? 'null' : 'not plain data'}`;
+    }
+  }
+  return problem(
+    'placeholder-empty',
+    `${path.attribute}="${path.text}" of ${rule} read nothing: ${why}; it is left empty`,
+    path.attribute,
+  );
+}
+
+function safeOwn(value: object, key: string): unknown {
+  try {
+    return own(value, key);
+  } catch {
+    return undefined;
+  }
+}
+
+function safeKeys(value: object): string[] {
+  try {
+    return Object.keys(value);
+  } catch {
+    return [];
+  }
 }
 
 function matchesOnPath(path: readonly EventTarget[], root: EventTarget, selector: string): boolean {

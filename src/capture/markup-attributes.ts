@@ -3,37 +3,25 @@
  *
  *     <button data-kpi="CallRejected" data-kpi-reason="Agent busy" data-kpi-custom-msdyn_customattribute1="Queue A">
  */
+import { columnNameLike, customAttributeProblem, failure, type NormaliseResult } from '../normalise/kpi-event.js';
+import {
+  CUSTOM_PREFIX,
+  FIELD_ATTRIBUTE_NAMES,
+  KPI_ATTRIBUTE,
+  KPI_IGNORE_ATTRIBUTE,
+  KPI_ON_ATTRIBUTE,
+  MARKUP_ATTRIBUTES,
+} from '../vocabulary/attribute-names.js';
+import { problem } from '../vocabulary/problems.js';
 
-/** Marks an element as a KPI source; the value is the KPI name. */
-const KPI_ATTRIBUTE = 'data-kpi';
-/** Picks the DOM event that fires it (default: `click`; `submit` for forms; `change` for form fields). */
-export const KPI_ON_ATTRIBUTE = 'data-kpi-on';
-/** On an element or ancestor: its events are not captured from markup. */
-const KPI_IGNORE_ATTRIBUTE = 'data-kpi-ignore';
-
-/**
- * The optional KPI event fields markup can fill, by attribute name: `data-kpi-reason` on elements,
- * `reason` on `<cif-kpi-rule>`.
- */
-export const FIELD_ATTRIBUTE_NAMES = [
-  ['reason', 'kpiEventReason'],
-  ['additional-data', 'additionalData'],
-  ['notification-response-action', 'notificationResponseAction'],
-  ['external-correlation-id', 'externalCorrelationId'],
-] as const;
+export { FIELD_ATTRIBUTE_NAMES, KPI_ON_ATTRIBUTE };
 
 /** The attributes of `<cif-kpi-rule>`, besides `custom-*`: the one list the element and the compiler use. */
 export const RULE_ATTRIBUTES = ['on', 'kpi', ...FIELD_ATTRIBUTE_NAMES.map(([name]) => name), 'match', 'when'] as const;
 
 const FIELD_ATTRIBUTES = FIELD_ATTRIBUTE_NAMES.map(([name, field]) => [`data-kpi-${name}`, field] as const);
-const CUSTOM_PREFIX = 'data-kpi-custom-';
 /** The `data-kpi*` attributes markup knows besides `data-kpi-custom-*`; any other is a typo, passed on to be reported. */
-const KNOWN_ATTRIBUTES = new Set<string>([
-  KPI_ATTRIBUTE,
-  KPI_ON_ATTRIBUTE,
-  KPI_IGNORE_ATTRIBUTE,
-  ...FIELD_ATTRIBUTES.map(([attribute]) => attribute),
-]);
+const KNOWN_ATTRIBUTES = new Set<string>(MARKUP_ATTRIBUTES);
 
 /** The DOM events markup listens for by default. */
 export const DEFAULT_TRIGGERS = ['click', 'submit', 'change'] as const;
@@ -95,8 +83,11 @@ export function kpiSourceOf(event: Event, path: readonly EventTarget[], root: Ev
   return source;
 }
 
-/** The `cif-kpi` detail an element's `data-kpi-*` attributes describe. */
-export function detailFromAttributes(element: Element): Record<string, unknown> {
+/**
+ * The `cif-kpi` detail an element's `data-kpi-*` attributes describe; `refused` is set when a
+ * `data-kpi-custom-*` name cannot be a column, said with the attribute it came from and the name it should have.
+ */
+export function detailFromAttributes(element: Element): { detail: Record<string, unknown>; refused?: NormaliseResult } {
   const detail: Record<string, unknown> = { kpiEventName: element.getAttribute(KPI_ATTRIBUTE) };
   for (const [attribute, field] of FIELD_ATTRIBUTES) {
     const value = element.getAttribute(attribute);
@@ -112,6 +103,19 @@ export function detailFromAttributes(element: Element): Record<string, unknown> 
       detail[name] = element.getAttribute(name);
     }
   }
-  if (custom) detail.customData = custom;
-  return detail;
+  if (!custom) return { detail };
+  detail.customData = custom;
+  for (const { attribute } of custom) {
+    const refused = customAttributeProblem(attribute);
+    if (!refused) continue;
+    const name = CUSTOM_PREFIX + attribute;
+    const like = columnNameLike(attribute);
+    const kpi = String(detail.kpiEventName).slice(0, 60);
+    const why = like
+      ? `"${attribute}" is not a column name (letters, digits and underscores): write ${CUSTOM_PREFIX}${like}`
+      : refused.message;
+    const message = `${name} on <${element.localName} data-kpi="${kpi}">: ${why}`;
+    return { detail, refused: failure(problem(refused.code, message, name), []) };
+  }
+  return { detail };
 }

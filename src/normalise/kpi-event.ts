@@ -11,6 +11,8 @@ import {
   type CifCustomDataItem,
   type CifKpiEvent,
 } from '../vocabulary/cif-contract.js';
+import { MARKUP_ATTRIBUTES } from '../vocabulary/attribute-names.js';
+import { nearest } from '../vocabulary/nearest.js';
 import { own } from '../vocabulary/own.js';
 import { problem, type CifKpiProblem, type CifKpiWarning } from '../vocabulary/problems.js';
 import { toCifText, truncateText } from './cif-text.js';
@@ -61,7 +63,9 @@ function build(detail: unknown, capturedAt: number, warnings: CifKpiWarning[]): 
   if (!result.ok) return result;
   for (const key in input) {
     if (!KNOWN_FIELDS.has(key) && Object.prototype.hasOwnProperty.call(input, key)) {
-      warnings.push(problem('unknown-field', `"${key}" is not a CIF KPI event field and was not sent`, key));
+      const like = nearest(key, key.startsWith('data-kpi') ? MARKUP_ATTRIBUTES : KPI_EVENT_FIELDS);
+      const hint = like ? `: did you mean "${like}"?` : '';
+      warnings.push(problem('unknown-field', `"${key}" is not a CIF KPI event field and was not sent${hint}`, key));
     }
   }
   return result;
@@ -322,9 +326,10 @@ function toCustomData(value: unknown): CifCustomDataItem[] | CifKpiProblem {
 /** Why a `customData` attribute name cannot be a column, or undefined when it can. */
 export function customAttributeProblem(attribute: unknown): CifKpiProblem | undefined {
   if (typeof attribute !== 'string' || !isColumnName(attribute)) {
+    const like = typeof attribute === 'string' ? columnNameLike(attribute) : undefined;
     return problem(
       'invalid-custom-data',
-      `customData attribute ${describe(attribute)} is not a column name (letters, digits and underscores)`,
+      `customData attribute ${describe(attribute)} is not a column name (letters, digits and underscores)${like ? `: did you mean "${like}"?` : ''}`,
       'customData',
     );
   }
@@ -332,6 +337,12 @@ export function customAttributeProblem(attribute: unknown): CifKpiProblem | unde
     return tooLong(`customData.${attribute}`, attribute.length, CIF_LIMITS.customDataAttribute, 'attribute name');
   }
   return undefined;
+}
+
+/** The column name a name that is not one was likely meant to be (`queue-name` → `queue_name`), if any. */
+export function columnNameLike(name: string): string | undefined {
+  const like = name.trim().replace(/[^A-Za-z0-9_]+/g, '_');
+  return like !== name && CUSTOM_ATTRIBUTE_PATTERN.test(like) ? like : undefined;
 }
 
 /** A `customData` value as text, refused when over its column; undefined (left out) when absent. */

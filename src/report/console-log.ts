@@ -36,10 +36,10 @@ export class ConsoleLog {
     this.#element = element;
   }
 
-  /** A problem, printed the first time its kind, code and field are seen, then counted. */
-  problem(kind: 'error' | 'warn', code: string, field: string | undefined, message: string): void {
+  /** A problem, printed the first time its kind, code and source (its field) are seen, then counted. */
+  problem(kind: 'error' | 'warn' | 'info', code: string, source: string | undefined, message: string): void {
     if (!this.prints(kind)) return;
-    let key = `${kind} ${code} ${field ?? ''}`;
+    let key = `${kind} ${code} ${source ?? ''}`;
     if (!this.#seen.has(key) && this.#seen.size >= MAX_KEYS) key = `${kind} ${code} *`;
     const count = (this.#seen.get(key) ?? 0) + 1;
     this.#seen.set(key, count);

@@ -64,8 +64,13 @@ export class Reporter implements DeliveryReporter {
       const { reason, message } = detail as CifKpiLoggerEventMap['cif-kpi-dropped'];
       this.console.problem('warn', 'dropped', reason, message);
     } else {
-      const { code, field, message } = detail as CifKpiProblem;
-      this.console.problem(type === 'cif-kpi-error' ? 'error' : 'warn', code, field, message);
+      const { code, field, message } = detail as CifKpiProblem<string>;
+      if (code === 'placeholder-empty') {
+        // Its source is the rule and placeholder, named before "read nothing"; it may be meant, so it is info.
+        this.console.problem('info', code, message.slice(0, message.indexOf(' read nothing')), message);
+      } else {
+        this.console.problem(type === 'cif-kpi-error' ? 'error' : 'warn', code, field, message);
+      }
     }
   }
 

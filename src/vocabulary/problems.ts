@@ -50,8 +50,18 @@ export type CifKpiWarningCode =
   | 'ids-missing'
   /** Events held over 5 s because the CIF library has not appeared. */
   | 'host-not-found'
+  /**
+   * A `cif-kpi` event, or an event of a `data-kpi` element, happened where no logger's scope hears it: the logger
+   * is not inside the widgets' container (said once).
+   */
+  | 'outside-scope'
   /** A `<cif-kpi-rule>` is not a direct child of a logger, so nothing reads it (fired on the rule). */
-  | 'rule-outside-logger';
+  | 'rule-outside-logger'
+  /**
+   * A rule's placeholder read nothing, so its part of the field is empty (`field` names the rule attribute). It
+   * may be meant: printed at `info`, not `warn`.
+   */
+  | 'placeholder-empty';
 
 export interface CifKpiProblem<Code extends string = CifKpiErrorCode> {
   code: Code;

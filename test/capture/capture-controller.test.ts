@@ -2,7 +2,7 @@ import { expect, fixture, html } from '@open-wc/testing';
 import { CaptureController, type CaptureSink } from '../../src/capture/capture-controller.js';
 import '../../src/define.js';
 import type { NormaliseResult } from '../../src/normalise/kpi-event.js';
-import type { CifKpiProblem } from '../../src/vocabulary/problems.js';
+import type { CifKpiProblem, CifKpiWarning } from '../../src/vocabulary/problems.js';
 
 /** A capture controller on a plain element (no logger, no queue), and what it hands to its sink. */
 async function setUp(markup = '', maxHeld = 100) {
@@ -19,12 +19,14 @@ async function setUp(markup = '', maxHeld = 100) {
     details: [] as unknown[],
     mapped: [] as NormaliseResult[],
     problems: [] as CifKpiProblem[],
+    warnings: [] as CifKpiWarning[],
     drops: [] as string[],
   };
   const sink: CaptureSink = {
     detail: (detail) => heard.details.push(detail),
     mapped: (result) => heard.mapped.push(result),
     problem: (p) => heard.problems.push(p),
+    warning: (w) => heard.warnings.push(w),
     dropped: (reason, count) => heard.drops.push(`${reason} ${count}`),
     maxHeld: () => maxHeld,
   };
@@ -104,6 +106,7 @@ describe('CaptureController', () => {
       },
       mapped: () => {},
       problem: (p) => problems.push(p),
+      warning: () => {},
       dropped: () => {},
       maxHeld: () => 1,
     });
@@ -121,5 +124,85 @@ describe('CaptureController', () => {
     expect(problems.map((p) => [p.code, p.message])).to.deep.equal([
       ['internal-error', 'The logger failed to handle an event: Error: sink broke'],
     ]);
+  });
+
+  describe('events outside the scope', () => {
+    /** An element outside the fixture (so outside the logger's scope), removed after the test. */
+    let outside: HTMLElement;
+    beforeEach(() => {
+      outside = document.createElement('section');
+      outside.id = 'widgets';
+      outside.innerHTML = '<button id="accept" class="primary" data-kpi="CallAccepted">Accept</button>';
+      document.body.append(outside);
+    });
+    afterEach(() => outside.remove());
+
+    it('says once that a cif-kpi event happened where the scope does not hear it', async () => {
+      const { root, capture, heard, widget } = await setUp();
+      capture.connect();
+      report(widget, { kpiEventName: 'Inside' });
+      expect(heard.warnings).to.deep.equal([]);
+      report(outside.querySelector('#accept')!, { kpiEventName: 'Outside' });
+      report(outside, { kpiEventName: 'Again' });
+      expect(heard.details).to.deep.equal([{ kpiEventName: 'Inside' }]);
+      expect(heard.warnings).to.deep.equal([
+        {
+          code: 'outside-scope',
+          field: 'scope',
+          message: `a cif-kpi event from <button id="accept" class="primary"> was not heard: it is outside the logger's scope (its parent, <div>); put the logger inside the widgets' container, or set scope to the container's id or "document"`,
+        },
+      ]);
+      expect(root.isConnected).to.equal(true);
+    });
+
+    it('says so of a click on a data-kpi element outside, not of other clicks', async () => {
+      const { capture, heard } = await setUp();
+      capture.connect();
+      document.body.click();
+      expect(heard.warnings).to.deep.equal([]);
+      outside.querySelector<HTMLElement>('#accept')!.click();
+      expect(heard.warnings.map((w) => w.message.split(' was not heard')[0])).to.deep.equal([
+        'a click on <button id="accept" class="primary" data-kpi="CallAccepted">',
+      ]);
+    });
+
+    it('sees events from inside a shadow root outside the scope', async () => {
+      const { capture, heard } = await setUp();
+      capture.connect();
+      const inner = outside.attachShadow({ mode: 'open' }).appendChild(document.createElement('chat-box'));
+      report(inner, { kpiEventName: 'Deep' });
+      expect(heard.warnings.map((w) => w.message.split(' was not heard')[0])).to.deep.equal([
+        'a cif-kpi event from <chat-box>',
+      ]);
+    });
+
+    it('says nothing when another logger hears the event, when listening on the document, or once disconnected', async () => {
+      const other = await setUp();
+      const covering = new CaptureController(outside.appendChild(document.createElement('x-logger')), {
+        detail: () => {},
+        mapped: () => {},
+        problem: () => {},
+        warning: () => {},
+        dropped: () => {},
+        maxHeld: () => 1,
+      });
+      covering.connect();
+      other.capture.connect();
+      report(outside.querySelector('#accept')!, { kpiEventName: 'HeardByOther' });
+      expect(other.heard.warnings).to.deep.equal([]);
+      covering.disconnect();
+
+      const whole = await setUp();
+      whole.capture.configure('document', false);
+      whole.capture.connect();
+      report(outside.querySelector('#accept')!, { kpiEventName: 'Everywhere' });
+      expect(whole.heard.warnings).to.deep.equal([]);
+      expect(whole.heard.details).to.deep.include({ kpiEventName: 'Everywhere' });
+      whole.capture.disconnect();
+
+      other.capture.disconnect();
+      report(outside.querySelector('#accept')!, { kpiEventName: 'Gone' });
+      expect(other.heard.warnings).to.deep.equal([]);
+    });
   });
 });

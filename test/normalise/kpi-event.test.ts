@@ -206,6 +206,31 @@ describe('normaliseKpiEvent', () => {
     ]);
   });
 
+  it('suggests the field a misspelled one was meant to be, and nothing for a name unlike any', () => {
+    const { warnings } = ok(
+      normaliseKpiEvent({ kpiEventName: 'A', kpiEventReasn: 'x', aditionalData: 'y', queue: 'z' }, AT),
+    );
+    expect(warnings.map((w) => w.message)).to.deep.equal([
+      '"kpiEventReasn" is not a CIF KPI event field and was not sent: did you mean "kpiEventReason"?',
+      '"aditionalData" is not a CIF KPI event field and was not sent: did you mean "additionalData"?',
+      '"queue" is not a CIF KPI event field and was not sent',
+    ]);
+  });
+
+  it('suggests the column name a customData name with dashes or spaces was meant to be', () => {
+    for (const [given, like] of [
+      ['queue-name', 'queue_name'],
+      ['queue name', 'queue_name'],
+      ['msdyn.custom', 'msdyn_custom'],
+    ]) {
+      const result = normaliseKpiEvent({ kpiEventName: 'A', customData: { [given!]: 'v' } }, AT);
+      expect(result.ok).to.equal(false);
+      if (!result.ok) expect(result.problem.message).to.contain(`did you mean "${like}"?`);
+    }
+    const result = normaliseKpiEvent({ kpiEventName: 'A', customData: { '1st': 'v' } }, AT);
+    if (!result.ok) expect(result.problem.message).to.not.contain('did you mean');
+  });
+
   it('warns when a custom KPI uses a name CIF logs itself', () => {
     const { warnings } = ok(normaliseKpiEvent({ kpiEventName: 'SessionStarted' }, AT));
     expect(warnings.map((w) => w.code)).to.deep.equal(['reserved-kpi-event-name']);
