@@ -54,7 +54,7 @@ import type { CifKpiFailedEvent, CifKpiLogResult, CifKpiStats } from './vocabula
  * @fires {CustomEvent<CifKpiFailedDetail>} cif-kpi-failed - Events were given up after their last retry. Detail: `{ events, error, attempts }`.
  * @fires {CustomEvent<CifKpiDroppedDetail>} cif-kpi-dropped - Events were dropped without delivery. Detail: `{ count, reason, message, events }`.
  *
- * @attr debug - Show the debug inspector (also turned on by `?cif-kpi-debug` in the page URL).
+ * @attr debug - Show the debug inspector (also turned on by `?cif-kpi-debug` in the page URL); `debug="badge"` starts it collapsed.
  *
  * @property {string | null} conversationId - The conversation id (`conversation-id`).
  * @property {string | null} providerSessionId - The provider's session id (`provider-session-id`).
@@ -80,12 +80,18 @@ import type { CifKpiFailedEvent, CifKpiLogResult, CifKpiStats } from './vocabula
  * @csspart header - Its header: title, host status and buttons.
  * @csspart title - The inspector's title.
  * @csspart host-status - "CIF host: ready" or "CIF host: waiting".
- * @csspart button - Each button ("Send now", "Retry failed", "Clear list").
- * @csspart context - The ids in force (a description list).
+ * @csspart button - Each button ("Send now", "Retry failed", "Clear list", "Collapse").
+ * @csspart context - Where it listens and the ids in force (a description list).
+ * @csspart scope - Where it listens: `its parent, <div id="widgets">`.
+ * @csspart problems-title - "Problems (n)".
+ * @csspart problems - The problems and warnings reported, each once with its count.
+ * @csspart problem - One problem; also `problem-error`, `problem-warning`.
  * @csspart stats - The counts.
  * @csspart stat - One count.
  * @csspart events - The list of recent events.
  * @csspart event - One event; also `event-held`, `event-sent`, `event-retrying`, `event-failed`, `event-dropped`, `event-invalid`.
+ * @csspart payload - An expanded event's exact payload.
+ * @csspart badge - The floating badge the inspector collapses to.
  *
  * @cssprop --cif-kpi-inspector-font - Font of the inspector.
  * @cssprop --cif-kpi-inspector-color - Text color.
@@ -98,6 +104,8 @@ import type { CifKpiFailedEvent, CifKpiLogResult, CifKpiStats } from './vocabula
  * @cssprop --cif-kpi-inspector-pending-color - Color of held and retrying events and a waiting host.
  * @cssprop --cif-kpi-inspector-error-color - Color of failed, dropped and invalid events.
  * @cssprop --cif-kpi-inspector-button-background - Background of the buttons.
+ * @cssprop --cif-kpi-inspector-badge-right - Distance of the collapsed badge from the viewport's right edge.
+ * @cssprop --cif-kpi-inspector-badge-bottom - Distance of the collapsed badge from the viewport's bottom edge.
  */
 export class CifKpiLoggerElement extends ReactiveElement {
   // A constant string: `unsafeCSS` only skips the `css` tag's checks of interpolated values (and its bytes).
@@ -315,6 +323,7 @@ export class CifKpiLoggerElement extends ReactiveElement {
     context: this.#context.current(),
     hostReady: this.hostReady,
     stats: this.stats,
+    scope: { root: this.#capture.scopeRoot, attribute: this.scope, parent: this.parentNode, capturing: !this.disabled },
   });
 
   /** Normalises and queues one reported event, or reports it dropped while the logger is disabled. */

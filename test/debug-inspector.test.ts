@@ -175,4 +175,146 @@ describe('debug inspector', () => {
       frameEl.remove();
     }
   });
+
+  describe('explains', () => {
+    afterEach(() => sessionStorage.removeItem('cif-kpi-inspector-collapsed'));
+
+    it('lists where it listens, and each problem and warning once, counted', async () => {
+      startHost({ initDelay: null }).appear();
+      const { logger, widget } = await mount(
+        'debug conversation-id="c" provider-session-id="p" flush-delay="fast" max-retries="-3"',
+      );
+      await inspectorShown(logger);
+      reportKpi(widget, { kpiEventName: 'A', kpiEventReason: 'r'.repeat(150) });
+      reportKpi(widget, { kpiEventName: 'B', kpiEventReason: 'r'.repeat(150) });
+      reportKpi(widget, { kpiEventName: 'C', queue: 'x' });
+      await logger.flush();
+      await frame();
+      expect(part(logger, 'scope')!.textContent).to.equal('its parent, <div>');
+      expect(part(logger, 'problems-title')!.textContent).to.equal('Problems (4)');
+      const problems = [...logger.shadowRoot!.querySelectorAll('[part~="problem"]')].map((li) => li.textContent);
+      expect(problems).to.have.length(4);
+      expect(problems[0]).to.match(/^warning unknown-field: "queue" is not a CIF KPI event field/);
+      expect(problems[1]).to.match(/^warning value-truncated ×2: kpiEventReason/);
+      expect(problems[2]).to.match(/^error invalid-attribute: max-retries "-3"/);
+      expect(problems[3]).to.match(/^error invalid-attribute: flush-delay "fast"/);
+      expect(logger.shadowRoot!.querySelector('[part~="problem-error"]')).to.not.equal(null);
+    });
+
+    it('shows warnings on sent rows, and the exact payload of a row on demand, kept open as rows arrive', async () => {
+      const host = startHost({ initDelay: null });
+      host.appear();
+      const { logger, widget } = await mount(
+        'debug conversation-id="conv-9" provider-session-id="p" event-name="Batch" flush-delay="0"',
+      );
+      await inspectorShown(logger);
+      reportKpi(widget, { kpiEventName: 'Cut', kpiEventReason: 'r'.repeat(150) });
+      await logger.flush();
+      await frame();
+      const row = logger.shadowRoot!.querySelector<HTMLElement>('[part~="event-sent"]')!;
+      expect(row.querySelector('summary')!.textContent).to.match(/^sentCut.*warning: kpiEventReason/);
+      const pre = row.querySelector('[part~="payload"]') as HTMLElement;
+      expect(pre.checkVisibility()).to.equal(false);
+      row.querySelector('summary')!.click();
+      await frame();
+      expect(pre.checkVisibility()).to.equal(true);
+      const [heading, ...body] = pre.textContent!.split('\n');
+      expect(heading).to.equal('the call that carried it:');
+      expect(JSON.parse(body.join('\n'))).to.deep.equal({
+        eventName: 'Batch',
+        data: host.calls[0]!.data,
+      });
+      await expect(logger).to.be.accessible();
+
+      reportKpi(widget, { kpiEventName: 'Next' });
+      await logger.flush();
+      await frame();
+      const rows = logger.shadowRoot!.querySelectorAll('[part~="event"]');
+      expect(rows[1]).to.equal(row);
+      expect(row.querySelector('details')!.open).to.equal(true);
+    });
+
+    it('shows what a refused event was given as, and a held one with the ids it waits for', async () => {
+      startHost({ initDelay: null });
+      const { logger, widget } = await mount('debug conversation-id="c"');
+      await inspectorShown(logger);
+      const cyclic: Record<string, unknown> = { kpiEventName: 'Loop', eventTimestamp: 'soon' };
+      cyclic.self = cyclic;
+      reportKpi(widget, cyclic);
+      reportKpi(widget, { kpiEventName: 'Waits' });
+      await frame();
+      const [held, refused] = [...logger.shadowRoot!.querySelectorAll('details')];
+      refused!.open = true;
+      held!.open = true;
+      await frame();
+      expect(refused!.querySelector('pre')!.textContent).to.match(/^the detail as given \(refused\):\n\{/);
+      expect(refused!.querySelector('pre')!.textContent).to.contain('"self": "[cycle]"');
+      expect(held!.querySelector('pre')!.textContent).to.match(
+        /^the event, waiting for its ids:\n\{\n {2}"kpiEventName": "Waits"/,
+      );
+    });
+
+    it('stays readable 360 px wide: nothing clipped or pushed out of the box', async () => {
+      startHost({ initDelay: null });
+      const { root, logger, widget } = await mount('debug conversation-id="a-long-conversation-id-0123456789abcdef"');
+      root.style.width = '360px';
+      await inspectorShown(logger);
+      reportKpi(widget, { kpiEventName: 'N'.repeat(90), eventTimestamp: 'x'.repeat(120) });
+      reportKpi(widget, { kpiEventName: 'Cut', kpiEventReason: 'word '.repeat(40), unknownFieldWithALongName: 1 });
+      await frame();
+      const box = part(logger, 'inspector')!;
+      expect(box.getBoundingClientRect().width).to.be.at.most(360);
+      expect(box.scrollWidth).to.be.at.most(box.clientWidth);
+      const right = box.getBoundingClientRect().right;
+      const shown = logger.shadowRoot!.querySelectorAll('.why, .note, .name, dd, [part~="problem"], button');
+      expect(shown.length).to.be.greaterThan(8);
+      for (const node of shown) {
+        expect(node.getBoundingClientRect().right, node.textContent!).to.be.at.most(right + 0.5);
+        expect(node.scrollWidth, node.textContent!).to.be.at.most(node.clientWidth + 1);
+      }
+    });
+
+    it('collapses to a floating badge that takes no room, remembered for the tab, and opens again', async () => {
+      startHost({ initDelay: null });
+      const { root, logger, widget } = await mount('debug conversation-id="c" provider-session-id="p"');
+      await inspectorShown(logger);
+      reportKpi(widget, { kpiEventName: 'A' });
+      reportKpi(widget, { kpiEventName: 'B', queue: 1 });
+      await frame();
+      const collapse = [...logger.shadowRoot!.querySelectorAll('button')].find((b) => b.textContent === 'Collapse')!;
+      expect(collapse.getAttribute('aria-expanded')).to.equal('true');
+      collapse.focus();
+      await sendKeys({ press: 'Enter' });
+      await frame();
+      const badge = part(logger, 'badge') as HTMLButtonElement;
+      expect(part(logger, 'inspector')!.checkVisibility()).to.equal(false);
+      expect(badge.checkVisibility()).to.equal(true);
+      expect(getComputedStyle(badge).position).to.equal('fixed');
+      expect(logger.getBoundingClientRect().height).to.equal(0);
+      expect(root.getBoundingClientRect().height).to.be.lessThan(40);
+      expect(badge.textContent).to.equal('KPI · 0 sent · 2 held · 1 problem(s)');
+      expect(badge.getAttribute('aria-expanded')).to.equal('false');
+      expect(logger.shadowRoot!.activeElement).to.equal(badge);
+      await expect(logger).to.be.accessible();
+      expect(sessionStorage.getItem('cif-kpi-inspector-collapsed')).to.equal('true');
+
+      // A second inspector in this tab starts collapsed; the badge opens it, with focus on Collapse.
+      const again = await mount('debug');
+      await inspectorShown(again.logger);
+      const againBadge = part(again.logger, 'badge')!;
+      expect(againBadge.checkVisibility()).to.equal(true);
+      againBadge.click();
+      expect(part(again.logger, 'inspector')!.checkVisibility()).to.equal(true);
+      expect(againBadge.checkVisibility()).to.equal(false);
+      expect(sessionStorage.getItem('cif-kpi-inspector-collapsed')).to.equal('false');
+    });
+
+    it('starts as the badge with debug="badge"', async () => {
+      startHost({ initDelay: null });
+      const { logger } = await mount('debug="badge"');
+      await inspectorShown(logger);
+      expect(part(logger, 'badge')!.checkVisibility()).to.equal(true);
+      expect(part(logger, 'inspector')!.checkVisibility()).to.equal(false);
+    });
+  });
 });

@@ -1,4 +1,4 @@
-import { expect, fixture, html } from '@open-wc/testing';
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import sinon from 'sinon';
 import '../src/define.js';
 import type { CifKpiErrorDetail, CifKpiWarningDetail } from '../src/vocabulary/logger-events.js';
@@ -632,6 +632,9 @@ describe('<cif-kpi-rule>', () => {
       const warnings = collect<CifKpiWarningDetail>(root, 'cif-kpi-warning');
       root.querySelector('button')!.click();
       root.querySelector('button')!.click();
+      // What to say is a chunk of its own, loaded when such an event happens.
+      await waitUntil(() => warnings.length > 0, 'the warning', { timeout: 2000, interval: 10 });
+      await nextTask();
       expect(warnings.map((w) => [w.code, w.message.split('; put')[0]])).to.deep.equal([
         [
           'outside-scope',

@@ -4,10 +4,14 @@ import { internalError, problem, type CifKpiProblem, type CifKpiWarning } from '
 import { ScopedCapture } from './event-capture.js';
 import { RULE_CHANGE_EVENT } from './kpi-rule-element.js';
 import { DEFAULT_TRIGGERS, detailFromAttributes, kpiSourceOf, userCanFire } from './markup-attributes.js';
-import { watchOutsideScope } from './outside-scope.js';
 import { RuleSet } from './rule-set.js';
 import { resolveScopeRoot } from './scope.js';
 import { ScopeScanner } from './scope-scanner.js';
+
+/** The events looked at outside a logger's scope: `cif-kpi`, and the ones markup maps by default. */
+const OUTSIDE_TYPES = [CIF_KPI_EVENT, ...DEFAULT_TRIGGERS];
+/** The code that says why an event outside the scope was not heard, once loaded. */
+let explainOutside: Promise<typeof import('./outside-scope.js')> | undefined;
 
 /** Where a logger's capture hands what it heard. */
 export interface CaptureSink {
@@ -110,6 +114,11 @@ export class CaptureController {
     return this.#rules.whenReady();
   }
 
+  /** The node the logger listens on; undefined while it is not capturing or its scope is not there. */
+  get scopeRoot(): EventTarget | undefined {
+    return this.#capture.root;
+  }
+
   /** Starts capturing: the logger is in the document. */
   connect(): void {
     this.#connected = true;
@@ -174,16 +183,42 @@ export class CaptureController {
     });
   }
 
-  /** Looks for events outside `root` until it has said so once; not for the whole document. */
+  /**
+   * Looks for KPI events outside `root` (`cif-kpi` events, and events of `data-kpi` elements) until it has said
+   * once that one was not heard; not for the whole document. It only looks at the event's path here: what to say
+   * is a chunk of its own, loaded the first time such an event happens.
+   */
   #watchOutside(root: EventTarget | undefined): void {
     this.#stopWatching?.();
     this.#stopWatching = undefined;
     if (this.#saidOutside || !(root instanceof Node) || root instanceof Document) return;
-    this.#stopWatching = watchOutsideScope(root, this.#logger, (warning) => {
-      this.#saidOutside = true;
-      this.#stopWatching = undefined;
-      this.#sink.warning(warning);
-    });
+    const view = root.ownerDocument?.defaultView ?? window;
+    const listener = (event: Event) => {
+      try {
+        if (event.target instanceof Node && root.contains(event.target)) return; // the usual case
+        const path = event.composedPath(); // now: once the event is dispatched, it is empty
+        if (path.includes(root)) return;
+        const type = event.type;
+        if (type !== CIF_KPI_EVENT && !path.some((node) => node instanceof Element && node.hasAttribute('data-kpi')))
+          return;
+        void (explainOutside ??= import('./outside-scope.js')).then(({ outsideScope }) => {
+          if (this.#stopWatching !== stop) return; // said already, or the scope changed meanwhile
+          const warning = outsideScope(type, path, root, this.#logger);
+          if (!warning) return;
+          stop();
+          this.#saidOutside = true;
+          this.#sink.warning(warning);
+        });
+      } catch {
+        // Only advice: a fault here must not reach the page.
+      }
+    };
+    const stop = () => {
+      for (const type of OUTSIDE_TYPES) view.removeEventListener(type, listener, true);
+      if (this.#stopWatching === stop) this.#stopWatching = undefined;
+    };
+    for (const type of OUTSIDE_TYPES) view.addEventListener(type, listener, true);
+    this.#stopWatching = stop;
   }
 
   #stopWaitingForScope(): void {

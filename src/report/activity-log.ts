@@ -1,3 +1,6 @@
+import type { CifAnalyticsCall, DeliveryContext } from '../vocabulary/cif-contract.js';
+import type { ActivityProblem } from './problem-count.js';
+
 /** What became of an event, as the debug inspector shows it. */
 export type ActivityState = 'held' | 'sent' | 'retrying' | 'failed' | 'dropped' | 'invalid';
 
@@ -10,37 +13,64 @@ export interface ActivityEntry {
   message?: string;
   /** Epoch ms of the last change. */
   at: number;
+  /** The event as normalised (what is sent), or the detail as given when it was refused. */
+  event?: unknown;
+  /** The ids it was stamped with, while it is held. */
+  context?: DeliveryContext;
+  /** The call that delivered it, once sent; `size` is how many events that call carried. */
+  call?: { eventName: string; correlationId?: string; data: Omit<CifAnalyticsCall['data'], 'events'>; size: number };
+  /** What was changed or left out of it (truncated, unknown field, reserved name …). */
+  warnings?: string[];
 }
+
+/** Facts about an event the reporter adds when it records it. */
+export type ActivityFacts = Pick<ActivityEntry, 'event' | 'context' | 'warnings'>;
 
 /** What the reporter tells the activity log: an event added or moved to a new state, at epoch ms `at`. */
 export interface ActivityRecorder {
-  record(name: string, state: ActivityState, id?: string, message?: string, at?: number): void;
-  update(ids: readonly string[], state: ActivityState, message?: string, at?: number): void;
+  record(name: string, state: ActivityState, id?: string, message?: string, at?: number, facts?: ActivityFacts): void;
+  update(ids: readonly string[], state: ActivityState, message?: string, at?: number, call?: CifAnalyticsCall): void;
 }
 
 /**
- * The most recent events and what became of them, kept only while the inspector is on (it costs nothing
- * otherwise). Oldest entries go first once `limit` is reached. Part of the inspector's lazily loaded code.
+ * The most recent events and what became of them, and the problems reported, kept only while the inspector is on
+ * (it costs nothing otherwise). Oldest entries go first once `limit` is reached. Part of the inspector's lazily
+ * loaded code.
  */
 export class ActivityLog implements ActivityRecorder {
   readonly entries: ActivityEntry[] = [];
+  /** The problems reported, by source, in the order they were last seen (counted by the reporter). */
+  readonly problems: Map<string, ActivityProblem>;
   #byId = new Map<string, ActivityEntry>();
   #limit: number;
   #onChange: () => void;
 
-  constructor(onChange: () => void, limit = 50) {
+  constructor(onChange: () => void, limit = 50, problems = new Map<string, ActivityProblem>()) {
     this.#onChange = onChange;
     this.#limit = limit;
+    this.problems = problems;
   }
 
   /** Adds an event, or moves the one with the same id to its new state. */
-  record(name: string, state: ActivityState, id?: string, message?: string, at = Date.now()): void {
+  record(
+    name: string,
+    state: ActivityState,
+    id?: string,
+    message?: string,
+    at = Date.now(),
+    facts?: ActivityFacts,
+  ): void {
     const known = id === undefined ? undefined : this.#byId.get(id);
     const entry: ActivityEntry = known ?? { name, state, at: 0 };
     entry.state = state;
     entry.at = at;
     if (message === undefined) delete entry.message;
     else entry.message = message;
+    if (facts) {
+      if (facts.event !== undefined) entry.event = facts.event;
+      if (facts.context) entry.context = facts.context;
+      if (facts.warnings?.length) entry.warnings = facts.warnings;
+    }
     if (!known) {
       if (id !== undefined) {
         entry.id = id;
@@ -55,8 +85,14 @@ export class ActivityLog implements ActivityRecorder {
     this.#onChange();
   }
 
-  /** Moves the queued events with these ids to `state`. Ids no longer in the log are ignored. */
-  update(ids: readonly string[], state: ActivityState, message?: string, at = Date.now()): void {
+  /** Moves the queued events with these ids to `state` (with the call that sent them). Unknown ids are ignored. */
+  update(
+    ids: readonly string[],
+    state: ActivityState,
+    message?: string,
+    at = Date.now(),
+    call?: CifAnalyticsCall,
+  ): void {
     let changed = false;
     for (const id of ids) {
       const entry = this.#byId.get(id);
@@ -65,6 +101,15 @@ export class ActivityLog implements ActivityRecorder {
       entry.at = at;
       if (message === undefined) delete entry.message;
       else entry.message = message;
+      if (call) {
+        const { events, ...data } = call.data;
+        entry.call = {
+          eventName: call.eventName,
+          ...(call.correlationId === undefined ? {} : { correlationId: call.correlationId }),
+          data,
+          size: events.length,
+        };
+      }
       changed = true;
     }
     if (changed) this.#onChange();
@@ -73,6 +118,7 @@ export class ActivityLog implements ActivityRecorder {
   clear(): void {
     this.entries.length = 0;
     this.#byId.clear();
+    this.problems.clear();
     this.#onChange();
   }
 }

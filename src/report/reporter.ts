@@ -15,7 +15,8 @@ import {
 import { own } from '../vocabulary/own.js';
 import type { CifKpiProblem, CifKpiWarning } from '../vocabulary/problems.js';
 import type { DeliveryReporter, QueuedEvent } from '../queue/delivery-queue.js';
-import type { ActivityRecorder } from './activity-log.js';
+import type { ActivityFacts, ActivityRecorder } from './activity-log.js';
+import { countProblem, type ActivityProblem } from './problem-count.js';
 import { ConsoleLog } from './console-log.js';
 import { StallHints } from './stall-hints.js';
 import type { StallView } from './stall-reasons.js';
@@ -33,6 +34,10 @@ export class Reporter implements DeliveryReporter {
   readonly console: ConsoleLog;
   /** Why events are still held, said after a while; looks with what `explainStalls` was given. */
   #stalls: StallHints | undefined;
+  /** Each problem and warning reported, counted, for the inspector (even one opened later). */
+  #problems = new Map<string, ActivityProblem>();
+  /** The warnings of the event being captured, for its row in the inspector. */
+  #warnings: string[] | undefined;
 
   constructor(target: EventTarget) {
     this.#target = target;
@@ -52,26 +57,30 @@ export class Reporter implements DeliveryReporter {
     if (type === 'cif-kpi-sent') {
       const { data, eventName } = detail as CifKpiLoggerEventMap['cif-kpi-sent'];
       this.console.note('info', `sent ${data.events.length} event(s) as "${eventName}"`);
-    } else if (type === 'cif-kpi-failed') {
+      return;
+    }
+    let kind: 'error' | 'warn' | 'info' = 'warn';
+    let code: string;
+    let source: string | undefined;
+    let message: string;
+    if (type === 'cif-kpi-failed') {
       const { events, error, attempts } = detail as CifKpiLoggerEventMap['cif-kpi-failed'];
-      this.console.problem(
-        'error',
-        'failed',
-        error.code,
-        `${events.length} event(s) given up after ${attempts} call(s): ${error.message}`,
-      );
+      [kind, code, source] = ['error', error.code, 'failed'];
+      message = `${events.length} event(s) given up after ${attempts} call(s): ${error.message}`;
     } else if (type === 'cif-kpi-dropped') {
-      const { reason, message } = detail as CifKpiLoggerEventMap['cif-kpi-dropped'];
-      this.console.problem('warn', 'dropped', reason, message);
+      ({ reason: code, message } = detail as CifKpiLoggerEventMap['cif-kpi-dropped']);
+      source = 'dropped';
     } else {
-      const { code, field, message } = detail as CifKpiProblem<string>;
-      if (code === 'placeholder-empty') {
+      ({ code, field: source, message } = detail as CifKpiProblem<string>);
+      if (type === 'cif-kpi-error') kind = 'error';
+      else if (code === 'placeholder-empty') {
         // Its source is the rule and placeholder, named before "read nothing"; it may be meant, so it is info.
-        this.console.problem('info', code, message.slice(0, message.indexOf(' read nothing')), message);
-      } else {
-        this.console.problem(type === 'cif-kpi-error' ? 'error' : 'warn', code, field, message);
+        [kind, source] = ['info', message.slice(0, message.indexOf(' read nothing'))];
       }
     }
+    this.console.problem(kind, code, source, message);
+    countProblem(this.#problems, kind === 'error' ? 'error' : 'warning', code, source ?? '', message);
+    this.refresh();
   }
 
   /** The counts of `stats`, given the queue's own. */
@@ -83,6 +92,8 @@ export class Reporter implements DeliveryReporter {
   /** An event was heard or logged (valid or not); its warnings are told with the detail as it was given. */
   captured(warnings: readonly CifKpiWarning[], detail: unknown): void {
     this.#counts.captured += 1;
+    // Shown on the event's row in the inspector, once it is queued or refused.
+    if (this.#activity) this.#warnings = warnings.length ? warnings.map((w) => w.message) : undefined;
     for (const warning of warnings) this.fire('cif-kpi-warning', { ...warning, event: detail });
   }
 
@@ -103,7 +114,7 @@ export class Reporter implements DeliveryReporter {
   /** An event was refused: it is not delivered. */
   invalid(p: CifKpiProblem, detail: unknown): void {
     this.#counts.invalid += 1;
-    this.#activity?.record(nameOf(detail), 'invalid', undefined, p.message);
+    this.#activity?.record(nameOf(detail), 'invalid', undefined, p.message, undefined, this.#facts({ event: detail }));
     this.fire('cif-kpi-error', { ...p, event: detail });
   }
 
@@ -152,18 +163,41 @@ export class Reporter implements DeliveryReporter {
   queued(item: QueuedEvent): void {
     this.#stalls?.held();
     if (this.console.prints('debug')) this.console.note('debug', `held "${item.event.kpiEventName}" (${item.id})`);
-    this.#activity?.record(item.event.kpiEventName, 'held', item.id);
+    this.#activity?.record(
+      item.event.kpiEventName,
+      'held',
+      item.id,
+      undefined,
+      undefined,
+      this.#facts({ event: item.event, context: item.context }),
+    );
+  }
+
+  /** An event's facts for the inspector, with the warnings of its capture. */
+  #facts(facts: ActivityFacts): ActivityFacts {
+    const warnings = this.#warnings;
+    this.#warnings = undefined;
+    return warnings ? { ...facts, warnings } : facts;
   }
 
   restored(items: readonly QueuedEvent[]): void {
     if (items.length > 0) this.#stalls?.held();
     this.#counts.captured += items.length;
-    for (const item of items)
-      this.#activity?.record(item.event.kpiEventName, item.problem ? 'failed' : 'held', item.id);
+    for (const item of items) {
+      const facts = { event: item.event, context: item.context };
+      this.#activity?.record(
+        item.event.kpiEventName,
+        item.problem ? 'failed' : 'held',
+        item.id,
+        undefined,
+        undefined,
+        facts,
+      );
+    }
   }
 
   sent(call: CifAnalyticsCall, items: readonly QueuedEvent[], result: unknown): void {
-    this.#activity?.update(ids(items), 'sent');
+    this.#activity?.update(ids(items), 'sent', undefined, undefined, call);
     this.fire('cif-kpi-sent', {
       data: call.data,
       eventName: call.eventName,
@@ -218,13 +252,14 @@ export class Reporter implements DeliveryReporter {
     const early: Array<(log: ActivityRecorder) => void> = [];
     const keep = (entry: (log: ActivityRecorder) => void) => early.push(entry) > 200 && early.shift();
     const recorder: ActivityRecorder = {
-      record: (name, state, id, message, at = Date.now()) => keep((log) => log.record(name, state, id, message, at)),
-      update: (ids, state, message, at = Date.now()) => keep((log) => log.update(ids, state, message, at)),
+      record: (name, state, id, message, at = Date.now(), facts) =>
+        keep((log) => log.record(name, state, id, message, at, facts)),
+      update: (ids, state, message, at = Date.now(), call) => keep((log) => log.update(ids, state, message, at, call)),
     };
     this.#activity = recorder;
     void import('./debug-inspector.js').then(({ DebugInspector, ActivityLog }) => {
       if (this.#activity !== recorder) return;
-      const log = new ActivityLog(() => this.refresh());
+      const log = new ActivityLog(() => this.refresh(), undefined, this.#problems);
       for (const entry of early) entry(log);
       this.#activity = log;
       this.#inspector = new DebugInspector(root, log, view, actions);
