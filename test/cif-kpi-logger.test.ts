@@ -152,6 +152,7 @@ describe('<cif-kpi-logger> delivery settings', () => {
     const host = readyHost();
     const root = await fixture<HTMLElement>(html`<div><span></span></div>`);
     const errors = collect<CifKpiErrorDetail>(root, 'cif-kpi-error');
+    const printed = sinon.stub(console, 'error');
     const logger = document.createElement('cif-kpi-logger');
     logger.setAttribute('conversation-id', 'c');
     logger.setAttribute('provider-session-id', 'p');
@@ -168,6 +169,8 @@ describe('<cif-kpi-logger> delivery settings', () => {
     ]);
     expect(errors[0]!.message).to.equal('flush-delay "fast" is not a number: the default 500 is used');
     expect(errors[2]!.message).to.equal('max-retries "-3" is below its least (0): 0 is used');
+    expect(printed.getCalls().map((call) => call.args[1])).to.deep.equal(errors.map((e) => e.message));
+    printed.restore();
     logger.conversationId = 'c2'; // another update: nothing said again
     await logger.updateComplete;
     expect(errors).to.have.length(3);
@@ -235,6 +238,7 @@ describe('<cif-kpi-logger> events held for long', () => {
   it('says after 5 s, once, that ids are missing (and which attribute looks like one) and that CIF has not appeared', async () => {
     await import('../src/report/stall-reasons.js'); // the chunk the logger loads when it looks, loaded already
     const clock = fakeClock();
+    const warn = sinon.stub(console, 'warn');
     const { root, logger, widget } = await page('conversationid="c" provider-session-id="p" flush-delay="0"');
     const warnings = collect<CifKpiWarningDetail>(root, 'cif-kpi-warning');
     reportKpi(widget, { kpiEventName: 'A' });
@@ -242,6 +246,11 @@ describe('<cif-kpi-logger> events held for long', () => {
     expect(warnings).to.deep.equal([]);
     await clock.tickAsync(1);
     expect(warnings.map((w) => w.code)).to.deep.equal(['ids-missing', 'host-not-found']);
+    // The same words in the console, with the element.
+    expect(warn.getCalls().map((call) => call.args)).to.deep.equal(
+      warnings.map((w) => ['[cif-kpi-logger]', w.message, logger]),
+    );
+    warn.restore();
     expect(warnings[0]!.message).to.contain('conversation-id is not set; the element has "conversationid"');
     expect(warnings[0]).to.not.have.property('event');
     reportKpi(widget, { kpiEventName: 'B' });

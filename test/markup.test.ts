@@ -181,7 +181,10 @@ describe('data-kpi-* markup', () => {
       '<button data-kpi="Rejected" data-kpi-reasn="Busy" data-kpi-reason="Agent busy" data-kpi-on="click">x</button>',
     );
     const warnings = collect<CifKpiWarningDetail>(root, 'cif-kpi-warning');
+    const warn = sinon.stub(console, 'warn');
     root.querySelector('button')!.click();
+    warn.restore();
+    expect(warn.firstCall.args).to.deep.equal(['[cif-kpi-logger]', warnings[0]!.message, logger]);
     const [sent] = await sentEvents(logger);
     expect(sent).to.include({ kpiEventName: 'Rejected', kpiEventReason: 'Agent busy' });
     expect(sent).to.not.have.property('data-kpi-reasn');

@@ -60,7 +60,9 @@ function tableColumn(markdown: string, headers: string[], column = 0, after = ''
 /** The keys of a TypeScript interface in a source text, without the `oncif-…` event props. */
 function interfaceKeys(text: string, name: string): string[] {
   const body = text.slice(text.indexOf(`interface ${name}`)).split('\n}')[0]!;
-  return [...body.matchAll(/^\s+'?([\w-]+)'?\??:/gm)].map((m) => m[1]!).filter((key) => !key.startsWith('oncif-'));
+  return [...body.matchAll(/^\s+'?([\w-]+)'?\??:/gm)]
+    .map((m) => m[1]!)
+    .filter((key) => !key.startsWith('oncif-') && !/^onCifKpi/.test(key));
 }
 
 const jsdocTags = (text: string, tag: string) =>
@@ -80,6 +82,8 @@ describe('one source for each list', () => {
     expect(tableColumn(readme, table, 1)).to.have.members(properties);
     const jsx = await sourceText('src/react-jsx.ts');
     expect(interfaceKeys(jsx, 'CifKpiLoggerJsxProps')).to.have.members(attributes);
+    const vue = await sourceText('src/vue-components.ts');
+    expect(interfaceKeys(vue, 'CifKpiLoggerVueProps')).to.have.members(properties);
   });
 
   it('the delivery defaults: the README table, the JSDoc and the declarations say what DEFAULTS holds', async () => {
@@ -105,6 +109,9 @@ describe('one source for each list', () => {
     expect(table.filter((name) => name !== 'custom-ATTRIBUTE')).to.have.members([...RULE_ATTRIBUTES]);
     const jsx = await sourceText('src/react-jsx.ts');
     expect(interfaceKeys(jsx, 'CifKpiRuleJsxProps')).to.have.members([...RULE_ATTRIBUTES]);
+    const vue = await sourceText('src/vue-components.ts');
+    const camel = (name: string) => name.replace(/-(\w)/g, (_, letter: string) => letter.toUpperCase());
+    expect(interfaceKeys(vue, 'CifKpiRuleVueProps')).to.have.members(RULE_ATTRIBUTES.map(camel));
   });
 
   it('the version: the one exported is the package version', async () => {
