@@ -14,7 +14,7 @@ import { newOwnerId } from './persist/queue-store.js';
 import { QueuePersistence } from './persist/queue-persistence.js';
 import { CifHostWatcher } from './deliver/cif-host.js';
 import { Reporter } from './report/reporter.js';
-import { DEFAULT_LOG_LEVEL, logLevel, type LogLevel } from './report/console-log.js';
+import { DEFAULT_LOG_LEVEL, logLevel, type LogLevel } from './report/log-level.js';
 import type { InspectorView } from './report/debug-inspector.js';
 import { attributeOf } from './vocabulary/attribute-names.js';
 import { CALL_FIELDS, type CifKpiEventDetail } from './vocabulary/cif-contract.js';
@@ -307,7 +307,7 @@ export class CifKpiLoggerElement extends ReactiveElement {
   #applyOptions(): void {
     const options = deliveryOptions(this);
     const level = logLevel(this.logLevel);
-    this.#reporter.console.level = this.logLevel = level.used;
+    this.#reporter.level = this.logLevel = level.used;
     const problems = optionProblems(this, options, (attribute) => this.getAttribute(attribute));
     if (level.problem) problems.push(level.problem);
     for (const p of problems) {

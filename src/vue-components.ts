@@ -5,7 +5,7 @@
  * custom elements at compile time (`isCustomElement`, see the README); this adds types only, no code.
  */
 import type { DefineComponent } from 'vue';
-import type { LogLevel } from './report/console-log.js';
+import type { LogLevel } from './report/log-level.js';
 import type {
   CifKpiDroppedDetail,
   CifKpiErrorDetail,

@@ -1,4 +1,4 @@
-import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { expect, fixture, html, waitUntil, oneEvent } from '@open-wc/testing';
 import sinon from 'sinon';
 import '../src/define.js';
 import { checkCifCall } from '../src/testing/simulated-cif-host.js';
@@ -231,6 +231,37 @@ describe('<cif-kpi-logger> console', () => {
     expect(error.lastCall.args[1]).to.equal(
       'log-level "verbose" is not one of none, error, warn, info, debug: warn is used',
     );
+  });
+});
+
+describe('<cif-kpi-logger> console, the first time', () => {
+  it('prints what was said before its printing code loaded, in order, once it has', async () => {
+    const frame = document.createElement('iframe');
+    frame.src = '/test/pages/provider-page.html?name=first-print';
+    const loaded = new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
+    document.body.append(frame);
+    try {
+      await loaded;
+      const inner = frame.contentWindow as Window & typeof globalThis;
+      const logger = inner.document.querySelector('cif-kpi-logger')!;
+      await logger.updateComplete;
+      const error = sinon.stub(inner.console, 'error');
+      const warn = sinon.stub(inner.console, 'warn');
+      void logger.log({ kpiEventName: '' });
+      void logger.log({ kpiEventName: 'A', kpiEventReason: 'r'.repeat(150) });
+      void logger.log({ kpiEventName: 'x'.repeat(101) });
+      expect(error.callCount + warn.callCount, 'not loaded yet').to.equal(0);
+      await waitUntil(() => error.callCount === 2, 'both errors printed', { timeout: 3000, interval: 10 });
+      expect(error.getCalls().map((call) => call.args[1])).to.deep.equal([
+        'kpiEventName must be a non-empty string; got ""',
+        'kpiEventName value is 101 characters; its column holds 100',
+      ]);
+      expect(warn.firstCall.args[1]).to.contain('kpiEventReason');
+      expect(error.firstCall.calledBefore(warn.firstCall)).to.equal(true);
+      expect(warn.firstCall.calledBefore(error.secondCall)).to.equal(true);
+    } finally {
+      frame.remove();
+    }
   });
 });
 

@@ -5,28 +5,12 @@
  * 10th, 100th, 1000th… time. Nothing here may throw: a page's own `console` replacement is contained.
  */
 
-import { problem, type CifKpiProblem } from '../vocabulary/problems.js';
-
-/** How much the logger prints: nothing, errors, warnings too (the default), each delivered call, each event. */
-export type LogLevel = 'none' | 'error' | 'warn' | 'info' | 'debug';
-
-/** The levels, least to most. */
-export const LOG_LEVELS: readonly LogLevel[] = ['none', 'error', 'warn', 'info', 'debug'];
-
-export const DEFAULT_LOG_LEVEL: LogLevel = 'warn';
+import { DEFAULT_LOG_LEVEL, prints, type LogLevel } from './log-level.js';
 
 /** The most distinct problems counted; any further ones are counted together by kind and code. */
 const MAX_KEYS = 500;
 
-/** The level to use for a `log-level` as given, and what to say when it is not one (a removed one is the default). */
-export function logLevel(given: unknown): { used: LogLevel; problem?: CifKpiProblem } {
-  if (given === null || given === undefined) return { used: DEFAULT_LOG_LEVEL };
-  if (LOG_LEVELS.includes(given as LogLevel)) return { used: given as LogLevel };
-  const shown = JSON.stringify(String(given).slice(0, 40));
-  const message = `log-level ${shown} is not one of ${LOG_LEVELS.join(', ')}: ${DEFAULT_LOG_LEVEL} is used`;
-  return { used: DEFAULT_LOG_LEVEL, problem: problem('invalid-attribute', message, 'log-level') };
-}
-
+/** Prints at `level` (set by its owner); part of the diagnostics chunk. */
 export class ConsoleLog {
   level: LogLevel = DEFAULT_LOG_LEVEL;
   #element: EventTarget;
@@ -53,7 +37,7 @@ export class ConsoleLog {
 
   /** Whether lines of this level are printed. */
   prints(level: Exclude<LogLevel, 'none'>): boolean {
-    return LOG_LEVELS.indexOf(this.level) >= LOG_LEVELS.indexOf(level);
+    return prints(this.level, level);
   }
 
   #print(method: 'error' | 'warn' | 'info' | 'debug', message: string): void {

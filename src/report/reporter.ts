@@ -16,11 +16,30 @@ import { own } from '../vocabulary/own.js';
 import type { CifKpiProblem, CifKpiWarning } from '../vocabulary/problems.js';
 import type { DeliveryReporter, QueuedEvent } from '../queue/delivery-queue.js';
 import type { ActivityFacts, ActivityRecorder } from './activity-log.js';
-import { countProblem, type ActivityProblem } from './problem-count.js';
-import { ConsoleLog } from './console-log.js';
+import type { ActivityProblem } from './problem-count.js';
+import type { Diagnostics, Said } from './diagnostics.js';
+import { DEFAULT_LOG_LEVEL, prints, type LogLevel } from './log-level.js';
 import { StallHints } from './stall-hints.js';
 import type { StallView } from './stall-reasons.js';
 import type { DebugInspector, InspectorActions, InspectorView } from './debug-inspector.js';
+
+/** The diagnostics module, once loaded (once per page). */
+let diagnostics: typeof import('./diagnostics.js') | undefined;
+let loadingDiagnostics: Promise<unknown> | undefined;
+
+/**
+ * Loads the code that prints and counts what loggers report (the diagnostics chunk); loggers load it themselves the
+ * first time they have something to say, and say it synchronously from then on.
+ */
+export function loadDiagnostics(): Promise<unknown> {
+  return (loadingDiagnostics ??= import('./diagnostics.js').then(
+    (loaded) => (diagnostics = loaded),
+    (error: unknown) => {
+      loadingDiagnostics = undefined; // tried again next time
+      throw error;
+    },
+  ));
+}
 
 export class Reporter implements DeliveryReporter {
   #target: EventTarget;
@@ -30,8 +49,12 @@ export class Reporter implements DeliveryReporter {
   /** Recent events and their fate, kept only while the inspector is on. */
   #activity: ActivityRecorder | undefined;
   #inspector: DebugInspector | undefined;
-  /** What is printed to the console, at `log-level`. */
-  readonly console: ConsoleLog;
+  /** What is printed to the console (`log-level`). */
+  level: LogLevel = DEFAULT_LOG_LEVEL;
+  /** Prints and counts what is said, once loaded. */
+  #diagnostics: Diagnostics | undefined;
+  /** Said before the diagnostics were loaded. */
+  #unsaid: Said[] = [];
   /** Why events are still held, said after a while; looks with what `explainStalls` was given. */
   #stalls: StallHints | undefined;
   /** Each problem and warning reported, counted, for the inspector (even one opened later). */
@@ -41,7 +64,6 @@ export class Reporter implements DeliveryReporter {
 
   constructor(target: EventTarget) {
     this.#target = target;
-    this.console = new ConsoleLog(target);
   }
 
   /**
@@ -49,38 +71,35 @@ export class Reporter implements DeliveryReporter {
    * prints it, at its level: errors and failures, warnings and drops, calls (`info`).
    */
   fire<K extends keyof CifKpiLoggerEventMap>(type: K, detail: CifKpiLoggerEventMap[K]): void {
-    this.#print(type, detail);
+    // A problem is always counted (an inspector opened later lists it); a call is printed at `info` only.
+    if (type !== 'cif-kpi-sent' || prints(this.level, 'info')) this.#say({ type, detail } as Said);
     this.#target.dispatchEvent(new CustomEvent(type, { bubbles: true, composed: true, detail }));
   }
 
-  #print<K extends keyof CifKpiLoggerEventMap>(type: K, detail: CifKpiLoggerEventMap[K]): void {
-    if (type === 'cif-kpi-sent') {
-      const { data, eventName } = detail as CifKpiLoggerEventMap['cif-kpi-sent'];
-      this.console.note('info', `sent ${data.events.length} event(s) as "${eventName}"`);
+  /**
+   * Hands what was said to the diagnostics (printed, counted), loading them the first time; what is said meanwhile
+   * waits for them, in order (the last 200 of it). If they cannot be loaded, nothing is printed.
+   */
+  #say(said: Said): void {
+    if (!this.#diagnostics && diagnostics) {
+      this.#diagnostics = new diagnostics.Diagnostics(this.#target, this.#problems);
+    }
+    if (this.#diagnostics) {
+      this.#diagnostics.say(said, this.level);
+      this.refresh();
       return;
     }
-    let kind: 'error' | 'warn' | 'info' = 'warn';
-    let code: string;
-    let source: string | undefined;
-    let message: string;
-    if (type === 'cif-kpi-failed') {
-      const { events, error, attempts } = detail as CifKpiLoggerEventMap['cif-kpi-failed'];
-      [kind, code, source] = ['error', error.code, 'failed'];
-      message = `${events.length} event(s) given up after ${attempts} call(s): ${error.message}`;
-    } else if (type === 'cif-kpi-dropped') {
-      ({ reason: code, message } = detail as CifKpiLoggerEventMap['cif-kpi-dropped']);
-      source = 'dropped';
-    } else {
-      ({ code, field: source, message } = detail as CifKpiProblem<string>);
-      if (type === 'cif-kpi-error') kind = 'error';
-      else if (code === 'placeholder-empty') {
-        // Its source is the rule and placeholder, named before "read nothing"; it may be meant, so it is info.
-        [kind, source] = ['info', message.slice(0, message.indexOf(' read nothing'))];
-      }
-    }
-    this.console.problem(kind, code, source, message);
-    countProblem(this.#problems, kind === 'error' ? 'error' : 'warning', code, source ?? '', message);
-    this.refresh();
+    if (this.#unsaid.push(said) > 200) this.#unsaid.shift();
+    if (this.#unsaid.length > 1) return;
+    loadDiagnostics().then(
+      () => {
+        const unsaid = this.#unsaid;
+        this.#unsaid = [];
+        for (const waiting of unsaid) this.#say(waiting);
+        this.refresh();
+      },
+      () => (this.#unsaid = []),
+    );
   }
 
   /** The counts of `stats`, given the queue's own. */
@@ -162,7 +181,7 @@ export class Reporter implements DeliveryReporter {
 
   queued(item: QueuedEvent): void {
     this.#stalls?.held();
-    if (this.console.prints('debug')) this.console.note('debug', `held "${item.event.kpiEventName}" (${item.id})`);
+    if (prints(this.level, 'debug')) this.#say({ type: 'held', detail: `"${item.event.kpiEventName}" (${item.id})` });
     this.#activity?.record(
       item.event.kpiEventName,
       'held',

@@ -1,6 +1,7 @@
 import { expect } from '@open-wc/testing';
 import sinon from 'sinon';
-import { ConsoleLog, LOG_LEVELS, logLevel } from '../../src/report/console-log.js';
+import { ConsoleLog } from '../../src/report/console-log.js';
+import { LOG_LEVELS, logLevel } from '../../src/report/log-level.js';
 
 describe('ConsoleLog', () => {
   afterEach(() => sinon.restore());

@@ -1,11 +1,17 @@
 import sinon from 'sinon';
 import { SimulatedCifHost, type SimulatedCifHostOptions } from '../../src/testing/simulated-cif-host.js';
 import type { CifKpiLoggerElement } from '../../src/cif-kpi-logger.js';
+import { loadDiagnostics } from '../../src/report/reporter.js';
 
 // Test files may run one after another in the same tab: start without queues left by an earlier file.
 for (const key of Object.keys(sessionStorage)) if (key.startsWith('cif-kpi-logger:')) sessionStorage.removeItem(key);
 
 const hosts: SimulatedCifHost[] = [];
+
+// Loggers print (and count problems) synchronously once the diagnostics chunk is loaded, which they do the first
+// time they have something to say; tests that read the console want it loaded. The first load itself is tested in
+// test/cif-kpi-logger.test.ts, in a frame of its own.
+before(() => loadDiagnostics());
 
 /** A simulated CIF library on this window; removed after each test. */
 export function startHost(options: SimulatedCifHostOptions = {}): SimulatedCifHost {
