@@ -176,25 +176,34 @@ describe('data-kpi-* markup', () => {
     expect(errors.map((e) => [e.code, e.field])).to.deep.equal([['value-too-long', 'kpiEventName']]);
   });
 
-  it('reports a misspelled data-kpi-* attribute as an unknown field, and still sends the event', async () => {
+  it('says once per element that it does not know a data-kpi-* attribute (a typo, or another tool’s), and still sends the event', async () => {
     const { root, logger } = await mount(
-      '<button data-kpi="Rejected" data-kpi-reasn="Busy" data-kpi-reason="Agent busy" data-kpi-on="click">x</button>',
+      '<button data-kpi="Rejected" data-kpi-reasn="Busy" data-kpi-reason="Agent busy" data-kpi-name="Rejected">x</button>',
     );
     const warnings = collect<CifKpiWarningDetail>(root, 'cif-kpi-warning');
     const warn = sinon.stub(console, 'warn');
     root.querySelector('button')!.click();
+    root.querySelector('button')!.click();
     warn.restore();
-    expect(warn.firstCall.args).to.deep.equal(['[cif-kpi-logger]', warnings[0]!.message, logger]);
-    const [sent] = await sentEvents(logger);
-    expect(sent).to.include({ kpiEventName: 'Rejected', kpiEventReason: 'Agent busy' });
-    expect(sent).to.not.have.property('data-kpi-reasn');
+    const sent = await sentEvents(logger);
+    expect(sent).to.have.length(2);
+    expect(sent[0]).to.include({ kpiEventName: 'Rejected', kpiEventReason: 'Agent busy' });
+    expect(Object.keys(sent[0]!)).to.deep.equal(['kpiEventName', 'kpiEventReason', 'eventTimestamp']);
     expect(warnings.map((w) => [w.code, w.field, w.message])).to.deep.equal([
       [
         'unknown-field',
         'data-kpi-reasn',
-        '"data-kpi-reasn" is not a CIF KPI event field and was not sent: did you mean "data-kpi-reason"?',
+        'data-kpi-reasn on <button data-kpi="Rejected"> is not a data-kpi attribute and is not sent: did you mean data-kpi-reason?',
+      ],
+      [
+        'unknown-field',
+        'data-kpi-name',
+        'data-kpi-name on <button data-kpi="Rejected"> is not a data-kpi attribute and is not sent',
       ],
     ]);
+    expect(warn.getCalls().map((call) => call.args)).to.deep.equal(
+      warnings.map((w) => ['[cif-kpi-logger]', w.message, logger]),
+    );
   });
 
   it('refuses a data-kpi-custom-* name that is not a column, naming the attribute and the one to write', async () => {

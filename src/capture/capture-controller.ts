@@ -3,7 +3,13 @@ import { CIF_KPI_EVENT, type DropReason } from '../vocabulary/logger-events.js';
 import { internalError, problem, type CifKpiProblem, type CifKpiWarning } from '../vocabulary/problems.js';
 import { ScopedCapture } from './event-capture.js';
 import { RULE_CHANGE_EVENT } from './kpi-rule-element.js';
-import { DEFAULT_TRIGGERS, detailFromAttributes, kpiSourceOf, userCanFire } from './markup-attributes.js';
+import {
+  DEFAULT_TRIGGERS,
+  detailFromAttributes,
+  kpiSourceOf,
+  unknownAttribute,
+  userCanFire,
+} from './markup-attributes.js';
 import { RuleSet } from './rule-set.js';
 import { resolveScopeRoot } from './scope.js';
 import { ScopeScanner } from './scope-scanner.js';
@@ -24,7 +30,7 @@ export interface CaptureSink {
    * unexpected fault while hearing an event, caught so that nothing of it reaches the page.
    */
   problem(problem: CifKpiProblem): void;
-  /** Advice about the set-up: events outside the scope. */
+  /** Advice about the set-up: markup attributes it does not know, events outside the scope. */
   warning(warning: CifKpiWarning): void;
   /** Events heard but not mapped. */
   dropped(reason: DropReason, count: number): void;
@@ -67,6 +73,8 @@ export class CaptureController {
     wants: (root) => root !== this.#logger.shadowRoot,
   });
   #markupTypes = new Set<string>();
+  /** The unknown `data-kpi-*` attributes said of each element, so that each is said once. */
+  #saidUnknown = new WeakMap<Element, Set<string>>();
   /** Elements whose `data-kpi-on` was refused, so that each is reported once. */
   #refused = new WeakSet<Element>();
   #rules: RuleSet;
@@ -241,6 +249,17 @@ export class CaptureController {
     );
   }
 
+  /** Says once per element and attribute that markup does not know a `data-kpi-*` attribute. */
+  #unknownAttributes(element: Element, names: readonly string[]): void {
+    let said = this.#saidUnknown.get(element);
+    if (!said) this.#saidUnknown.set(element, (said = new Set()));
+    for (const name of names) {
+      if (said.has(name)) continue;
+      said.add(name);
+      this.#sink.warning(unknownAttribute(element, name));
+    }
+  }
+
   #listenForMarkup(type: string): void {
     if (this.#markupTypes.has(type)) return;
     this.#markupTypes.add(type);
@@ -266,7 +285,8 @@ export class CaptureController {
     if (this.#markupTypes.has(type)) {
       const source = kpiSourceOf(event, pathOf(), this.#capture.root!);
       if (source) {
-        const { detail, refused } = detailFromAttributes(source);
+        const { detail, refused, unknown } = detailFromAttributes(source);
+        if (unknown) this.#unknownAttributes(source, unknown);
         if (refused) this.#sink.mapped(refused, detail);
         else this.#sink.detail(detail);
         taken = true;

@@ -12,7 +12,8 @@ import {
   KPI_ON_ATTRIBUTE,
   MARKUP_ATTRIBUTES,
 } from '../vocabulary/attribute-names.js';
-import { problem } from '../vocabulary/problems.js';
+import { nearest } from '../vocabulary/nearest.js';
+import { problem, type CifKpiWarning } from '../vocabulary/problems.js';
 
 export { FIELD_ATTRIBUTE_NAMES, KPI_ON_ATTRIBUTE };
 
@@ -85,25 +86,30 @@ export function kpiSourceOf(event: Event, path: readonly EventTarget[], root: Ev
 
 /**
  * The `cif-kpi` detail an element's `data-kpi-*` attributes describe; `refused` is set when a
- * `data-kpi-custom-*` name cannot be a column, said with the attribute it came from and the name it should have.
+ * `data-kpi-custom-*` name cannot be a column, said with the attribute it came from and the name it should have;
+ * `unknown` lists the `data-kpi-*` attributes markup does not know (a typo such as `data-kpi-reasn`, or another
+ * tool's), which are not sent.
  */
-export function detailFromAttributes(element: Element): { detail: Record<string, unknown>; refused?: NormaliseResult } {
+export function detailFromAttributes(element: Element): {
+  detail: Record<string, unknown>;
+  refused?: NormaliseResult;
+  unknown?: string[];
+} {
   const detail: Record<string, unknown> = { kpiEventName: element.getAttribute(KPI_ATTRIBUTE) };
   for (const [attribute, field] of FIELD_ATTRIBUTES) {
     const value = element.getAttribute(attribute);
     if (value !== null) detail[field] = value;
   }
   let custom: Array<{ attribute: string; value: string }> | undefined;
+  let unknown: string[] | undefined;
   for (const name of element.getAttributeNames()) {
     if (name.startsWith(CUSTOM_PREFIX)) {
       (custom ??= []).push({ attribute: name.slice(CUSTOM_PREFIX.length), value: element.getAttribute(name)! });
     } else if (name.startsWith(KPI_ATTRIBUTE) && !KNOWN_ATTRIBUTES.has(name)) {
-      // A misspelled attribute (`data-kpi-reasn`) is kept under its own name: not a KPI field, so it is reported
-      // (`unknown-field`) rather than dropped without a word.
-      detail[name] = element.getAttribute(name);
+      (unknown ??= []).push(name);
     }
   }
-  if (!custom) return { detail };
+  if (!custom) return unknown ? { detail, unknown } : { detail };
   detail.customData = custom;
   for (const { attribute } of custom) {
     const refused = customAttributeProblem(attribute);
@@ -117,5 +123,19 @@ export function detailFromAttributes(element: Element): { detail: Record<string,
     const message = `${name} on <${element.localName} data-kpi="${kpi}">: ${why}`;
     return { detail, refused: failure(problem(refused.code, message, name), []) };
   }
-  return { detail };
+  return unknown ? { detail, unknown } : { detail };
+}
+
+/**
+ * The warning for a `data-kpi-*` attribute markup does not know, naming the element and the attribute it looks like
+ * (`data-kpi-reasn` → `data-kpi-reason`).
+ */
+export function unknownAttribute(element: Element, name: string): CifKpiWarning {
+  const like = nearest(name, MARKUP_ATTRIBUTES);
+  const kpi = (element.getAttribute(KPI_ATTRIBUTE) ?? '').slice(0, 60);
+  return problem(
+    'unknown-field',
+    `${name} on <${element.localName} data-kpi="${kpi}"> is not a data-kpi attribute and is not sent${like ? `: did you mean ${like}?` : ''}`,
+    name,
+  );
 }

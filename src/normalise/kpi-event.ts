@@ -11,7 +11,6 @@ import {
   type CifCustomDataItem,
   type CifKpiEvent,
 } from '../vocabulary/cif-contract.js';
-import { MARKUP_ATTRIBUTES } from '../vocabulary/attribute-names.js';
 import { nearest } from '../vocabulary/nearest.js';
 import { own } from '../vocabulary/own.js';
 import { problem, type CifKpiProblem, type CifKpiWarning } from '../vocabulary/problems.js';
@@ -63,12 +62,22 @@ function build(detail: unknown, capturedAt: number, warnings: CifKpiWarning[]): 
   if (!result.ok) return result;
   for (const key in input) {
     if (!KNOWN_FIELDS.has(key) && Object.prototype.hasOwnProperty.call(input, key)) {
-      const like = nearest(key, key.startsWith('data-kpi') ? MARKUP_ATTRIBUTES : KPI_EVENT_FIELDS);
+      const like = fieldLike(key);
       const hint = like ? `: did you mean "${like}"?` : '';
       warnings.push(problem('unknown-field', `"${key}" is not a CIF KPI event field and was not sent${hint}`, key));
     }
   }
   return result;
+}
+
+/** The field names misspelled ones were likely meant to be, once looked up: a widget repeats its typo per event. */
+const likeFields = new Map<string, string | undefined>();
+
+function fieldLike(key: string): string | undefined {
+  if (likeFields.has(key)) return likeFields.get(key);
+  const like = nearest(key, KPI_EVENT_FIELDS);
+  if (likeFields.size < 100) likeFields.set(key, like);
+  return like;
 }
 
 /** A field of a KPI event. */
