@@ -184,8 +184,10 @@ describe('data-kpi-* markup', () => {
     const warn = sinon.stub(console, 'warn');
     root.querySelector('button')!.click();
     root.querySelector('button')!.click();
-    warn.restore();
     const sent = await sentEvents(logger);
+    // What to say is a chunk of its own, loaded when there is something to say.
+    await waitUntil(() => warnings.length === 2, 'the warnings', { timeout: 2000, interval: 10 });
+    warn.restore();
     expect(sent).to.have.length(2);
     expect(sent[0]).to.include({ kpiEventName: 'Rejected', kpiEventReason: 'Agent busy' });
     expect(Object.keys(sent[0]!)).to.deep.equal(['kpiEventName', 'kpiEventReason', 'eventTimestamp']);

@@ -3,21 +3,16 @@ import { CIF_KPI_EVENT, type DropReason } from '../vocabulary/logger-events.js';
 import { internalError, problem, type CifKpiProblem, type CifKpiWarning } from '../vocabulary/problems.js';
 import { ScopedCapture } from './event-capture.js';
 import { RULE_CHANGE_EVENT } from './kpi-rule-element.js';
-import {
-  DEFAULT_TRIGGERS,
-  detailFromAttributes,
-  kpiSourceOf,
-  unknownAttribute,
-  userCanFire,
-} from './markup-attributes.js';
+import { DEFAULT_TRIGGERS, detailFromAttributes, kpiSourceOf, userCanFire } from './markup-attributes.js';
 import { RuleSet } from './rule-set.js';
 import { resolveScopeRoot } from './scope.js';
 import { ScopeScanner } from './scope-scanner.js';
 
 /** The events looked at outside a logger's scope: `cif-kpi`, and the ones markup maps by default. */
 const OUTSIDE_TYPES = [CIF_KPI_EVENT, ...DEFAULT_TRIGGERS];
-/** The code that says why an event outside the scope was not heard, once loaded. */
-let explainOutside: Promise<typeof import('./outside-scope.js')> | undefined;
+/** Advice about the set-up (events outside the scope, unknown markup attributes): a chunk loaded when needed. */
+let advice: Promise<typeof import('./capture-advice.js')> | undefined;
+const loadAdvice = () => (advice ??= import('./capture-advice.js'));
 
 /** Where a logger's capture hands what it heard. */
 export interface CaptureSink {
@@ -209,7 +204,7 @@ export class CaptureController {
         const type = event.type;
         if (type !== CIF_KPI_EVENT && !path.some((node) => node instanceof Element && node.hasAttribute('data-kpi')))
           return;
-        void (explainOutside ??= import('./outside-scope.js')).then(({ outsideScope }) => {
+        void loadAdvice().then(({ outsideScope }) => {
           if (this.#stopWatching !== stop) return; // said already, or the scope changed meanwhile
           const warning = outsideScope(type, path, root, this.#logger);
           if (!warning) return;
@@ -249,15 +244,16 @@ export class CaptureController {
     );
   }
 
-  /** Says once per element and attribute that markup does not know a `data-kpi-*` attribute. */
+  /** Says once per element and attribute (a moment later: the advice is a chunk) that markup does not know one. */
   #unknownAttributes(element: Element, names: readonly string[]): void {
     let said = this.#saidUnknown.get(element);
     if (!said) this.#saidUnknown.set(element, (said = new Set()));
-    for (const name of names) {
-      if (said.has(name)) continue;
-      said.add(name);
-      this.#sink.warning(unknownAttribute(element, name));
-    }
+    const unsaid = names.filter((name) => !said.has(name));
+    if (unsaid.length === 0) return;
+    for (const name of unsaid) said.add(name);
+    void loadAdvice().then(({ unknownAttribute }) => {
+      for (const name of unsaid) this.#sink.warning(unknownAttribute(element, name));
+    });
   }
 
   #listenForMarkup(type: string): void {

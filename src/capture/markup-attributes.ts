@@ -12,8 +12,7 @@ import {
   KPI_ON_ATTRIBUTE,
   MARKUP_ATTRIBUTES,
 } from '../vocabulary/attribute-names.js';
-import { nearest } from '../vocabulary/nearest.js';
-import { problem, type CifKpiWarning } from '../vocabulary/problems.js';
+import { problem } from '../vocabulary/problems.js';
 
 export { FIELD_ATTRIBUTE_NAMES, KPI_ON_ATTRIBUTE };
 
@@ -124,18 +123,4 @@ export function detailFromAttributes(element: Element): {
     return { detail, refused: failure(problem(refused.code, message, name), []) };
   }
   return unknown ? { detail, unknown } : { detail };
-}
-
-/**
- * The warning for a `data-kpi-*` attribute markup does not know, naming the element and the attribute it looks like
- * (`data-kpi-reasn` → `data-kpi-reason`).
- */
-export function unknownAttribute(element: Element, name: string): CifKpiWarning {
-  const like = nearest(name, MARKUP_ATTRIBUTES);
-  const kpi = (element.getAttribute(KPI_ATTRIBUTE) ?? '').slice(0, 60);
-  return problem(
-    'unknown-field',
-    `${name} on <${element.localName} data-kpi="${kpi}"> is not a data-kpi attribute and is not sent${like ? `: did you mean ${like}?` : ''}`,
-    name,
-  );
 }

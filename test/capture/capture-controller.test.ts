@@ -129,7 +129,7 @@ describe('CaptureController', () => {
   describe('events outside the scope', () => {
     /** What to say of an event outside the scope is a chunk of its own, loaded when one happens: a task later. */
     const settled = async () => {
-      await import('../../src/capture/outside-scope.js');
+      await import('../../src/capture/capture-advice.js');
       await new Promise((resolve) => setTimeout(resolve, 0));
     };
     /** An element outside the fixture (so outside the logger's scope), removed after the test. */

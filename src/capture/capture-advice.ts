@@ -1,11 +1,14 @@
 /**
- * Why a KPI event was not heard, when it happened outside a logger's scope: loaded only when a `cif-kpi` event or
- * an event of a `data-kpi` element happens outside it (`CaptureController` looks for those itself, cheaply).
+ * Advice about how a page is set up for capture, loaded only when there is some to give (`CaptureController` looks
+ * for the cases itself, cheaply): a KPI event that happened outside every logger's scope, and a `data-kpi-*`
+ * attribute that markup does not know.
  */
 import { problem, type CifKpiWarning } from '../vocabulary/problems.js';
 import { CIF_KPI_EVENT } from '../vocabulary/logger-events.js';
 import { anyCaptureHears } from './event-capture.js';
 import { kpiSourceOf } from './markup-attributes.js';
+import { KPI_ATTRIBUTE, MARKUP_ATTRIBUTES } from '../vocabulary/attribute-names.js';
+import { nearest } from '../vocabulary/nearest.js';
 
 /**
  * The warning for an event of `type` with this composed path, outside the scope `root`: none when another logger
@@ -29,6 +32,20 @@ export function outsideScope(
     'outside-scope',
     `${what} was not heard: it is outside the logger's scope (${where}); put the logger inside the widgets' container, or set scope to the container's id or "document"`,
     'scope',
+  );
+}
+
+/**
+ * The warning for a `data-kpi-*` attribute markup does not know, naming the element and the attribute it looks like
+ * (`data-kpi-reasn` → `data-kpi-reason`).
+ */
+export function unknownAttribute(element: Element, name: string): CifKpiWarning {
+  const like = nearest(name, MARKUP_ATTRIBUTES);
+  const kpi = (element.getAttribute(KPI_ATTRIBUTE) ?? '').slice(0, 60);
+  return problem(
+    'unknown-field',
+    `${name} on <${element.localName} data-kpi="${kpi}"> is not a data-kpi attribute and is not sent${like ? `: did you mean ${like}?` : ''}`,
+    name,
   );
 }
 
