@@ -19,7 +19,7 @@ export interface ActivityEntry {
   context?: DeliveryContext;
   /** The call that delivered it, once sent; `size` is how many events that call carried. */
   call?: { eventName: string; correlationId?: string; data: Omit<CifAnalyticsCall['data'], 'events'>; size: number };
-  /** What was changed or left out of it (truncated, unknown field, reserved name …). */
+  /** What was changed or left out of it (truncated, unknown field, reserved name, and so on). */
   warnings?: string[];
 }
 
