@@ -12,6 +12,8 @@ import {
   reportKpi,
   startHost,
   fakeClock,
+  loggerLocks,
+  untilStoreOpen,
   type Logger,
 } from './support/harness.js';
 
@@ -22,6 +24,7 @@ interface Page {
 }
 
 async function page(attrs = 'conversation-id="conv-1" provider-session-id="prov-1" flush-delay="0"'): Promise<Page> {
+  const locks = await loggerLocks();
   const root = await fixture<HTMLElement>(
     html`<div>
       <button id="widget">widget</button>
@@ -31,6 +34,8 @@ async function page(attrs = 'conversation-id="conv-1" provider-session-id="prov-
   const logger = root.querySelector('cif-kpi-logger')!;
   for (const match of attrs.matchAll(/([\w-]+)="([^"]*)"/g)) logger.setAttribute(match[1]!, match[2]!);
   await logger.updateComplete;
+  // Timing tests count from here: the logger must not still be opening its stored queue.
+  if (!/\bno-persist\b/.test(attrs)) await untilStoreOpen(locks);
   return { root, logger, widget: root.querySelector('#widget')! };
 }
 

@@ -256,10 +256,14 @@ describe('markup that could be turned against the page', () => {
     const errors = collect<CifKpiErrorDetail>(root, 'cif-kpi-error');
     // What a sanitiser keeps of a customer's message: no script, but data-* attributes.
     root.querySelector('.transcript')!.innerHTML =
-      `<img src="data:image/gif;base64,x" data-kpi="CallRejected" data-kpi-on="error" data-kpi-reason="Agent rude">` +
+      `<img data-kpi="CallRejected" data-kpi-on="error" data-kpi-reason="Agent rude">` +
       `<div data-kpi="Forged" data-kpi-on="animationend"></div>`;
     await nextTask();
-    await new Promise((resolve) => root.querySelector('img')!.addEventListener('error', resolve, { once: true }));
+    // The image fails once the logger has seen the markup (an image that failed earlier would prove nothing).
+    const img = root.querySelector('img')!;
+    const failed = new Promise((resolve) => img.addEventListener('error', resolve, { once: true }));
+    img.src = 'data:image/gif;base64,x';
+    await failed;
     root.querySelector('div[data-kpi]')!.dispatchEvent(new Event('animationend', { bubbles: true }));
     expect(await sentEvents(logger)).to.deep.equal([]);
     expect(errors.map((e) => [e.code, e.field])).to.deep.equal([

@@ -138,8 +138,11 @@ export class QueueStore {
         ),
       };
     }
+    // In capture order; events captured in the same millisecond by two pages, by page id. (The order of storage
+    // keys differs between browsers, so it decides nothing.)
+    const owners = [...others].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     const reads = await Promise.all(
-      [...others].map(([owner, keys]) => this.#takeOver(storage, owner, keys, taken, reader.parseEntry)),
+      owners.map(([owner, keys]) => this.#takeOver(storage, owner, keys, taken, reader.parseEntry)),
     );
     const restored = reads.flatMap(({ items }) => items).sort((a, b) => a.heldSince - b.heldSince);
     return { restored, unreadable: reads.reduce((sum, { unreadable }) => sum + unreadable, 0) };

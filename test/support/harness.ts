@@ -79,6 +79,25 @@ afterEach(async () => {
   }
 });
 
+/** The Web Locks held now that are loggers' (one per logger keeping its queue in sessionStorage). */
+export async function loggerLocks(): Promise<Set<string>> {
+  const { held = [] } = await navigator.locks.query();
+  return new Set(held.map((lock) => lock.name!).filter((name) => name.startsWith('cif-kpi-logger:')));
+}
+
+/**
+ * Resolves once a logger lock not in `before` is held: a logger connected since then has opened its stored queue
+ * (it sends nothing until it has, so that what an earlier page stored goes first). In Firefox that takes real time
+ * (the lock goes through another process), which a fake clock does not advance. Waits with lock queries only, no
+ * timers, so it works under a fake clock too.
+ */
+export async function untilStoreOpen(before: Set<string>): Promise<void> {
+  for (let i = 0; i < 10_000; i++) {
+    for (const name of await loggerLocks()) if (!before.has(name)) return;
+  }
+  throw new Error('no logger took its Web Lock');
+}
+
 /** Collects the details of every `type` event fired on `target`. */
 export function collect<T = unknown>(target: EventTarget, type: string): T[] {
   const seen: T[] = [];
