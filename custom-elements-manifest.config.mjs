@@ -12,6 +12,10 @@ function linkAttributesToFields() {
     packageLinkPhase({ customElementsManifest }) {
       for (const module of customElementsManifest.modules) {
         for (const declaration of module.declarations ?? []) {
+          // `<cif-kpi-rule>` extends HTMLElement through a constant that stands in for it outside a browser.
+          if (declaration.superclass?.name === 'ElementBase') {
+            declaration.superclass = { name: 'HTMLElement', package: 'global:' };
+          }
           for (const attribute of declaration.attributes ?? []) {
             if (attribute.fieldName) continue;
             const field = declaration.members?.find(

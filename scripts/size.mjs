@@ -1,12 +1,12 @@
 // Prints the minified and gzip sizes of the script-tag bundles and of the ES bundle's lazily loaded parts (run after
-// `npm run build`). With --check, fails when dist/cdn/cif-kpi-logger.js is over its gzip budget, or when the README's
-// size table says anything else than the files measure; --write brings that table up to date.
+// `npm run build`). With --check, fails when dist/cdn/cif-kpi-logger.js is over its gzip budget, or when the size
+// table of docs/performance.md says anything else than the files measure; --write brings that table up to date.
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
 const BUDGET_GZIP = Number(process.env.SIZE_BUDGET ?? 19_550);
 const dist = new URL('../dist/cdn/', import.meta.url);
-const readme = new URL('../README.md', import.meta.url);
+const readme = new URL('../docs/performance.md', import.meta.url);
 
 /** The parts the ES bundle loads next to it on demand, by the name in their file name (`kpi-rule`). */
 const chunks = readdirSync(dist)
@@ -55,7 +55,7 @@ if (process.argv.includes('--write')) {
   const { text, wrong } = withSizes(readFileSync(readme, 'utf8'), rows);
   writeFileSync(readme, text);
   const missing = wrong.filter((row) => row.endsWith('(no row)'));
-  if (missing.length) console.error(`README has no size row for ${missing.join(', ')}`);
+  if (missing.length) console.error(`docs/performance.md has no size row for ${missing.join(', ')}`);
 }
 
 if (process.argv.includes('--check')) {
@@ -69,7 +69,9 @@ if (process.argv.includes('--check')) {
   }
   const { wrong } = withSizes(readFileSync(readme, 'utf8'), rows);
   if (wrong.length) {
-    console.error(`README size table is not what the files measure: ${wrong.join('; ')}; run npm run size -- --write`);
+    console.error(
+      `docs/performance.md size table is not what the files measure: ${wrong.join('; ')}; run npm run size -- --write`,
+    );
     failed = true;
   }
   if (failed) process.exit(1);

@@ -4,7 +4,7 @@ import {
   type PropertyDeclaration,
   type PropertyDeclarations,
   type PropertyValues,
-} from 'lit';
+} from '@lit/reactive-element';
 import { CaptureController } from './capture/capture-controller.js';
 import { normaliseKpiEvent, type NormaliseResult } from './normalise/kpi-event.js';
 import { ContextTracker, isCallField } from './normalise/delivery-context.js';

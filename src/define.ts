@@ -10,7 +10,9 @@ export function defineCifKpiLogger(registry: CustomElementRegistry = customEleme
   if (!registry.get('cif-kpi-rule')) registry.define('cif-kpi-rule', CifKpiRuleElement);
 }
 
-defineCifKpiLogger();
+// Outside a browser (server-side rendering, plain Node) nothing is registered: not even in the stand-in registry
+// Lit's server build puts on `globalThis`. A DOM environment such as jsdom has a window, and gets both elements.
+if (typeof window !== 'undefined' && typeof customElements !== 'undefined') defineCifKpiLogger();
 
 declare global {
   interface HTMLElementTagNameMap {

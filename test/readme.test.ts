@@ -2,20 +2,23 @@ import { expect, waitUntil } from '@open-wc/testing';
 import type { SimulatedCifHost } from '../src/testing/simulated-cif-host.js';
 
 /**
- * The README's HTML examples, taken from README.md itself and run as a provider page with the built bundle and a
- * CIF host: if an example stops working, this fails.
+ * The HTML examples of the README and the docs, taken from the pages themselves and run as a provider page with
+ * the built bundle and a CIF host: if an example stops working, this fails.
  */
-let readme = '';
+const pages: Record<string, string> = {};
 before(async () => {
-  readme = await (await fetch('/README.md')).text();
+  for (const page of ['README.md', 'docs/markup.md', 'docs/frameworks.md']) {
+    pages[page] = await (await fetch(`/${page}`)).text();
+  }
 });
 
-/** The fenced ```html block that follows `heading` in the README. */
-function exampleAfter(heading: string): string {
-  const at = readme.indexOf(heading);
-  if (at < 0) throw new Error(`README has no "${heading}"`);
-  const block = /```html\n([\s\S]*?)```/.exec(readme.slice(at));
-  if (!block) throw new Error(`README has no html example after "${heading}"`);
+/** The fenced ```html block that follows `heading` in `page`. */
+function exampleAfter(heading: string, page = 'README.md'): string {
+  const text = pages[page]!;
+  const at = text.indexOf(heading);
+  if (at < 0) throw new Error(`${page} has no "${heading}"`);
+  const block = /```html\n([\s\S]*?)```/.exec(text.slice(at));
+  if (!block) throw new Error(`${page} has no html example after "${heading}"`);
   return block[1]!.replaceAll('…', 'x-1');
 }
 
@@ -57,8 +60,18 @@ describe('README examples', () => {
     expect(events(host)[0]).to.deep.include({ kpiEventName: 'CallHold', kpiEventReason: 'Customer asked to wait' });
   });
 
-  it('data-kpi-* attributes: the Reject button logs its fields', async () => {
-    const example = exampleAfter('### 2. `data-kpi-*` attributes');
+  it('data-kpi-* attributes: the Reject button logs its fields (the README)', async () => {
+    const { doc, host } = await run(exampleAfter('### 2. `data-kpi-*` attributes'));
+    (doc.querySelector('[data-kpi]') as HTMLElement).click();
+    await waitUntil(() => host.calls.length === 1, 'the call', { timeout: 3000, interval: 10 });
+    expect(events(host)[0]).to.deep.include({ kpiEventName: 'CallRejected', kpiEventReason: 'Agent busy' });
+    expect(events(host)[0]!.customData).to.deep.equal([
+      { attribute: 'msdyn_customattribute2', value: 'Billing queue' },
+    ]);
+  });
+
+  it('data-kpi-* attributes: the Reject button logs its fields (the markup reference)', async () => {
+    const example = exampleAfter('## 2. `data-kpi-*` attributes', 'docs/markup.md');
     const { doc, host } = await run(
       `<div>${example}<cif-kpi-logger conversation-id="c" provider-session-id="p"></cif-kpi-logger></div>`,
     );
@@ -74,8 +87,20 @@ describe('README examples', () => {
     ]);
   });
 
-  it('<cif-kpi-rule>: a softphone-widget call-ended event logs CallEnded', async () => {
-    const example = exampleAfter('### 3. `<cif-kpi-rule>`');
+  it('<cif-kpi-rule>: a softphone-widget call-ended event logs CallEnded (the README)', async () => {
+    const { doc, host } = await run(exampleAfter('### 3. `<cif-kpi-rule>`'));
+    doc.querySelector('softphone-widget')!.dispatchEvent(
+      new (doc.defaultView as unknown as typeof globalThis).CustomEvent('call-ended', {
+        bubbles: true,
+        detail: { reason: 'Resolved' },
+      }),
+    );
+    await waitUntil(() => host.calls.length === 1, 'the call', { timeout: 3000, interval: 10 });
+    expect(events(host)[0]).to.deep.include({ kpiEventName: 'CallEnded', kpiEventReason: 'Resolved' });
+  });
+
+  it('<cif-kpi-rule>: a softphone-widget call-ended event logs CallEnded (the markup reference)', async () => {
+    const example = exampleAfter('## 3. `<cif-kpi-rule>`', 'docs/markup.md');
     const { doc, host } = await run(`<div><softphone-widget></softphone-widget>${example}</div>`);
     doc.querySelector('softphone-widget')!.dispatchEvent(
       new (doc.defaultView as unknown as typeof globalThis).CustomEvent('call-ended', {
@@ -89,7 +114,7 @@ describe('README examples', () => {
   });
 
   it('Frameworks, plain HTML: the Accept button logs CallAccepted', async () => {
-    const { doc, host } = await run(exampleAfter('Plain HTML (script tag)'));
+    const { doc, host } = await run(exampleAfter('Plain HTML (script tag)', 'docs/frameworks.md'));
     (doc.querySelector('[data-kpi]') as HTMLElement).click();
     await waitUntil(() => host.calls.length === 1, 'the call', { timeout: 3000, interval: 10 });
     expect(events(host)[0]).to.deep.include({ kpiEventName: 'CallAccepted' });

@@ -5,6 +5,12 @@ import type { CifKpiWarningDetail } from '../vocabulary/logger-events.js';
 export const RULE_CHANGE_EVENT = 'cif-kpi-rule-change';
 
 /**
+ * `HTMLElement`, or outside a browser (a server-side render, a test runner with a Node environment) a stand-in, so
+ * that importing the package there defines a class instead of throwing.
+ */
+const ElementBase: typeof HTMLElement = globalThis.HTMLElement ?? (class {} as unknown as typeof HTMLElement);
+
+/**
  * `<cif-kpi-rule>`: a declarative mapping from a DOM event to a KPI event, read by its parent `<cif-kpi-logger>`.
  * It renders nothing; it only tells its logger, synchronously, when it is added, changed or removed, so that a
  * rule takes effect before the next event.
@@ -20,7 +26,7 @@ export const RULE_CHANGE_EVENT = 'cif-kpi-rule-change';
  * @attr match - A CSS selector the event's origin, or an ancestor of it, must match.
  * @attr when - A `detail.x` / `target.x` path that must be truthy.
  */
-export class CifKpiRuleElement extends HTMLElement {
+export class CifKpiRuleElement extends ElementBase {
   /** Changes take effect synchronously; `custom-*` changes are seen by the logger's MutationObserver. */
   static observedAttributes = [...RULE_ATTRIBUTES];
   #logger: Element | null = null;

@@ -69,14 +69,14 @@ const jsdocTags = (text: string, tag: string) =>
   [...text.matchAll(new RegExp(`@${tag} (?:\\{[^}]*\\} )?([\\w-]+) -`, 'g'))].map((m) => m[1]!);
 
 describe('one source for each list', () => {
-  it('the logger attributes: JSDoc, README table and JSX typings match its property declarations', async () => {
+  it('the logger attributes: JSDoc, docs table and JSX typings match its property declarations', async () => {
     const attributes = loggerAttributes();
     expect(attributes).to.include.members(['conversation-id', 'flush-delay', 'no-persist', 'debug']);
     const element = await sourceText('src/cif-kpi-logger.ts');
     expect(jsdocTags(element, 'attr')).to.have.members(attributes);
     const properties = [...CifKpiLoggerElement.elementProperties.keys()];
     expect(jsdocTags(element, 'property')).to.have.members(properties);
-    const readme = await (await fetch('/README.md')).text();
+    const readme = await (await fetch('/docs/attributes.md')).text();
     const table = ['attribute', 'property', 'default', 'meaning'];
     expect(tableColumn(readme, table)).to.have.members(attributes);
     expect(tableColumn(readme, table, 1)).to.have.members(properties);
@@ -86,8 +86,8 @@ describe('one source for each list', () => {
     expect(interfaceKeys(vue, 'CifKpiLoggerVueProps')).to.have.members(properties);
   });
 
-  it('the delivery defaults: the README table, the JSDoc and the declarations say what DEFAULTS holds', async () => {
-    const readme = await (await fetch('/README.md')).text();
+  it('the delivery defaults: the docs table, the JSDoc and the declarations say what DEFAULTS holds', async () => {
+    const readme = await (await fetch('/docs/attributes.md')).text();
     const table = ['attribute', 'property', 'default', 'meaning'];
     const element = await sourceText('src/cif-kpi-logger.ts');
     for (const [name, value] of Object.entries(DEFAULTS)) {
@@ -100,12 +100,12 @@ describe('one source for each list', () => {
     }
   });
 
-  it('the rule attributes: the element, its JSDoc, the README table and the JSX typings match one list', async () => {
+  it('the rule attributes: the element, its JSDoc, the docs table and the JSX typings match one list', async () => {
     expect(CifKpiRuleElement.observedAttributes).to.deep.equal([...RULE_ATTRIBUTES]);
     const element = await sourceText('src/capture/kpi-rule-element.ts');
     expect(jsdocTags(element, 'attr')).to.have.members([...RULE_ATTRIBUTES]);
-    const readme = await (await fetch('/README.md')).text();
-    const table = tableColumn(readme, ['attribute', 'meaning'], 0, '### 3. `<cif-kpi-rule>`');
+    const readme = await (await fetch('/docs/markup.md')).text();
+    const table = tableColumn(readme, ['attribute', 'meaning'], 0, '## 3. `<cif-kpi-rule>`');
     expect(table.filter((name) => name !== 'custom-ATTRIBUTE')).to.have.members([...RULE_ATTRIBUTES]);
     const jsx = await sourceText('src/react-jsx.ts');
     expect(interfaceKeys(jsx, 'CifKpiRuleJsxProps')).to.have.members([...RULE_ATTRIBUTES]);
@@ -119,11 +119,11 @@ describe('one source for each list', () => {
     expect(version).to.equal(packaged);
   });
 
-  it('the error and warning codes: the README table matches the code types', async () => {
+  it('the error and warning codes: the docs table matches the code types', async () => {
     const problems = await sourceText('src/vocabulary/problems.ts');
     const codes = [...problems.matchAll(/^\s+\| '([\w-]+)'/gm)].map((m) => m[1]!);
     expect(codes).to.include.members(['invalid-detail', 'host-timeout', 'value-truncated']);
-    const readme = await (await fetch('/README.md')).text();
+    const readme = await (await fetch('/docs/events.md')).text();
     expect(tableColumn(readme, ['code', 'kind', 'meaning'])).to.have.members(codes);
   });
 });
