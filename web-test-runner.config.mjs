@@ -4,6 +4,8 @@ import { defaultReporter } from '@web/test-runner';
 import { chromiumLaunchOptions } from './scripts/chromium.mjs';
 import { closingLineReporter } from './scripts/closing-line-reporter.mjs';
 import { reactForTests } from './scripts/react-for-tests.mjs';
+import { vueForTests } from './scripts/vue-for-tests.mjs';
+import { angularForTests } from './scripts/angular-for-tests.mjs';
 import { sourceForTests } from './scripts/source-for-tests.mjs';
 
 /**
@@ -46,9 +48,11 @@ export default {
   ],
   plugins: [
     reactForTests(),
+    vueForTests(),
+    angularForTests(),
     sourceForTests(),
     testSettings(),
-    esbuildPlugin({ ts: true, target: 'es2021', tsconfig: './tsconfig.json' }),
+    esbuildPlugin({ ts: true, tsx: true, target: 'es2021', tsconfig: './tsconfig.json' }),
   ],
   reporters: [defaultReporter(), closingLineReporter()],
   // `npm test -- --coverage` (as .ci/run does) fails below these: the figures reached, less a margin for the

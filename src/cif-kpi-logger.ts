@@ -5,9 +5,9 @@ import {
   type PropertyDeclarations,
   type PropertyValues,
 } from '@lit/reactive-element';
-import { CaptureController } from './capture/capture-controller.js';
+import { CaptureController, type HeardAt } from './capture/capture-controller.js';
 import { normaliseKpiEvent, type NormaliseResult } from './normalise/kpi-event.js';
-import { ContextTracker, isCallField } from './normalise/delivery-context.js';
+import { ContextTracker, isCallField, type ContextState } from './normalise/delivery-context.js';
 import { DEFAULTS, DELIVERY_OPTION_NAMES, deliveryOptions, optionProblems } from './queue/delivery-options.js';
 import { DeliveryQueue } from './queue/delivery-queue.js';
 import { newOwnerId } from './persist/queue-store.js';
@@ -178,8 +178,9 @@ export class CifKpiLoggerElement extends ReactiveElement {
     this.#queue.provideContext(state.status === 'complete' ? state.context : undefined);
   });
   #capture = new CaptureController(this, {
-    detail: (detail) => this.#accept(detail),
-    mapped: (result, detail) => this.#take(result, detail),
+    detail: (detail, at) => this.#accept(detail, undefined, at),
+    mapped: (result, detail, at) => this.#take(result, detail, undefined, at?.stamp as ContextState | undefined),
+    stamp: () => this.#context.current(),
     problem: (p) => this.#reporter.error(p),
     warning: (w) => this.#reporter.warn(w),
     dropped: (reason, count) => this.#reporter.droppedOnArrival(reason, count),
@@ -326,18 +327,30 @@ export class CifKpiLoggerElement extends ReactiveElement {
     scope: { root: this.#capture.scopeRoot, attribute: this.scope, parent: this.parentNode, capturing: !this.disabled },
   });
 
-  /** Normalises and queues one reported event, or reports it dropped while the logger is disabled. */
-  #accept(detail: unknown, resolve?: (result: CifKpiLogResult) => void): void {
+  /**
+   * Normalises and queues one reported event, or reports it dropped while the logger is disabled; `at` when it was
+   * heard earlier (its capture time and the ids in force then).
+   */
+  #accept(detail: unknown, resolve?: (result: CifKpiLogResult) => void, at?: HeardAt): void {
     if (this.disabled) {
       this.#reporter.droppedOnArrival('disabled', 1, detail);
       resolve?.({ status: 'dropped', reason: 'disabled' });
       return;
     }
-    this.#take(normaliseKpiEvent(detail, Date.now()), detail, resolve);
+    const normalised = normaliseKpiEvent(detail, at?.capturedAt ?? Date.now());
+    this.#take(normalised, detail, resolve, at?.stamp as ContextState | undefined);
   }
 
-  /** Reports and queues one normalised event; `detail` is what was reported, shown in reports. Never throws. */
-  #take(normalised: NormaliseResult, detail: unknown, resolve?: (result: CifKpiLogResult) => void): void {
+  /**
+   * Reports and queues one normalised event; `detail` is what was reported, shown in reports; `heardWith` the ids
+   * in force when it was heard, if that was earlier. Never throws.
+   */
+  #take(
+    normalised: NormaliseResult,
+    detail: unknown,
+    resolve?: (result: CifKpiLogResult) => void,
+    heardWith?: ContextState,
+  ): void {
     try {
       this.#reporter.captured(normalised.warnings, detail);
       if (!normalised.ok) {
@@ -345,8 +358,8 @@ export class CifKpiLoggerElement extends ReactiveElement {
         resolve?.({ status: 'invalid', problem: normalised.problem });
         return;
       }
-      // Stamped with the ids in force now; while they are missing or unusable, it waits for usable ones.
-      const context = this.#context.current();
+      // Stamped with the ids in force when it was heard; while they are missing or unusable, it waits for usable ones.
+      const context = heardWith ?? this.#context.current();
       const id = `${this.#ownerId}.${this.#nextId++}`;
       const stamped = context.status === 'complete' ? context.context : undefined;
       this.#queue.enqueue(id, normalised.event, stamped, resolve, normalised.size);

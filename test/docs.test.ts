@@ -58,8 +58,8 @@ describe('the README and the docs', () => {
         const [path, anchor] = link!.split('#');
         const target = path ? resolve(page, path) : page;
         if (!text[target]) {
-          const response = await fetch(`/${target}`, { method: 'HEAD' });
-          if (!response.ok) broken.push(`${page}: ${link} (no ${target})`);
+          const exists = (await (await fetch(`/__exists?file=${encodeURIComponent(target)}`)).json()) as boolean;
+          if (!exists) broken.push(`${page}: ${link} (no ${target})`);
           continue;
         }
         if (anchor && !anchors(text[target]!).has(anchor)) broken.push(`${page}: ${link} (no heading #${anchor})`);
@@ -78,8 +78,8 @@ describe('the README and the docs', () => {
     expect(images).to.not.be.empty;
     for (const image of images) {
       expect(image.startsWith(raw), image).to.equal(true);
-      const response = await fetch(`/${image.slice(raw.length)}`, { method: 'HEAD' });
-      expect(response.ok, `${image} is in the repository`).to.equal(true);
+      const exists = (await (await fetch(`/__exists?file=${image.slice(raw.length)}`)).json()) as boolean;
+      expect(exists, `${image} is in the repository`).to.equal(true);
     }
   });
 
@@ -90,5 +90,19 @@ describe('the README and the docs', () => {
     const measured = /(?<!±)\d+\.\d+\s*(µs|ms\b|×)|\d\s*µs/;
     expect(performance).to.not.match(measured);
     expect(prose(text['README.md']!)).to.not.match(measured);
+  });
+
+  it('show the framework snippets exactly as the files the framework tests run', async () => {
+    const snippets = [
+      'test/frameworks/snippets/Softphone.tsx',
+      'test/frameworks/snippets/vite.config.ts',
+      'test/frameworks/snippets/Softphone.vue',
+      'test/frameworks/snippets/softphone.component.ts',
+    ];
+    const blocks = [...text['docs/frameworks.md']!.matchAll(/^```\w*\n([\s\S]*?)^```/gm)].map((m) => m[1]!);
+    for (const file of snippets) {
+      const source = await (await fetch(`/__source?file=${file}`)).text();
+      expect(blocks, `docs/frameworks.md shows ${file} as it is`).to.include(source);
+    }
   });
 });

@@ -14,12 +14,26 @@ const OUTSIDE_TYPES = [CIF_KPI_EVENT, ...DEFAULT_TRIGGERS];
 let advice: Promise<typeof import('./capture-advice.js')> | undefined;
 const loadAdvice = () => (advice ??= import('./capture-advice.js'));
 
+/**
+ * When an event that waited was heard: its capture time, and what the sink's `stamp()` said then (the ids in force),
+ * so that it is logged as if it had been logged at once.
+ */
+export interface HeardAt {
+  capturedAt: number;
+  stamp: unknown;
+}
+
 /** Where a logger's capture hands what it heard. */
 export interface CaptureSink {
-  /** A KPI event reported as a detail: a `cif-kpi` event's, or what `data-kpi-*` markup describes. */
-  detail(detail: unknown): void;
+  /**
+   * A KPI event reported as a detail: a `cif-kpi` event's, or what `data-kpi-*` markup describes; `at` when it was
+   * heard earlier (it waited for the rule compiler).
+   */
+  detail(detail: unknown, at?: HeardAt): void;
   /** A KPI event a `<cif-kpi-rule>` made, already normalised; `detail` is what the rule read (for reports). */
-  mapped(result: NormaliseResult, detail: unknown): void;
+  mapped(result: NormaliseResult, detail: unknown, at?: HeardAt): void;
+  /** What an event heard now must keep if it is logged later (the ids in force). */
+  stamp(): unknown;
   /**
    * A problem with the set-up (a malformed rule, a scope that is not there, rule code that did not load), or an
    * unexpected fault while hearing an event, caught so that nothing of it reaches the page.
@@ -33,11 +47,15 @@ export interface CaptureSink {
   maxHeld(): number;
 }
 
-/** An event heard for rules before their compiler arrived, with its capture time and path. */
+/**
+ * An event heard while the rule compiler loads, with when it was heard and what was read of it then: its
+ * `cif-kpi` detail or its markup's, and, for rules, the event and its path.
+ */
 interface HeldEvent {
-  event: Event;
-  path: readonly EventTarget[];
-  capturedAt: number;
+  at: HeardAt;
+  detail?: unknown;
+  markup?: ReturnType<typeof detailFromAttributes>;
+  rules?: { event: Event; path: readonly EventTarget[] };
 }
 
 /**
@@ -96,7 +114,11 @@ export class CaptureController {
       compiled: () => {
         const held = this.#heldForRules;
         this.#heldForRules = [];
-        for (const { event, path, capturedAt } of held) this.#mapByRules(event, () => path, capturedAt);
+        for (const { at, detail, markup, rules } of held) {
+          if (detail !== undefined) sink.detail(detail, at);
+          if (markup) this.#takeMarkup(markup, at);
+          if (rules) this.#mapByRules(rules.event, () => rules.path, at);
+        }
       },
       unavailable: (error) => {
         const count = this.#heldForRules.length;
@@ -262,11 +284,18 @@ export class CaptureController {
     this.#capture.listen(type);
   }
 
-  /** Turns an event heard in scope into KPI events: a `cif-kpi` detail, `data-kpi-*` markup, matching rules. */
+  /**
+   * Turns an event heard in scope into KPI events: a `cif-kpi` detail, `data-kpi-*` markup, matching rules. While
+   * the rule compiler loads, every KPI event heard waits for it (what can be read of it is read now, with the ids
+   * in force), so that all are logged in the order they happened and with the ids of that moment.
+   */
   #onEvent(event: Event, pathOf: () => readonly EventTarget[]): boolean {
     const type = event.type;
+    const holding = this.#rules.holding;
     if (type === CIF_KPI_EVENT) {
-      this.#sink.detail((event as CustomEvent<unknown>).detail);
+      const detail = (event as CustomEvent<unknown>).detail;
+      if (holding) return this.#hold({ at: this.#heardNow(), detail });
+      this.#sink.detail(detail);
       return true;
     }
     // A `custom-*` change not yet seen by the observer still applies to this event.
@@ -277,38 +306,49 @@ export class CaptureController {
       for (const node of pathOf())
         if (node instanceof ShadowRoot && node !== this.#logger.shadowRoot) this.#scanner.adopt(node);
     }
-    let taken = false;
+    let markup: HeldEvent['markup'];
     if (this.#markupTypes.has(type)) {
       const source = kpiSourceOf(event, pathOf(), this.#capture.root!);
       if (source) {
-        const { detail, refused, unknown } = detailFromAttributes(source);
-        if (unknown) this.#unknownAttributes(source, unknown);
-        if (refused) this.#sink.mapped(refused, detail);
-        else this.#sink.detail(detail);
-        taken = true;
+        markup = detailFromAttributes(source);
+        if (markup.unknown) this.#unknownAttributes(source, markup.unknown);
       }
     }
-    if (this.#rules.holds(type)) {
-      // The rules are not compiled yet: the event is mapped when they are, stamped with its capture time.
-      if (this.#heldForRules.length < this.#sink.maxHeld()) {
-        this.#heldForRules.push({ event, path: [...pathOf()], capturedAt: Date.now() });
-      } else {
-        this.#sink.dropped('queue-full', 1);
-      }
-      return true;
+    if (holding) {
+      const rules = this.#rules.holds(type) ? { event, path: [...pathOf()] } : undefined;
+      return markup || rules ? this.#hold({ at: this.#heardNow(), markup, rules }) : false;
     }
-    return this.#mapByRules(event, pathOf, Date.now()) || taken;
+    if (markup) this.#takeMarkup(markup);
+    return this.#mapByRules(event, pathOf) || markup !== undefined;
+  }
+
+  #heardNow(): HeardAt {
+    return { capturedAt: Date.now(), stamp: this.#sink.stamp() };
+  }
+
+  /** Keeps an event until the rule compiler arrives, as far as `maxHeld` allows. */
+  #hold(held: HeldEvent): true {
+    if (this.#heldForRules.length < this.#sink.maxHeld()) this.#heldForRules.push(held);
+    else this.#sink.dropped('queue-full', 1);
+    return true;
+  }
+
+  /** Hands on what a `data-kpi` element describes (refused at once when a custom name cannot be a column). */
+  #takeMarkup({ detail, refused }: NonNullable<HeldEvent['markup']>, at?: HeardAt): void {
+    if (refused) this.#sink.mapped(refused, detail, at);
+    else this.#sink.detail(detail, at);
   }
 
   /** Maps an event through the rules for its type; returns whether any rule logged it. */
-  #mapByRules(event: Event, pathOf: () => readonly EventTarget[], capturedAt: number): boolean {
+  #mapByRules(event: Event, pathOf: () => readonly EventTarget[], at?: HeardAt): boolean {
     let taken = false;
+    const capturedAt = at?.capturedAt ?? Date.now();
     for (const rule of this.#rules.rulesFor(event.type)) {
       // A rule fills a normalised event directly; what it read is rendered only for a problem's report.
       const result = rule.eventFor(event, pathOf, this.#capture.root ?? document, capturedAt);
       if (result) {
         const reported = result.ok && result.warnings.length === 0 ? undefined : rule.detailFor(event, pathOf);
-        this.#sink.mapped(result, reported);
+        this.#sink.mapped(result, reported, at);
         taken = true;
       }
     }

@@ -65,6 +65,11 @@ export class RuleSet {
   }
 
   /** Whether an event of `type` must be held until the rules are compiled. */
+  /** Whether rules were read and the compiler has not arrived yet: events heard now must wait for it. */
+  get holding(): boolean {
+    return this.#ready !== undefined;
+  }
+
   holds(type: string): boolean {
     return this.#ready !== undefined && this.#types.has(type);
   }

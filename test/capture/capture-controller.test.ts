@@ -27,6 +27,7 @@ async function setUp(markup = '', maxHeld = 100) {
     mapped: (result) => heard.mapped.push(result),
     problem: (p) => heard.problems.push(p),
     warning: (w) => heard.warnings.push(w),
+    stamp: () => 'ids now',
     dropped: (reason, count) => heard.drops.push(`${reason} ${count}`),
     maxHeld: () => maxHeld,
   };
@@ -107,6 +108,7 @@ describe('CaptureController', () => {
       mapped: () => {},
       problem: (p) => problems.push(p),
       warning: () => {},
+      stamp: () => undefined,
       dropped: () => {},
       maxHeld: () => 1,
     });
@@ -193,6 +195,7 @@ describe('CaptureController', () => {
         mapped: () => {},
         problem: () => {},
         warning: () => {},
+        stamp: () => undefined,
         dropped: () => {},
         maxHeld: () => 1,
       });

@@ -1,9 +1,11 @@
 import { expect, waitUntil } from '@open-wc/testing';
+import sinon from 'sinon';
 // React ships CommonJS only: the test server bundles it into this ES module (scripts/react-for-tests.mjs).
 import { createElement as h, createRoot, flushSync, useState, type ReactElement, type Root } from 'react-for-tests';
 import '../../src/define.js';
 import type { CifKpiSentDetail } from '../../src/vocabulary/logger-events.js';
 import { eventRows, readyHost } from '../support/harness.js';
+import { Softphone } from './snippets/Softphone.js';
 
 /**
  * React 19 renders custom elements natively: dash-cased props become attributes, `on<event-name>` props become
@@ -102,5 +104,32 @@ describe('React 19', () => {
     expect(sent.map((s) => s.data.conversationId)).to.deep.equal(
       host.calls.map((c) => (c.data as { conversationId: string }).conversationId),
     );
+  });
+
+  it('renders the documented Softphone component, compiled from JSX, and logs through it', async () => {
+    const host = readyHost();
+    const warn = sinon.stub(console, 'warn');
+    try {
+      flushSync(() => root.render(h(Softphone, { conversationId: 'conv-J', sessionId: 'prov-J' })));
+      const logger = container.querySelector('cif-kpi-logger')!;
+      await logger.updateComplete;
+      expect(logger.conversationId).to.equal('conv-J');
+      (container.querySelector('[data-kpi]') as HTMLElement).click();
+      container
+        .querySelector('button')!
+        .dispatchEvent(new CustomEvent('call-ended', { bubbles: true, detail: { reason: 'Resolved' } }));
+      container
+        .querySelector('button')!
+        .dispatchEvent(new CustomEvent('cif-kpi', { bubbles: true, detail: { kpiEventName: '' } }));
+      await logger.flush();
+      expect(eventRows(host)).to.deep.equal([
+        ['conv-J', 'CallAccepted', ''],
+        ['conv-J', 'CallEnded', 'Resolved'],
+      ]);
+      // Its oncif-kpi-error listener heard the refused event.
+      expect(warn.getCalls().map((call) => call.args[0])).to.include('kpiEventName must be a non-empty string; got ""');
+    } finally {
+      warn.restore();
+    }
   });
 });

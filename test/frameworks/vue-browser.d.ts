@@ -2,3 +2,10 @@
 declare module 'vue/dist/vue.esm-browser.js' {
   export * from 'vue';
 }
+
+// Single-file components, compiled by the test server (scripts/vue-for-tests.mjs).
+declare module '*.vue' {
+  import type { Component } from 'vue';
+  const component: Component;
+  export default component;
+}

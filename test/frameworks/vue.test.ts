@@ -1,5 +1,6 @@
 import { expect } from '@open-wc/testing';
-import { createApp, nextTick, ref, type App } from 'vue/dist/vue.esm-browser.js';
+import { createApp, nextTick, ref, type App, type Component } from 'vue/dist/vue.esm-browser.js';
+import sinon from 'sinon';
 import '../../src/define.js';
 import { eventRows, readyHost } from '../support/harness.js';
 
@@ -69,5 +70,33 @@ describe('Vue 3', () => {
       ['conv-B', 'PressedTwo', 'from Two'],
     ]);
     expect(sentCount.value).to.equal(host.calls.length);
+  });
+
+  it('renders the documented single-file component, compiled as the Vite plugin compiles it, and logs through it', async () => {
+    const host = readyHost();
+    const warn = sinon.stub(console, 'warn');
+    try {
+      const { default: Softphone } = (await import('./snippets/Softphone.vue')) as { default: Component };
+      app = createApp(Softphone, { conversationId: 'conv-S', sessionId: 'prov-S' });
+      app.mount(container);
+      const logger = container.querySelector('cif-kpi-logger')!;
+      await logger.updateComplete;
+      expect(logger.conversationId).to.equal('conv-S');
+      const button = container.querySelector<HTMLElement>('[data-kpi]')!;
+      button.click();
+      button.dispatchEvent(new CustomEvent('call-ended', { bubbles: true, detail: { reason: 'Resolved' } }));
+      button.dispatchEvent(new CustomEvent('cif-kpi', { bubbles: true, detail: { kpiEventName: '' } }));
+      await logger.flush();
+      expect(eventRows(host)).to.deep.equal([
+        ['conv-S', 'CallAccepted', ''],
+        ['conv-S', 'CallEnded', 'Resolved'],
+      ]);
+      // Its @cif-kpi-error listener heard the refused event; Vue resolved no cif-kpi-* tag as a component.
+      expect(warn.getCalls().map((call) => String(call.args[0]))).to.deep.equal([
+        'kpiEventName must be a non-empty string; got ""',
+      ]);
+    } finally {
+      warn.restore();
+    }
   });
 });
