@@ -8,7 +8,7 @@ import {
 import { CaptureController, type HeardAt } from './capture/capture-controller.js';
 import { normaliseKpiEvent, type NormaliseResult } from './normalise/kpi-event.js';
 import { ContextTracker, isCallField, type ContextState } from './normalise/delivery-context.js';
-import { DEFAULTS, DELIVERY_OPTION_NAMES, deliveryOptions, optionProblems } from './queue/delivery-options.js';
+import { DEFAULTS, DELIVERY_OPTION_NAMES, deliveryOptions } from './queue/delivery-options.js';
 import { DeliveryQueue } from './queue/delivery-queue.js';
 import { newOwnerId } from './persist/queue-store.js';
 import { QueuePersistence } from './persist/queue-persistence.js';
@@ -16,9 +16,10 @@ import { CifHostWatcher } from './deliver/cif-host.js';
 import { Reporter } from './report/reporter.js';
 import { DEFAULT_LOG_LEVEL, logLevel, type LogLevel } from './report/log-level.js';
 import type { InspectorView } from './report/debug-inspector.js';
+import type { KpiNamesView } from './deliver/kpi-names.js';
 import { attributeOf } from './vocabulary/attribute-names.js';
 import { CALL_FIELDS, type CifKpiEventDetail } from './vocabulary/cif-contract.js';
-import { internalError } from './vocabulary/problems.js';
+import { internalError, type CifKpiProblem } from './vocabulary/problems.js';
 import type { CifKpiFailedEvent, CifKpiLogResult, CifKpiStats } from './vocabulary/logger-events.js';
 
 /**
@@ -45,6 +46,7 @@ import type { CifKpiFailedEvent, CifKpiLogResult, CifKpiStats } from './vocabula
  * @attr max-queue-bytes - Most bytes held and failed events may take (their stored size); more are dropped.
  * @attr context-timeout - How long events wait for both ids before they are dropped, in ms.
  * @attr no-persist - Keep the queue in memory only, not in sessionStorage.
+ * @attr check-kpi-names - Read the organisation's active KPI event definitions once and warn of names without one.
  * @attr log-level - What is printed to the console: `none`, `error`, `warn` (default), `info` or `debug`.
  * @attr disabled - Stop capturing; what is already held is still delivered.
  *
@@ -72,6 +74,7 @@ import type { CifKpiFailedEvent, CifKpiLogResult, CifKpiStats } from './vocabula
  * @property {number} maxQueueBytes - Most bytes held and failed events take (`max-queue-bytes`), default 4000000.
  * @property {number} contextTimeout - How long events wait for both ids, in ms (`context-timeout`), default 300000.
  * @property {boolean} noPersist - Keep the queue in memory only (`no-persist`).
+ * @property {boolean} checkKpiNames - Warn of KPI names the organisation has no active definition for (`check-kpi-names`).
  * @property {LogLevel} logLevel - What is printed to the console (`log-level`), default `warn`.
  * @property {boolean} disabled - Stop capturing (`disabled`).
  * @property {boolean} debug - Show the debug inspector (`debug`).
@@ -86,6 +89,7 @@ import type { CifKpiFailedEvent, CifKpiLogResult, CifKpiStats } from './vocabula
  * @csspart problems-title - "Problems (n)".
  * @csspart problems - The problems and warnings reported, each once with its count.
  * @csspart problem - One problem; also `problem-error`, `problem-warning`.
+ * @csspart kpi-names - With `check-kpi-names`: the active KPI event definitions checked against.
  * @csspart stats - The counts.
  * @csspart stat - One count.
  * @csspart events - The list of recent events.
@@ -116,7 +120,7 @@ export class CifKpiLoggerElement extends ReactiveElement {
     ...declare(CALL_FIELDS, {}),
     scope: {},
     ...declare(DELIVERY_OPTION_NAMES, { type: Number }),
-    ...declare(['noPersist'], { type: Boolean }),
+    ...declare(['noPersist', 'checkKpiNames'], { type: Boolean }),
     ...declare(['logLevel'], {}),
     ...declare(['disabled', 'debug'], { type: Boolean, reflect: true }),
   };
@@ -153,6 +157,11 @@ export class CifKpiLoggerElement extends ReactiveElement {
   declare contextTimeout: number;
   /** Keep the queue in memory only instead of the tab's sessionStorage. */
   declare noPersist: boolean;
+  /**
+   * Read the organisation's active KPI event definitions (once the CIF library is there) and warn once of each
+   * captured name that has none (`unknown-kpi-event-name`): the host accepts such events, and analytics drop them.
+   */
+  declare checkKpiNames: boolean;
   /** What is printed to the console: `none`, `error`, `warn` (the default), `info` (each call) or `debug`. */
   declare logLevel: LogLevel;
   /** Stop capturing events; what is already held is still delivered. */
@@ -161,6 +170,8 @@ export class CifKpiLoggerElement extends ReactiveElement {
   declare debug: boolean;
 
   #ownerId = newOwnerId();
+  /** `check-kpi-names`, while it is on. */
+  #names: { seen(name: string): void; stop?(): void; readonly view?: KpiNamesView } | undefined;
   #nextId = 0;
   /** The last problem said of each delivery setting, so that each is said once. */
   #optionProblems = new Map<string, string>();
@@ -193,6 +204,7 @@ export class CifKpiLoggerElement extends ReactiveElement {
     this.scope = null;
     for (const name of DELIVERY_OPTION_NAMES) this[name] = DEFAULTS[name];
     this.noPersist = false;
+    this.checkKpiNames = false;
     this.logLevel = DEFAULT_LOG_LEVEL;
     this.disabled = false;
     this.debug = false;
@@ -285,6 +297,7 @@ export class CifKpiLoggerElement extends ReactiveElement {
         if (this.noPersist) this.#persistence.disable();
         else this.#persistence.enable();
       }
+      if (changed.has('checkKpiNames')) this.#checkNames(this.checkKpiNames);
       if (changed.has('debug')) {
         if (!this.debug) this.#reporter.hideInspector();
         else
@@ -309,14 +322,43 @@ export class CifKpiLoggerElement extends ReactiveElement {
     const options = deliveryOptions(this);
     const level = logLevel(this.logLevel);
     this.#reporter.level = this.logLevel = level.used;
-    const problems = optionProblems(this, options, (attribute) => this.getAttribute(attribute));
-    if (level.problem) problems.push(level.problem);
-    for (const p of problems) {
-      if (this.#optionProblems.get(p.field!) !== p.message) this.#reporter.error(p);
-      this.#optionProblems.set(p.field!, p.message);
+    if (level.problem) this.#sayOption(level.problem);
+    // What was given is said of once the words for it have loaded (a chunk of their own): kept as it is now.
+    const given: Record<string, unknown> = {};
+    let unusable = false;
+    for (const name of DELIVERY_OPTION_NAMES) {
+      const value = (given[name] = this[name]);
+      unusable ||= value != null && value !== options[name];
+      this[name] = options[name];
     }
-    for (const name of DELIVERY_OPTION_NAMES) this[name] = options[name];
+    if (unusable) {
+      // The attribute is quoted as written only while it still says what was given.
+      void import('./queue/option-problems.js').then(({ optionProblems }) => {
+        for (const p of optionProblems(given, options, (attribute) => this.getAttribute(attribute))) this.#sayOption(p);
+      });
+    }
     this.#queue.configure(options);
+  }
+
+  /** Says a problem with a setting, once per setting and message. */
+  #sayOption(p: CifKpiProblem): void {
+    if (this.#optionProblems.get(p.field!) !== p.message) this.#reporter.error(p);
+    this.#optionProblems.set(p.field!, p.message);
+  }
+
+  /**
+   * Starts or stops `check-kpi-names`. Its code is a chunk of its own, loaded when a logger checks; the names
+   * captured meanwhile are checked when it arrives.
+   */
+  #checkNames(on: boolean): void {
+    this.#names?.stop?.();
+    const waiting = new Set<string>();
+    const names = (this.#names = on ? { seen: (name: string) => void waiting.add(name) } : undefined);
+    if (names) {
+      void import('./deliver/kpi-names.js').then(({ KpiNameCheck }) => {
+        if (this.#names === names) this.#names = new KpiNameCheck(window, this.#reporter, waiting);
+      });
+    }
   }
 
   #inspectorView = (): InspectorView => ({
@@ -325,6 +367,7 @@ export class CifKpiLoggerElement extends ReactiveElement {
     hostReady: this.hostReady,
     stats: this.stats,
     scope: { root: this.#capture.scopeRoot, attribute: this.scope, parent: this.parentNode, capturing: !this.disabled },
+    kpiNames: this.#names?.view,
   });
 
   /**
@@ -359,6 +402,7 @@ export class CifKpiLoggerElement extends ReactiveElement {
         return;
       }
       // Stamped with the ids in force when it was heard; while they are missing or unusable, it waits for usable ones.
+      this.#names?.seen(normalised.event.kpiEventName);
       const context = heardWith ?? this.#context.current();
       const id = `${this.#ownerId}.${this.#nextId++}`;
       const stamped = context.status === 'complete' ? context.context : undefined;

@@ -36,6 +36,7 @@ export interface CifKpiLoggerJsxProps extends DetailedHTMLProps<
   'max-queue-bytes'?: Numeric;
   'context-timeout'?: Numeric;
   'no-persist'?: Flag;
+  'check-kpi-names'?: Flag;
   'log-level'?: 'none' | 'error' | 'warn' | 'info' | 'debug';
   disabled?: Flag;
   debug?: Flag;

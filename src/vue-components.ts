@@ -35,6 +35,7 @@ export interface CifKpiLoggerVueProps {
   maxQueueBytes?: Numeric;
   contextTimeout?: Numeric;
   noPersist?: Flag;
+  checkKpiNames?: Flag;
   logLevel?: LogLevel;
   disabled?: Flag;
   debug?: Flag | 'badge';

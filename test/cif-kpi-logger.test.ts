@@ -167,6 +167,8 @@ describe('<cif-kpi-logger> delivery settings', () => {
     root.append(logger);
     await logger.updateComplete;
     expect([logger.flushDelay, logger.maxRetries, logger.maxBatch]).to.deep.equal([500, 0, 2]);
+    // What to say is a chunk of its own: said a moment later.
+    await waitUntil(() => errors.length === 3, 'the errors', { timeout: 2000, interval: 10 });
     expect(errors.map((e) => [e.code, e.field])).to.deep.equal([
       ['invalid-attribute', 'flush-delay'],
       ['invalid-attribute', 'max-batch'],
@@ -178,10 +180,12 @@ describe('<cif-kpi-logger> delivery settings', () => {
     printed.restore();
     logger.conversationId = 'c2'; // another update: nothing said again
     await logger.updateComplete;
+    await new Promise((resolve) => setTimeout(resolve, 20));
     expect(errors).to.have.length(3);
     logger.removeAttribute('flush-delay'); // back to the default, silently
     logger.setAttribute('max-batch', '3');
     await logger.updateComplete;
+    await new Promise((resolve) => setTimeout(resolve, 20));
     expect([logger.flushDelay, logger.maxBatch]).to.deep.equal([500, 3]);
     expect(errors).to.have.length(3);
     reportKpi(root.firstElementChild!, { kpiEventName: 'A' });

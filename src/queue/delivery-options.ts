@@ -1,6 +1,3 @@
-import { attributeOf } from '../vocabulary/attribute-names.js';
-import { problem, type CifKpiProblem } from '../vocabulary/problems.js';
-
 /**
  * The delivery settings of a logger (`flush-delay`, `max-batch`, …): their defaults and how a value given as an
  * attribute or property is brought into range. The one place that knows them.
@@ -42,7 +39,7 @@ export const DEFAULTS: Readonly<DeliveryOptions> = {
 };
 
 /** The least each setting may be. */
-const MIN: Readonly<DeliveryOptions> = {
+export const MIN: Readonly<DeliveryOptions> = {
   flushDelay: 0,
   maxBatch: 1,
   callTimeout: 1,
@@ -54,7 +51,12 @@ const MIN: Readonly<DeliveryOptions> = {
 };
 
 /** The settings that count whole things (events, retries) rather than time. */
-const COUNTS: ReadonlySet<keyof DeliveryOptions> = new Set(['maxBatch', 'maxRetries', 'maxQueue', 'maxQueueBytes']);
+export const COUNTS: ReadonlySet<keyof DeliveryOptions> = new Set([
+  'maxBatch',
+  'maxRetries',
+  'maxQueue',
+  'maxQueueBytes',
+]);
 
 /** The longest delay browsers' timers hold (2³¹ − 1 ms, about 24.8 days); a longer one would fire at once. */
 export const MAX_DELAY = 2_147_483_647;
@@ -75,40 +77,4 @@ export function deliveryOptions(given: Readonly<Partial<Record<keyof DeliveryOpt
     options[name] = COUNTS.has(name) ? Math.floor(clamped) : Math.min(clamped, MAX_DELAY);
   }
   return options;
-}
-
-/**
- * What was given for a setting that is not what is used (`deliveryOptions`): not a number, out of range, or not
- * whole. One problem per setting, naming its attribute, what was given and what is used instead. A removed
- * attribute (`null`) is no problem: it means the default. `attributeText` gives the attribute as written, so that
- * `flush-delay="fast"` is quoted rather than shown as the `NaN` it became.
- */
-export function optionProblems(
-  given: Readonly<Partial<Record<keyof DeliveryOptions, unknown>>>,
-  used: Readonly<DeliveryOptions>,
-  attributeText: (attribute: string) => string | null = () => null,
-): CifKpiProblem[] {
-  const found: CifKpiProblem[] = [];
-  for (const name of DELIVERY_OPTION_NAMES) {
-    const value = given[name];
-    if (value === null || value === undefined || Object.is(value, used[name])) continue;
-    const attribute = attributeOf(name);
-    const why =
-      typeof value !== 'number' || !Number.isFinite(value)
-        ? `is not a number: the default ${DEFAULTS[name]} is used`
-        : value < MIN[name]
-          ? `is below its least (${MIN[name]}): ${used[name]} is used`
-          : value > MAX_DELAY && !COUNTS.has(name)
-            ? `is longer than timers hold (${MAX_DELAY} ms): ${used[name]} is used`
-            : `is not a whole number: ${used[name]} is used`;
-    const text = attributeText(attribute);
-    const shown =
-      text !== null && Object.is(Number(text), value)
-        ? JSON.stringify(text.slice(0, 40))
-        : typeof value === 'number'
-          ? String(value)
-          : JSON.stringify(String(value).slice(0, 40));
-    found.push(problem('invalid-attribute', `${attribute} ${shown} ${why}`, attribute));
-  }
-  return found;
 }

@@ -16,6 +16,8 @@ export interface InspectorView {
   stats: CifKpiStats;
   /** Where the logger listens: the node (none while it is not there), `scope` as set, the logger's parent. */
   scope: { root: EventTarget | undefined; attribute: string | null; parent: Node | null; capturing: boolean };
+  /** `check-kpi-names`: the definitions checked against, while it is on. */
+  kpiNames?: { state: 'loading' | 'ready' | 'failed'; names: readonly string[] } | undefined;
 }
 
 /** Where the logger listens, in words: `its parent, <div id="widgets">`. */
@@ -251,6 +253,16 @@ export class DebugInspector {
           : '';
     if (note) ids.push(el('dt', undefined, 'note'), el('dd', undefined, note));
     if (!view.hostReady) ids.push(el('dt', undefined, 'host'), el('dd', undefined, HOST_HINT));
+    if (view.kpiNames) {
+      const { state, names } = view.kpiNames;
+      const shown =
+        state === 'loading'
+          ? 'being read once the CIF library is there'
+          : state === 'failed'
+            ? 'could not be read: names are not checked'
+            : `${names.length} active: ${names.join(', ') || 'none'}`;
+      ids.push(el('dt', undefined, 'KPI definitions'), el('dd', 'kpi-names', shown));
+    }
     this.#ids.replaceChildren(...ids);
 
     this.#stats.replaceChildren(

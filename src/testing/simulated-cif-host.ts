@@ -67,6 +67,23 @@ export interface SimulatedCifHostOptions {
   libraryTimeout?: number | null;
   /** Decides the reply to each call that has no queued reply. Default: resolve `"Success"`. */
   reply?: (call: Omit<RecordedCall, 'reply' | 'outcome'>, index: number) => HostReply;
+  /**
+   * The organisation's active KPI event definitions (`msdyn_kpieventdefinition`, `msdyn_name`), which
+   * `searchAndOpenRecords` answers with. Default: none.
+   */
+  kpiDefinitions?: readonly string[];
+}
+
+/**
+ * How `searchAndOpenRecords` answers: as the real library does (a JSON string of an object keyed "0", "1", …), a
+ * JSON string of an array, a rejection (a JSON string, as the real library rejects), or never.
+ */
+export type SearchReply = 'object' | 'array' | 'reject' | 'never';
+
+export interface RecordedSearch {
+  entityName: unknown;
+  queryParameters: unknown;
+  searchOnly: unknown;
 }
 
 /** Fired on the host (an EventTarget) for each call (`call`) and each answer (`settle`); detail is the call. */
@@ -75,6 +92,12 @@ export type SimulatedHostEvent = CustomEvent<RecordedCall>;
 export class SimulatedCifHost extends EventTarget {
   /** Every `logAnalyticsEvent` call received, in order. */
   readonly calls: RecordedCall[] = [];
+  /** Every `searchAndOpenRecords` call received, in order. */
+  readonly searches: RecordedSearch[] = [];
+  /** The active KPI event definitions `searchAndOpenRecords` reads. */
+  kpiDefinitions: string[];
+  /** How `searchAndOpenRecords` answers. */
+  searchReply: SearchReply = 'object';
   #win: Window;
   #options: Required<Omit<SimulatedCifHostOptions, 'window' | 'reply'>> & Pick<SimulatedCifHostOptions, 'reply'>;
   #queued: HostReply[] = [];
@@ -84,11 +107,13 @@ export class SimulatedCifHost extends EventTarget {
   constructor(options: SimulatedCifHostOptions = {}) {
     super();
     this.#win = options.window ?? window;
+    this.kpiDefinitions = [...(options.kpiDefinitions ?? [])];
     this.#options = {
       initDelay: options.initDelay === undefined ? 0 : options.initDelay,
       announce: options.announce ?? true,
       latency: options.latency ?? 5,
       libraryTimeout: options.libraryTimeout === undefined ? 10_000 : options.libraryTimeout,
+      kpiDefinitions: [],
       reply: options.reply,
     };
   }
@@ -119,7 +144,7 @@ export class SimulatedCifHost extends EventTarget {
     this.#previous = this.#win.Microsoft;
     this.#win.Microsoft = {
       ...(this.#win.Microsoft ?? {}),
-      CIFramework: { logAnalyticsEvent: this.#logAnalyticsEvent },
+      CIFramework: { logAnalyticsEvent: this.#logAnalyticsEvent, searchAndOpenRecords: this.#searchAndOpenRecords },
     };
     if (this.#options.announce) this.#win.dispatchEvent(new CustomEvent('CIFInitDone'));
   }
@@ -195,6 +220,46 @@ export class SimulatedCifHost extends EventTarget {
         if (reply.kind === 'resolve') settle('resolved', () => resolve((reply.value ?? 'Success') as string));
         else settle('rejected', () => reject(hostError(reply)));
       }, reply.delay ?? this.#options.latency);
+    });
+  };
+
+  /**
+   * Searches, as the real library does for `searchOnly`: the records of `kpiDefinitions` for
+   * `msdyn_kpieventdefinition` (any other entity has none), as a JSON string of an object keyed "0", "1", … (or as
+   * `searchReply` says). Arguments the library refuses are rejected with a JSON string, as it rejects them.
+   */
+  #searchAndOpenRecords = (entityName: unknown, queryParameters: unknown, searchOnly: unknown): Promise<string> => {
+    this.searches.push({ entityName, queryParameters, searchOnly });
+    if (!entityName || !queryParameters || searchOnly === null || searchOnly === undefined) {
+      return Promise.reject(
+        JSON.stringify({ message: 'The entityName, queryParameters or searchOnly parameter is missing' }),
+      );
+    }
+    const records =
+      entityName === 'msdyn_kpieventdefinition'
+        ? this.kpiDefinitions.map((name, i) => ({
+            '@odata.etag': `W/"${1000 + i}"`,
+            msdyn_name: name,
+            msdyn_kpieventdefinitionid: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+          }))
+        : [];
+    const reply = this.searchReply;
+    return new Promise<string>((resolve, reject) => {
+      if (reply === 'never') return;
+      this.#later(() => {
+        if (reply === 'reject') {
+          reject(
+            JSON.stringify({
+              message: 'Principal user is missing prvReadmsdyn_kpieventdefinition privilege',
+              msdyn_name: 'searchandopenrecords',
+            }),
+          );
+        } else {
+          resolve(
+            JSON.stringify(reply === 'array' ? records : Object.fromEntries(records.map((r, i) => [String(i), r]))),
+          );
+        }
+      }, this.#options.latency);
     });
   };
 

@@ -37,7 +37,9 @@ export type CifKpiErrorCode =
   /** The CIF host rejected the call (or threw). `message` is the host's message. */
   | 'host-rejected'
   /** The CIF host did not answer within `call-timeout`. */
-  | 'host-timeout';
+  | 'host-timeout'
+  /** `check-kpi-names`: the KPI event definitions could not be read; the check is off (said once). */
+  | 'kpi-names-unavailable';
 
 export type CifKpiWarningCode =
   /** A free-text value (`kpiEventReason`, `additionalData`) was cut to its column limit. */
@@ -61,7 +63,12 @@ export type CifKpiWarningCode =
    * A rule's placeholder read nothing, so its part of the field is empty (`field` names the rule attribute). It
    * may be meant: printed at `info`, not `warn`.
    */
-  | 'placeholder-empty';
+  | 'placeholder-empty'
+  /**
+   * `check-kpi-names`: no active KPI event definition has this name, so Dynamics analytics will drop the event (it is
+   * still sent); said once per name.
+   */
+  | 'unknown-kpi-event-name';
 
 export interface CifKpiProblem<Code extends string = CifKpiErrorCode> {
   code: Code;

@@ -1,11 +1,6 @@
 import { expect } from '@open-wc/testing';
-import {
-  DEFAULTS,
-  DELIVERY_OPTION_NAMES,
-  MAX_DELAY,
-  deliveryOptions,
-  optionProblems,
-} from '../../src/queue/delivery-options.js';
+import { DEFAULTS, DELIVERY_OPTION_NAMES, MAX_DELAY, deliveryOptions } from '../../src/queue/delivery-options.js';
+import { optionProblems } from '../../src/queue/option-problems.js';
 
 describe('deliveryOptions', () => {
   it('takes the defaults for values that are not finite numbers', () => {
