@@ -14,7 +14,7 @@ import { newOwnerId } from './persist/queue-store.js';
 import { QueuePersistence } from './persist/queue-persistence.js';
 import { CifHostWatcher } from './deliver/cif-host.js';
 import { Reporter } from './report/reporter.js';
-import { DEFAULT_LOG_LEVEL, logLevel, type LogLevel } from './report/log-level.js';
+import { DEFAULT_LOG_LEVEL, logLevel, type LogLevel } from './vocabulary/log-level.js';
 import type { InspectorView } from './report/debug-inspector.js';
 import type { KpiNamesView } from './deliver/kpi-names.js';
 import { attributeOf } from './vocabulary/attribute-names.js';
@@ -46,6 +46,7 @@ import type { CifKpiFailedEvent, CifKpiLogResult, CifKpiStats } from './vocabula
  * @attr max-queue-bytes - Most bytes held and failed events may take (their stored size); more are dropped.
  * @attr context-timeout - How long events wait for both ids before they are dropped, in ms.
  * @attr no-persist - Keep the queue in memory only, not in sessionStorage.
+ * @attr auto-context - Take the conversation and client session ids from the agent's focused CIF session, following switches.
  * @attr check-kpi-names - Read the organisation's active KPI event definitions once and warn of names without one.
  * @attr log-level - What is printed to the console: `none`, `error`, `warn` (default), `info` or `debug`.
  * @attr disabled - Stop capturing; what is already held is still delivered.
@@ -74,6 +75,7 @@ import type { CifKpiFailedEvent, CifKpiLogResult, CifKpiStats } from './vocabula
  * @property {number} maxQueueBytes - Most bytes held and failed events take (`max-queue-bytes`), default 4000000.
  * @property {number} contextTimeout - How long events wait for both ids, in ms (`context-timeout`), default 300000.
  * @property {boolean} noPersist - Keep the queue in memory only (`no-persist`).
+ * @property {boolean} autoContext - Follow the focused CIF session for the ids not set on the logger (`auto-context`).
  * @property {boolean} checkKpiNames - Warn of KPI names the organisation has no active definition for (`check-kpi-names`).
  * @property {LogLevel} logLevel - What is printed to the console (`log-level`), default `warn`.
  * @property {boolean} disabled - Stop capturing (`disabled`).
@@ -120,7 +122,7 @@ export class CifKpiLoggerElement extends ReactiveElement {
     ...declare(CALL_FIELDS, {}),
     scope: {},
     ...declare(DELIVERY_OPTION_NAMES, { type: Number }),
-    ...declare(['noPersist', 'checkKpiNames'], { type: Boolean }),
+    ...declare(['noPersist', 'checkKpiNames', 'autoContext'], { type: Boolean }),
     ...declare(['logLevel'], {}),
     ...declare(['disabled', 'debug'], { type: Boolean, reflect: true }),
   };
@@ -162,6 +164,11 @@ export class CifKpiLoggerElement extends ReactiveElement {
    * captured name that has none (`unknown-kpi-event-name`): the host accepts such events, and analytics drop them.
    */
   declare checkKpiNames: boolean;
+  /**
+   * Take `conversationId` and `clientSessionId` from the agent's focused CIF session (Omnichannel multi-session),
+   * following switches and closes; ids set on the logger win, field by field.
+   */
+  declare autoContext: boolean;
   /** What is printed to the console: `none`, `error`, `warn` (the default), `info` (each call) or `debug`. */
   declare logLevel: LogLevel;
   /** Stop capturing events; what is already held is still delivered. */
@@ -170,8 +177,9 @@ export class CifKpiLoggerElement extends ReactiveElement {
   declare debug: boolean;
 
   #ownerId = newOwnerId();
-  /** `check-kpi-names`, while it is on. */
-  #names: { seen(name: string): void; stop?(): void; readonly view?: KpiNamesView } | undefined;
+  /** The CIF-aware features on: `check-kpi-names` (`names`) and `auto-context` (`sessions`). */
+  #features: Partial<Record<'names' | 'sessions', { seen?(name: string): void; stop?(): void; view?: KpiNamesView }>> =
+    {};
   #nextId = 0;
   /** The last problem said of each delivery setting, so that each is said once. */
   #optionProblems = new Map<string, string>();
@@ -205,6 +213,7 @@ export class CifKpiLoggerElement extends ReactiveElement {
     for (const name of DELIVERY_OPTION_NAMES) this[name] = DEFAULTS[name];
     this.noPersist = false;
     this.checkKpiNames = false;
+    this.autoContext = false;
     this.logLevel = DEFAULT_LOG_LEVEL;
     this.disabled = false;
     this.debug = false;
@@ -272,12 +281,14 @@ export class CifKpiLoggerElement extends ReactiveElement {
     super.connectedCallback();
     this.#capture.connect();
     this.#queue.watchHost();
+    if (this.autoContext) this.#cifAware('sessions', true);
     if (!this.debug && new URLSearchParams(location.search).has('cif-kpi-debug')) this.debug = true;
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.#capture.disconnect();
+    this.#cifAware('sessions', false);
     this.#persistence.saveNow();
     // What was captured is still delivered: start sending it now.
     void this.#queue.flush();
@@ -297,7 +308,8 @@ export class CifKpiLoggerElement extends ReactiveElement {
         if (this.noPersist) this.#persistence.disable();
         else this.#persistence.enable();
       }
-      if (changed.has('checkKpiNames')) this.#checkNames(this.checkKpiNames);
+      if (changed.has('checkKpiNames')) this.#cifAware('names', this.checkKpiNames);
+      if (changed.has('autoContext')) this.#cifAware('sessions', this.autoContext && this.isConnected);
       if (changed.has('debug')) {
         if (!this.debug) this.#reporter.hideInspector();
         else
@@ -320,12 +332,11 @@ export class CifKpiLoggerElement extends ReactiveElement {
    */
   #applyOptions(): void {
     const options = deliveryOptions(this);
-    const level = logLevel(this.logLevel);
-    this.#reporter.level = this.logLevel = level.used;
-    if (level.problem) this.#sayOption(level.problem);
+    const givenLevel = this.logLevel;
+    this.#reporter.level = this.logLevel = logLevel(givenLevel);
     // What was given is said of once the words for it have loaded (a chunk of their own): kept as it is now.
     const given: Record<string, unknown> = {};
-    let unusable = false;
+    let unusable = givenLevel != null && givenLevel !== this.logLevel;
     for (const name of DELIVERY_OPTION_NAMES) {
       const value = (given[name] = this[name]);
       unusable ||= value != null && value !== options[name];
@@ -333,8 +344,10 @@ export class CifKpiLoggerElement extends ReactiveElement {
     }
     if (unusable) {
       // The attribute is quoted as written only while it still says what was given.
-      void import('./queue/option-problems.js').then(({ optionProblems }) => {
-        for (const p of optionProblems(given, options, (attribute) => this.getAttribute(attribute))) this.#sayOption(p);
+      void import('./queue/option-problems.js').then(({ optionProblems, logLevelProblem }) => {
+        const problems = optionProblems(given, options, (attribute) => this.getAttribute(attribute));
+        if (givenLevel != null && givenLevel !== logLevel(givenLevel)) problems.push(logLevelProblem(givenLevel));
+        for (const p of problems) this.#sayOption(p);
       });
     }
     this.#queue.configure(options);
@@ -347,16 +360,26 @@ export class CifKpiLoggerElement extends ReactiveElement {
   }
 
   /**
-   * Starts or stops `check-kpi-names`. Its code is a chunk of its own, loaded when a logger checks; the names
-   * captured meanwhile are checked when it arrives.
+   * Starts or stops a CIF-aware feature (`check-kpi-names`, `auto-context`). Their code is a chunk of its own,
+   * loaded by loggers that use one; names captured meanwhile are checked when it arrives, and events wait for the
+   * session's ids.
    */
-  #checkNames(on: boolean): void {
-    this.#names?.stop?.();
+  #cifAware(feature: 'names' | 'sessions', on: boolean): void {
+    this.#features[feature]?.stop?.();
+    if (feature === 'sessions') this.#context.fallBackTo(undefined);
     const waiting = new Set<string>();
-    const names = (this.#names = on ? { seen: (name: string) => void waiting.add(name) } : undefined);
-    if (names) {
-      void import('./deliver/kpi-names.js').then(({ KpiNameCheck }) => {
-        if (this.#names === names) this.#names = new KpiNameCheck(window, this.#reporter, waiting);
+    const placeholder = (this.#features[feature] = on ? { seen: (name: string) => void waiting.add(name) } : undefined);
+    if (placeholder) {
+      void import('./deliver/cif-aware.js').then(({ KpiNameCheck, SessionContext }) => {
+        if (this.#features[feature] !== placeholder) return;
+        this.#features[feature] =
+          feature === 'names'
+            ? new KpiNameCheck(window, this.#reporter, waiting)
+            : new SessionContext(
+                window,
+                (ids) => this.#context.fallBackTo(ids),
+                (p) => this.#reporter.error(p),
+              );
       });
     }
   }
@@ -367,7 +390,7 @@ export class CifKpiLoggerElement extends ReactiveElement {
     hostReady: this.hostReady,
     stats: this.stats,
     scope: { root: this.#capture.scopeRoot, attribute: this.scope, parent: this.parentNode, capturing: !this.disabled },
-    kpiNames: this.#names?.view,
+    kpiNames: this.#features.names?.view,
   });
 
   /**
@@ -402,7 +425,7 @@ export class CifKpiLoggerElement extends ReactiveElement {
         return;
       }
       // Stamped with the ids in force when it was heard; while they are missing or unusable, it waits for usable ones.
-      this.#names?.seen(normalised.event.kpiEventName);
+      this.#features.names?.seen?.(normalised.event.kpiEventName);
       const context = heardWith ?? this.#context.current();
       const id = `${this.#ownerId}.${this.#nextId++}`;
       const stamped = context.status === 'complete' ? context.context : undefined;

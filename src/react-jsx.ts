@@ -37,6 +37,7 @@ export interface CifKpiLoggerJsxProps extends DetailedHTMLProps<
   'context-timeout'?: Numeric;
   'no-persist'?: Flag;
   'check-kpi-names'?: Flag;
+  'auto-context'?: Flag;
   'log-level'?: 'none' | 'error' | 'warn' | 'info' | 'debug';
   disabled?: Flag;
   debug?: Flag;

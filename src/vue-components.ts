@@ -5,7 +5,7 @@
  * custom elements at compile time (`isCustomElement`, see the README); this adds types only, no code.
  */
 import type { DefineComponent } from 'vue';
-import type { LogLevel } from './report/log-level.js';
+import type { LogLevel } from './vocabulary/log-level.js';
 import type {
   CifKpiDroppedDetail,
   CifKpiErrorDetail,
@@ -36,6 +36,7 @@ export interface CifKpiLoggerVueProps {
   contextTimeout?: Numeric;
   noPersist?: Flag;
   checkKpiNames?: Flag;
+  autoContext?: Flag;
   logLevel?: LogLevel;
   disabled?: Flag;
   debug?: Flag | 'badge';

@@ -236,6 +236,7 @@ describe('<cif-kpi-logger> console', () => {
     logger.setAttribute('log-level', 'verbose');
     await logger.updateComplete;
     expect(logger.logLevel).to.equal('warn');
+    await waitUntil(() => errors.length === 1, 'the error', { timeout: 2000, interval: 10 });
     expect(errors.map((e) => [e.code, e.field])).to.deep.equal([['invalid-attribute', 'log-level']]);
     expect(error.lastCall.args[1]).to.equal(
       'log-level "verbose" is not one of none, error, warn, info, debug: warn is used',

@@ -64,11 +64,11 @@ const LIMITS: Readonly<Record<Exclude<CallField, 'correlationId'>, number>> = {
  * Reads the context from the logger's ids and call arguments (its properties, of whatever type a page set) and
  * checks it against the CIF contract. Never throws.
  */
-export function resolveContext(input: ContextInput): ResolvedContext {
+export function resolveContext(input: ContextInput, fallback?: ContextInput): ResolvedContext {
   const ids: Partial<Record<CallField, string>> = Object.create(null) as Partial<Record<CallField, string>>;
   let correlationProblem: CifKpiProblem | undefined;
   for (const field of CALL_FIELDS) {
-    const text = idText(input[field], field);
+    const text = idText(input[field] ?? fallback?.[field], field);
     if (field === 'correlationId') {
       if (typeof text === 'object') correlationProblem = { ...text, code: 'invalid-correlation-id' };
       else if (text !== undefined && !GUID_PATTERN.test(text)) {
@@ -163,11 +163,22 @@ export class ContextTracker {
   #state: ContextState = { status: 'incomplete', missing: [...REQUIRED_CONTEXT_FIELDS] };
   #dirty = true;
   #told = new Set<string>();
+  #fallback: ContextInput | undefined;
 
   /** `input` is read on each resolve; `onChange` hears each new state, with the problems that are new in it. */
   constructor(input: ContextInput, onChange: (state: ContextState, problems: CifKpiProblem[]) => void) {
     this.#input = input;
     this.#onChange = onChange;
+  }
+
+  /**
+   * Ids that stand in for those the input leaves unset (the focused session's, with `auto-context`): the context is
+   * resolved again at once.
+   */
+  fallBackTo(ids: ContextInput | undefined): void {
+    this.#fallback = ids;
+    this.#dirty = true;
+    this.current();
   }
 
   /** An id or call argument changed: the next `current()` resolves again. */
@@ -178,7 +189,7 @@ export class ContextTracker {
   /** The context in force now. */
   current(): ContextState {
     if (!this.#dirty) return this.#state;
-    const { state, correlationProblem } = resolveContext(this.#input);
+    const { state, correlationProblem } = resolveContext(this.#input, this.#fallback);
     this.#state = state;
     this.#dirty = false;
     const problems = [state.status === 'invalid' ? state.problem : undefined, correlationProblem].filter(

@@ -62,22 +62,12 @@ function build(detail: unknown, capturedAt: number, warnings: CifKpiWarning[]): 
   if (!result.ok) return result;
   for (const key in input) {
     if (!KNOWN_FIELDS.has(key) && Object.prototype.hasOwnProperty.call(input, key)) {
-      const like = fieldLike(key);
+      const like = nearest(key, KPI_EVENT_FIELDS);
       const hint = like ? `: did you mean "${like}"?` : '';
       warnings.push(problem('unknown-field', `"${key}" is not a CIF KPI event field and was not sent${hint}`, key));
     }
   }
   return result;
-}
-
-/** The field names misspelled ones were likely meant to be, once looked up: a widget repeats its typo per event. */
-const likeFields = new Map<string, string | undefined>();
-
-function fieldLike(key: string): string | undefined {
-  if (likeFields.has(key)) return likeFields.get(key);
-  const like = nearest(key, KPI_EVENT_FIELDS);
-  if (likeFields.size < 100) likeFields.set(key, like);
-  return like;
 }
 
 /** A field of a KPI event. */

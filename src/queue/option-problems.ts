@@ -4,6 +4,7 @@
  */
 import { attributeOf } from '../vocabulary/attribute-names.js';
 import { problem, type CifKpiProblem } from '../vocabulary/problems.js';
+import { DEFAULT_LOG_LEVEL, LOG_LEVELS } from '../vocabulary/log-level.js';
 import { COUNTS, DEFAULTS, DELIVERY_OPTION_NAMES, MAX_DELAY, MIN, type DeliveryOptions } from './delivery-options.js';
 
 /**
@@ -40,4 +41,11 @@ export function optionProblems(
     found.push(problem('invalid-attribute', `${attribute} ${shown} ${why}`, attribute));
   }
   return found;
+}
+
+/** What to say of a `log-level` that is not a level (the default is used). */
+export function logLevelProblem(given: unknown): CifKpiProblem {
+  const shown = JSON.stringify(String(given).slice(0, 40));
+  const message = `log-level ${shown} is not one of ${LOG_LEVELS.join(', ')}: ${DEFAULT_LOG_LEVEL} is used`;
+  return problem('invalid-attribute', message, 'log-level');
 }

@@ -5,7 +5,7 @@
  * 10th, 100th, 1000th… time. Nothing here may throw: a page's own `console` replacement is contained.
  */
 
-import { DEFAULT_LOG_LEVEL, prints, type LogLevel } from './log-level.js';
+import { DEFAULT_LOG_LEVEL, prints, type LogLevel } from '../vocabulary/log-level.js';
 
 /** The most distinct problems counted; any further ones are counted together by kind and code. */
 const MAX_KEYS = 500;

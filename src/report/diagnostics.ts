@@ -6,7 +6,7 @@
 import type { CifKpiLoggerEventMap } from '../vocabulary/logger-events.js';
 import type { CifKpiProblem } from '../vocabulary/problems.js';
 import { ConsoleLog } from './console-log.js';
-import type { LogLevel } from './log-level.js';
+import type { LogLevel } from '../vocabulary/log-level.js';
 import { countProblem, type ActivityProblem } from './problem-count.js';
 
 /** What a reporter hands over: one of the logger's events, or an event held (`held`, said at `debug`). */

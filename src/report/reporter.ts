@@ -18,7 +18,7 @@ import type { DeliveryReporter, QueuedEvent } from '../queue/delivery-queue.js';
 import type { ActivityFacts, ActivityRecorder } from './activity-log.js';
 import type { ActivityProblem } from './problem-count.js';
 import type { Diagnostics, Said } from './diagnostics.js';
-import { DEFAULT_LOG_LEVEL, prints, type LogLevel } from './log-level.js';
+import { DEFAULT_LOG_LEVEL, prints, type LogLevel } from '../vocabulary/log-level.js';
 import { StallHints } from './stall-hints.js';
 import type { StallView } from './stall-reasons.js';
 import type { DebugInspector, InspectorActions, InspectorView } from './debug-inspector.js';
@@ -53,8 +53,6 @@ export class Reporter implements DeliveryReporter {
   level: LogLevel = DEFAULT_LOG_LEVEL;
   /** Prints and counts what is said, once loaded. */
   #diagnostics: Diagnostics | undefined;
-  /** Said before the diagnostics were loaded. */
-  #unsaid: Said[] = [];
   /** Why events are still held, said after a while; looks with what `explainStalls` was given. */
   #stalls: StallHints | undefined;
   /** Each problem and warning reported, counted, for the inspector (even one opened later). */
@@ -78,7 +76,7 @@ export class Reporter implements DeliveryReporter {
 
   /**
    * Hands what was said to the diagnostics (printed, counted), loading them the first time; what is said meanwhile
-   * waits for them, in order (the last 200 of it). If they cannot be loaded, nothing is printed.
+   * waits for them, in order. If they cannot be loaded, nothing is printed.
    */
   #say(said: Said): void {
     if (!this.#diagnostics && diagnostics) {
@@ -89,16 +87,9 @@ export class Reporter implements DeliveryReporter {
       this.refresh();
       return;
     }
-    if (this.#unsaid.push(said) > 200) this.#unsaid.shift();
-    if (this.#unsaid.length > 1) return;
     loadDiagnostics().then(
-      () => {
-        const unsaid = this.#unsaid;
-        this.#unsaid = [];
-        for (const waiting of unsaid) this.#say(waiting);
-        this.refresh();
-      },
-      () => (this.#unsaid = []),
+      () => this.#say(said),
+      () => {},
     );
   }
 

@@ -72,6 +72,10 @@ export interface SimulatedCifHostOptions {
    * `searchAndOpenRecords` answers with. Default: none.
    */
   kpiDefinitions?: readonly string[];
+  /** This provider's sessions (Omnichannel multi-session), by CIF session id, with their conversation ids. */
+  sessions?: Readonly<Record<string, { conversationId?: string; context?: unknown }>>;
+  /** The focused session: one of `sessions`, or null when none of this provider's is focused. Default: null. */
+  focusedSession?: string | null;
 }
 
 /**
@@ -98,6 +102,17 @@ export class SimulatedCifHost extends EventTarget {
   kpiDefinitions: string[];
   /** How `searchAndOpenRecords` answers. */
   searchReply: SearchReply = 'object';
+  /** This provider's sessions, by CIF session id. */
+  sessions: Map<string, { conversationId?: string; context?: unknown }>;
+  /** The focused session of this provider, or null. */
+  focusedSession: string | null;
+  /**
+   * How the session APIs answer: `map` as the library does (`getSession` resolves a `Map`), `object` as documented,
+   * `reject` as outside Omnichannel (every session API rejects with the library's failure `Map`).
+   */
+  sessionReply: 'map' | 'object' | 'reject' = 'map';
+  /** The handlers the page added with `addHandler`, by event name (a Set, as the library keeps them). */
+  readonly handlers = new Map<string, Set<(payload: string) => unknown>>();
   #win: Window;
   #options: Required<Omit<SimulatedCifHostOptions, 'window' | 'reply'>> & Pick<SimulatedCifHostOptions, 'reply'>;
   #queued: HostReply[] = [];
@@ -108,12 +123,16 @@ export class SimulatedCifHost extends EventTarget {
     super();
     this.#win = options.window ?? window;
     this.kpiDefinitions = [...(options.kpiDefinitions ?? [])];
+    this.sessions = new Map(Object.entries(options.sessions ?? {}));
+    this.focusedSession = options.focusedSession ?? null;
     this.#options = {
       initDelay: options.initDelay === undefined ? 0 : options.initDelay,
       announce: options.announce ?? true,
       latency: options.latency ?? 5,
       libraryTimeout: options.libraryTimeout === undefined ? 10_000 : options.libraryTimeout,
       kpiDefinitions: [],
+      sessions: {},
+      focusedSession: null,
       reply: options.reply,
     };
   }
@@ -144,7 +163,34 @@ export class SimulatedCifHost extends EventTarget {
     this.#previous = this.#win.Microsoft;
     this.#win.Microsoft = {
       ...(this.#win.Microsoft ?? {}),
-      CIFramework: { logAnalyticsEvent: this.#logAnalyticsEvent, searchAndOpenRecords: this.#searchAndOpenRecords },
+      CIFramework: {
+        logAnalyticsEvent: this.#logAnalyticsEvent,
+        searchAndOpenRecords: this.#searchAndOpenRecords,
+        getFocusedSession: () => this.#sessionAnswer('getFocusedSession', () => this.focusedSession),
+        getSession: (id: unknown) =>
+          this.#sessionAnswer('getSession', () => {
+            const session = typeof id === 'string' ? this.sessions.get(id) : undefined;
+            if (!session) throw `Session with ID:${String(id)} does not exist`;
+            const fields = {
+              sessionId: id,
+              focused: id === this.focusedSession,
+              context: session.context ?? {},
+              conversationId: session.conversationId,
+            };
+            return this.sessionReply === 'object' ? fields : new Map(Object.entries(fields));
+          }),
+        // Kept by the library itself, in a Set per name; it returns nothing to chain on.
+        addHandler: (name: string, handler: (payload: string) => unknown) => {
+          let set = this.handlers.get(name);
+          if (!set) this.handlers.set(name, (set = new Set()));
+          set.add(handler);
+          return undefined;
+        },
+        removeHandler: (name: string, handler: (payload: string) => unknown) => {
+          this.handlers.get(name)?.delete(handler);
+          return undefined;
+        },
+      },
     };
     if (this.#options.announce) this.#win.dispatchEvent(new CustomEvent('CIFInitDone'));
   }
@@ -262,6 +308,64 @@ export class SimulatedCifHost extends EventTarget {
       }, this.#options.latency);
     });
   };
+
+  /**
+   * Moves the focus as the host does, in two notices posted back to back (separate tasks): the previous session
+   * `focused: false` (if it is this provider's), then the new one `focused: true` (if it is this provider's; null:
+   * another provider's or the home session). Each handler gets the notice as a JSON string, and must answer with a
+   * Promise. Resolves once both were delivered.
+   */
+  async focusSession(id: string | null): Promise<void> {
+    const previous = this.focusedSession;
+    this.focusedSession = id;
+    if (previous !== null && this.sessions.has(previous)) {
+      await this.#notify('onSessionSwitched', { sessionId: previous, focused: false, context: {} });
+    }
+    if (id !== null && this.sessions.has(id)) {
+      await this.#notify('onSessionSwitched', { sessionId: id, focused: true, context: {} });
+    }
+  }
+
+  /** Closes a session: `onSessionClosed` (no focus flag), then the host forgets it. */
+  async closeSession(id: string): Promise<void> {
+    await this.#notify('onSessionClosed', { sessionId: id, context: {} });
+    this.sessions.delete(id);
+    if (this.focusedSession === id) this.focusedSession = null;
+  }
+
+  /** Posts one session notice to the page's handlers, in a task of its own, as the host's message arrives. */
+  #notify(name: string, payload: object): Promise<void> {
+    return new Promise((resolve) =>
+      setTimeout(() => {
+        for (const handler of this.handlers.get(name) ?? []) {
+          const answer = handler(JSON.stringify(payload));
+          if (typeof (answer as Promise<unknown> | undefined)?.then !== 'function') {
+            throw new TypeError(`the ${name} handler did not answer with a Promise`);
+          }
+        }
+        resolve();
+      }, 0),
+    );
+  }
+
+  /** A session API's answer after `latency`; outside Omnichannel (`sessionReply: 'reject'`) its failure `Map`. */
+  #sessionAnswer(name: string, answer: () => unknown): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      this.#later(() => {
+        try {
+          if (this.sessionReply === 'reject') throw 'Associated Provider record not found';
+          resolve(answer());
+        } catch (message) {
+          reject(
+            new Map([
+              ['message', String(message)],
+              ['msdyn_name', name],
+            ]),
+          );
+        }
+      }, this.#options.latency);
+    });
+  }
 
   #later(fn: () => void, delay: number): void {
     const timer = setTimeout(() => {

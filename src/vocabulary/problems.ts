@@ -39,7 +39,9 @@ export type CifKpiErrorCode =
   /** The CIF host did not answer within `call-timeout`. */
   | 'host-timeout'
   /** `check-kpi-names`: the KPI event definitions could not be read; the check is off (said once). */
-  | 'kpi-names-unavailable';
+  | 'kpi-names-unavailable'
+  /** `auto-context`: a CIF session API refused (outside Omnichannel they do); said once per problem. */
+  | 'session-unavailable';
 
 export type CifKpiWarningCode =
   /** A free-text value (`kpiEventReason`, `additionalData`) was cut to its column limit. */

@@ -1,7 +1,8 @@
 import { expect } from '@open-wc/testing';
 import sinon from 'sinon';
 import { ConsoleLog } from '../../src/report/console-log.js';
-import { LOG_LEVELS, logLevel } from '../../src/report/log-level.js';
+import { LOG_LEVELS, logLevel } from '../../src/vocabulary/log-level.js';
+import { logLevelProblem } from '../../src/queue/option-problems.js';
 
 describe('ConsoleLog', () => {
   afterEach(() => sinon.restore());
@@ -76,16 +77,14 @@ describe('ConsoleLog', () => {
 });
 
 describe('logLevel', () => {
-  it('takes the levels, the default for a removed attribute, and reports anything else', () => {
-    expect(LOG_LEVELS.map((level) => logLevel(level))).to.deep.equal(LOG_LEVELS.map((used) => ({ used })));
-    expect(logLevel(null)).to.deep.equal({ used: 'warn' });
-    expect(logLevel('LOUD')).to.deep.equal({
-      used: 'warn',
-      problem: {
-        code: 'invalid-attribute',
-        field: 'log-level',
-        message: 'log-level "LOUD" is not one of none, error, warn, info, debug: warn is used',
-      },
+  it('takes the levels, and the default for a removed attribute or anything else; says what of the latter', () => {
+    expect(LOG_LEVELS.map((level) => logLevel(level))).to.deep.equal([...LOG_LEVELS]);
+    expect(logLevel(null)).to.equal('warn');
+    expect(logLevel('LOUD')).to.equal('warn');
+    expect(logLevelProblem('LOUD')).to.deep.equal({
+      code: 'invalid-attribute',
+      field: 'log-level',
+      message: 'log-level "LOUD" is not one of none, error, warn, info, debug: warn is used',
     });
   });
 });
