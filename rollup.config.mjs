@@ -30,6 +30,13 @@ export default [
     treeshake,
   },
   {
+    // The stub a page puts in <head>: what happens before the bundle has loaded.
+    input: 'src/stub.ts',
+    output: { file: 'dist/cdn/cif-kpi-stub.js', format: 'iife' },
+    plugins: plugins({ module: false }),
+    treeshake,
+  },
+  {
     input: 'src/testing/simulated-cif-host.ts',
     output: { file: 'dist/cdn/simulated-cif-host.js', format: 'es', sourcemap: true },
     plugins: plugins(),

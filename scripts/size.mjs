@@ -12,7 +12,14 @@ const readme = new URL('../docs/performance.md', import.meta.url);
 const chunks = readdirSync(dist)
   .filter((name) => /^cif-kpi-logger-.*\.js$/.test(name))
   .map((name) => ({ file: name, name: name.replace(/^cif-kpi-logger-(.*)-[\w-]{8}\.js$/, '$1') }));
-const files = ['cif-kpi-logger.js', 'cif-kpi-logger.classic.js', ...chunks.map((chunk) => chunk.file)];
+const files = [
+  'cif-kpi-logger.js',
+  'cif-kpi-logger.classic.js',
+  'cif-kpi-stub.js',
+  ...chunks.map((chunk) => chunk.file),
+];
+/** The stub a page inlines in its <head>: at most this many bytes, minified. */
+const STUB_BUDGET = 600;
 
 function sizes(file) {
   const bytes = readFileSync(new URL(file, dist));
@@ -66,6 +73,11 @@ if (process.argv.includes('--check')) {
     failed = true;
   } else {
     console.log(`size budget ok: ${main.gzip} B gzip <= ${BUDGET_GZIP} B`);
+  }
+  const stub = rows.find((row) => row.file === 'cif-kpi-stub.js');
+  if (stub.min > STUB_BUDGET) {
+    console.error(`stub budget exceeded: ${stub.min} B minified > ${STUB_BUDGET} B`);
+    failed = true;
   }
   const { wrong } = withSizes(readFileSync(readme, 'utf8'), rows);
   if (wrong.length) {

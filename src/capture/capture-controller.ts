@@ -1,5 +1,6 @@
 import type { NormaliseResult } from '../normalise/kpi-event.js';
 import { CIF_KPI_EVENT, type DropReason } from '../vocabulary/logger-events.js';
+import { STUB_GLOBAL, type StubBuffer } from '../vocabulary/stub.js';
 import { internalError, problem, type CifKpiProblem, type CifKpiWarning } from '../vocabulary/problems.js';
 import { ScopedCapture } from './event-capture.js';
 import { RULE_CHANGE_EVENT } from './kpi-rule-element.js';
@@ -184,6 +185,7 @@ export class CaptureController {
       this.#missingScopeReported = undefined;
       this.#capture.attach(root);
       this.#scanner.observe(root as Node);
+      this.#takeStubbed(root);
       return;
     }
     this.#capture.detach();
@@ -289,13 +291,13 @@ export class CaptureController {
    * the rule compiler loads, every KPI event heard waits for it (what can be read of it is read now, with the ids
    * in force), so that all are logged in the order they happened and with the ids of that moment.
    */
-  #onEvent(event: Event, pathOf: () => readonly EventTarget[]): boolean {
+  #onEvent(event: Event, pathOf: () => readonly EventTarget[], at?: HeardAt): boolean {
     const type = event.type;
     const holding = this.#rules.holding;
     if (type === CIF_KPI_EVENT) {
       const detail = (event as CustomEvent<unknown>).detail;
-      if (holding) return this.#hold({ at: this.#heardNow(), detail });
-      this.#sink.detail(detail);
+      if (holding) return this.#hold({ at: at ?? this.#heardNow(), detail });
+      this.#sink.detail(detail, at);
       return true;
     }
     // A `custom-*` change not yet seen by the observer still applies to this event.
@@ -316,10 +318,27 @@ export class CaptureController {
     }
     if (holding) {
       const rules = this.#rules.holds(type) ? { event, path: [...pathOf()] } : undefined;
-      return markup || rules ? this.#hold({ at: this.#heardNow(), markup, rules }) : false;
+      return markup || rules ? this.#hold({ at: at ?? this.#heardNow(), markup, rules }) : false;
     }
-    if (markup) this.#takeMarkup(markup);
-    return this.#mapByRules(event, pathOf) || markup !== undefined;
+    if (markup) this.#takeMarkup(markup, at);
+    return this.#mapByRules(event, pathOf, at) || markup !== undefined;
+  }
+
+  /**
+   * Takes what the stub (`cif-kpi-stub.js`) heard in this scope before the bundle loaded, and maps it as if heard
+   * live, with its capture time; what the stub could not keep is reported dropped.
+   */
+  #takeStubbed(root: EventTarget): void {
+    const buffer = (window as unknown as Record<string, StubBuffer | undefined>)[STUB_GLOBAL];
+    if (!buffer) return;
+    if (buffer.lost > 0) this.#sink.dropped('before-load', buffer.lost);
+    buffer.lost = 0;
+    const stamp = this.#sink.stamp();
+    buffer.heard = buffer.heard.filter(([event, capturedAt, path]) => {
+      if (!path.includes(root)) return true;
+      this.#onEvent(event, () => path, { capturedAt, stamp });
+      return false;
+    });
   }
 
   #heardNow(): HeardAt {

@@ -1,5 +1,7 @@
 import type { CifAnalyticsCall, DeliveryContext } from '../vocabulary/cif-contract.js';
 import type { ActivityProblem } from './problem-count.js';
+import { dropMessage } from './diagnostics.js';
+import type { DropReason } from '../vocabulary/logger-events.js';
 
 /** What became of an event, as the debug inspector shows it. */
 export type ActivityState = 'held' | 'sent' | 'retrying' | 'failed' | 'dropped' | 'invalid';
@@ -9,7 +11,7 @@ export interface ActivityEntry {
   id?: string;
   name: string;
   state: ActivityState;
-  /** Why, for retrying, failed, dropped and invalid events. */
+  /** Why, for retrying, failed, dropped and invalid events (for dropped ones the reporter gives the reason). */
   message?: string;
   /** Epoch ms of the last change. */
   at: number;
@@ -65,7 +67,7 @@ export class ActivityLog implements ActivityRecorder {
     entry.state = state;
     entry.at = at;
     if (message === undefined) delete entry.message;
-    else entry.message = message;
+    else entry.message = state === 'dropped' ? dropMessage(message as DropReason, 1) : message;
     if (facts) {
       if (facts.event !== undefined) entry.event = facts.event;
       if (facts.context) entry.context = facts.context;

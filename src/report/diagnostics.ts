@@ -3,7 +3,7 @@
  * console at `log-level` and counted for the inspector's problem list; at `info` each call, at `debug` each event.
  * A chunk of its own, loaded the first time there is something to say (a problem, or a line at `info`/`debug`).
  */
-import type { CifKpiLoggerEventMap } from '../vocabulary/logger-events.js';
+import type { CifKpiLoggerEventMap, DropReason } from '../vocabulary/logger-events.js';
 import type { CifKpiProblem } from '../vocabulary/problems.js';
 import { ConsoleLog } from './console-log.js';
 import type { LogLevel } from '../vocabulary/log-level.js';
@@ -53,4 +53,21 @@ export class Diagnostics {
     this.console.problem(kind, code, source, message);
     countProblem(this.#problems, kind === 'error' ? 'error' : 'warning', code, source ?? '', message);
   }
+}
+
+/** Why events of each reason were dropped, as `cif-kpi-dropped` says it. */
+const DROP_REASONS: Record<DropReason, string> = {
+  'queue-full': 'more events were held than max-queue allows',
+  'context-timeout': 'conversation-id and provider-session-id were not both set within context-timeout',
+  disabled: 'the logger is disabled',
+  'failed-overflow': 'more failed events were kept than max-queue allows (the oldest go first)',
+  'rules-unavailable': 'the <cif-kpi-rule> code could not be loaded to map them',
+  'stored-unreadable':
+    'they could not be read back from storage after a reload (damaged or not written by this logger)',
+  'before-load': 'they happened before the logger loaded, beyond the 500 the stub keeps',
+};
+
+/** The message of a `cif-kpi-dropped` event. */
+export function dropMessage(reason: DropReason, count: number): string {
+  return `${count === 1 ? '1 event was' : `${count} events were`} dropped: ${DROP_REASONS[reason]}`;
 }

@@ -6,7 +6,6 @@
  */
 import type { CifAnalyticsCall, CifKpiEvent } from '../vocabulary/cif-contract.js';
 import {
-  dropMessage,
   type CifKpiLoggerEventMap,
   type CifKpiStats,
   type DeliveryStats,
@@ -148,13 +147,17 @@ export class Reporter implements DeliveryReporter {
     const drop = { count, events: [...events] };
     this.#drops.set(reason, drop);
     queueMicrotask(() => {
-      this.#drops.delete(reason);
-      this.fire('cif-kpi-dropped', {
-        count: drop.count,
-        reason,
-        message: dropMessage(reason, drop.count),
-        events: drop.events,
-      });
+      // Its words are in the diagnostics chunk: the event waits for it the first time (drops made meanwhile join it).
+      const fire = (message: string) => {
+        this.#drops.delete(reason);
+        this.fire('cif-kpi-dropped', { count: drop.count, reason, message, events: drop.events });
+      };
+      if (diagnostics) fire(diagnostics.dropMessage(reason, drop.count));
+      else
+        loadDiagnostics().then(
+          () => fire(diagnostics!.dropMessage(reason, drop.count)),
+          () => fire(`${drop.count} event(s) dropped: ${reason}`),
+        );
     });
   }
 
@@ -164,7 +167,7 @@ export class Reporter implements DeliveryReporter {
    */
   droppedOnArrival(reason: DropReason, count: number, detail?: unknown): void {
     this.#counts.captured += count;
-    if (detail !== undefined) this.#activity?.record(nameOf(detail), 'dropped', undefined, dropMessage(reason, 1));
+    if (detail !== undefined) this.#activity?.record(nameOf(detail), 'dropped', undefined, reason);
     this.#reportDrop(reason, [], count);
   }
 
@@ -233,10 +236,7 @@ export class Reporter implements DeliveryReporter {
   }
 
   dropped(items: readonly QueuedEvent[], reason: DropReason): void {
-    if (this.#activity) {
-      const message = dropMessage(reason, 1);
-      for (const item of items) this.#activity.record(item.event.kpiEventName, 'dropped', item.id, message);
-    }
+    for (const item of items) this.#activity?.record(item.event.kpiEventName, 'dropped', item.id, reason);
     this.#reportDrop(
       reason,
       items.map((item) => item.event),

@@ -60,7 +60,13 @@ export interface CifKpiFailedDetail {
 
 /** Why events were dropped instead of delivered. */
 export type DropReason =
-  'queue-full' | 'context-timeout' | 'disabled' | 'failed-overflow' | 'rules-unavailable' | 'stored-unreadable';
+  | 'queue-full'
+  | 'context-timeout'
+  | 'disabled'
+  | 'failed-overflow'
+  | 'rules-unavailable'
+  | 'stored-unreadable'
+  | 'before-load';
 
 /** Detail of `cif-kpi-dropped`: events dropped without delivery. */
 export interface CifKpiDroppedDetail {
@@ -84,21 +90,6 @@ export interface CifKpiLoggerEventMap {
   'cif-kpi-warning': CifKpiWarningDetail;
   'cif-kpi-failed': CifKpiFailedDetail;
   'cif-kpi-dropped': CifKpiDroppedDetail;
-}
-
-const DROP_REASONS: Record<DropReason, string> = {
-  'queue-full': 'more events were held than max-queue allows',
-  'context-timeout': 'conversation-id and provider-session-id were not both set within context-timeout',
-  disabled: 'the logger is disabled',
-  'failed-overflow': 'more failed events were kept than max-queue allows (the oldest go first)',
-  'rules-unavailable': 'the <cif-kpi-rule> code could not be loaded to map them',
-  'stored-unreadable':
-    'they could not be read back from storage after a reload (damaged or not written by this logger)',
-};
-
-/** The message of a `cif-kpi-dropped` event. */
-export function dropMessage(reason: DropReason, count: number): string {
-  return `${count === 1 ? '1 event was' : `${count} events were`} dropped: ${DROP_REASONS[reason]}`;
 }
 
 /** How delivery of one event ended. */

@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { Reporter } from '../../src/report/reporter.js';
+import { loadDiagnostics, Reporter } from '../../src/report/reporter.js';
 import type { QueuedEvent } from '../../src/queue/delivery-queue.js';
 import type { CifKpiDroppedDetail } from '../../src/vocabulary/logger-events.js';
 
@@ -12,6 +12,9 @@ const queued = (name: string): QueuedEvent => ({
 const delivery = { sent: 1, retried: 2, failed: 3, held: 4 };
 
 describe('Reporter', () => {
+  // The words of cif-kpi-dropped are in the diagnostics chunk; loaded, it fires them in the microtask after the task.
+  before(() => loadDiagnostics());
+
   it('coalesces drops per reason per task, and counts each in stats.dropped', async () => {
     const target = new EventTarget();
     const fired: CifKpiDroppedDetail[] = [];
