@@ -185,6 +185,11 @@ describe('debug inspector', () => {
         'debug conversation-id="c" provider-session-id="p" flush-delay="fast" max-retries="-3"',
       );
       await inspectorShown(logger);
+      // The settings' problems are said a moment after the update (their words are a chunk of their own).
+      await waitUntil(() => logger.shadowRoot!.querySelectorAll('[part~="problem-error"]').length === 2, 'said', {
+        timeout: 3000,
+        interval: 10,
+      });
       reportKpi(widget, { kpiEventName: 'A', kpiEventReason: 'r'.repeat(150) });
       reportKpi(widget, { kpiEventName: 'B', kpiEventReason: 'r'.repeat(150) });
       reportKpi(widget, { kpiEventName: 'C', queue: 'x' });
