@@ -202,6 +202,8 @@ describe('persistence across real reloads', function () {
     await waitUntil(() => accepted(page.win().host).length >= 10, 'delivery', { timeout: 4000, interval: 10 });
     expect(accepted(page.win().host)).to.deep.equal(Array.from({ length: 10 }, (_, n) => `s${n}`));
     const dropped = (page.win() as unknown as { dropped: Array<{ reason: string; count: number }> }).dropped;
+    // Its words are in the diagnostics chunk, which this fresh page loads for it first.
+    await waitUntil(() => dropped.length > 0, 'the drop', { timeout: 3000, interval: 10 });
     expect(dropped.map((d) => [d.reason, d.count])).to.deep.equal([['stored-unreadable', 3]]);
   });
 
