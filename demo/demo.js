@@ -107,8 +107,16 @@ host.setReply(() => {
   return { kind: 'resolve', value: 'Success' };
 });
 
-// Context ids follow the inputs.
+// Context ids follow the inputs; an empty conversation-id leaves it to the focused session (auto-context).
 for (const name of ['conversation-id', 'provider-session-id']) {
-  document.getElementById(name).addEventListener('input', (event) => logger.setAttribute(name, event.target.value));
+  document.getElementById(name).addEventListener('input', (event) => {
+    if (event.target.value) logger.setAttribute(name, event.target.value);
+    else logger.removeAttribute(name);
+  });
 }
+
+// The agent switches sessions: the host's double notice (old unfocused, new focused) reaches the logger.
+document.getElementById('focused-session').addEventListener('change', (event) => {
+  void host.focusSession(event.target.value || null);
+});
 logger.setAttribute('call-timeout', '3000');

@@ -92,12 +92,18 @@ describe('auto-context', () => {
     expect(logger.pendingCount).to.equal(1);
   });
 
-  it('lets ids set on the logger win, field by field', async () => {
-    const { cif, logger, widget } = await mount({ 'conversation-id': 'conv-explicit' });
+  it('lets ids set on the logger win, field by field; the inspector says which came from the session', async () => {
+    const { cif, logger, widget } = await mount({ 'conversation-id': 'conv-explicit', debug: '' });
     await new Promise((resolve) => setTimeout(resolve, 60));
     reportKpi(widget, { kpiEventName: 'Mixed' });
     await logger.flush();
     expect(rows(cif)).to.deep.equal([['conv-explicit', 'session-A', 'Mixed']]);
+    await waitUntil(
+      () => logger.shadowRoot!.querySelector('[part~="context"]')?.textContent?.includes('session-A (focused session)'),
+      'the inspector',
+      { timeout: 3000, interval: 10 },
+    );
+    expect(logger.shadowRoot!.querySelector('[part~="context"]')!.textContent).to.contain('conv-explicit');
   });
 
   it('says once, clearly, when the session APIs refuse (outside Omnichannel), and the attributes still work', async () => {

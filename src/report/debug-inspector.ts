@@ -241,10 +241,13 @@ export class DebugInspector {
     this.#status.className = `status ${view.hostReady ? 'ready' : 'waiting'}`;
 
     const ids: Node[] = [el('dt', undefined, 'listens on'), el('dd', 'scope', describeScope(view.scope))];
-    for (const field of CALL_FIELDS) {
-      ids.push(el('dt', undefined, attributeOf(field)), el('dd', undefined, view.ids[field] ?? '—'));
-    }
     const { context } = view;
+    for (const field of CALL_FIELDS) {
+      // An id the logger does not set may come from the focused session (auto-context): shown as such.
+      const resolved = context.status === 'complete' ? context.context[field] : undefined;
+      const shown = view.ids[field] ?? (resolved === undefined ? '—' : `${resolved} (focused session)`);
+      ids.push(el('dt', undefined, attributeOf(field)), el('dd', undefined, shown));
+    }
     const note =
       context.status === 'incomplete'
         ? `events wait for ${context.missing.join(' and ')}`
