@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
 const CONSUMER_BUDGET_GZIP = Number(process.env.CONSUMER_BUDGET ?? 17_000);
@@ -92,9 +92,10 @@ try {
   }
   const entry = files.find(([name]) => name === 'app.js')[1];
   const gzip = gzipSync(entry, { level: 9 }).length;
+  const brotli = brotliCompressSync(entry, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
   const total = files.reduce((sum, [, bytes]) => sum + gzipSync(bytes, { level: 9 }).length, 0);
   console.log(
-    `consumer bundle (esbuild, minified, split): entry ${(entry.length / 1024).toFixed(1)} KB, ${gzip} B gzip (budget ${CONSUMER_BUDGET_GZIP} B); ${files.length} files, ${total} B gzip in all`,
+    `consumer bundle (esbuild, minified, split): entry ${(entry.length / 1024).toFixed(1)} KB, ${gzip} B gzip (budget ${CONSUMER_BUDGET_GZIP} B), ${brotli} B brotli; ${files.length} files, ${total} B gzip in all`,
   );
   if (gzip > CONSUMER_BUDGET_GZIP) fail(`consumer entry chunk ${gzip} B gzip > ${CONSUMER_BUDGET_GZIP} B`);
 } finally {

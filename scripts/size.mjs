@@ -2,7 +2,7 @@
 // `npm run build`). With --check, fails when dist/cdn/cif-kpi-logger.js is over its gzip budget, or when the size
 // table of docs/performance.md says anything else than the files measure; --write brings that table up to date.
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
 const BUDGET_GZIP = Number(process.env.SIZE_BUDGET ?? 19_750);
 const dist = new URL('../dist/cdn/', import.meta.url);
@@ -21,9 +21,11 @@ const files = [
 /** The stub a page inlines in its <head>: at most this many bytes, minified. */
 const STUB_BUDGET = 600;
 
+const brotli = (bytes) => brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+
 function sizes(file) {
   const bytes = readFileSync(new URL(file, dist));
-  return { file, min: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+  return { file, min: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length, brotli: brotli(bytes) };
 }
 
 const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
@@ -40,16 +42,16 @@ function readmeName(file) {
  */
 function withSizes(text, rows) {
   const wrong = [];
-  for (const { file, min, gzip } of rows) {
+  for (const { file, min, gzip, brotli: br } of rows) {
     const name = readmeName(file);
     const escaped = name.replace(/[.*]/g, (c) => `\\${c}`);
-    const row = new RegExp(`^(\\| \`(?:dist/cdn/)?${escaped}\`[^|]*\\|)([^|]*)\\|([^|]*)\\|`, 'm');
+    const row = new RegExp(`^(\\| \`(?:dist/cdn/)?${escaped}\`[^|]*\\|)([^|]*)\\|([^|]*)\\|([^|]*)\\|`, 'm');
     const found = row.exec(text);
+    const said = found ? [found[2], found[3], found[4]].map((cell) => cell.trim()).join(' / ') : '';
+    const measured = [kb(min), kb(gzip), kb(br)].join(' / ');
     if (!found) wrong.push(`${name} (no row)`);
-    else if (found[2].trim() !== kb(min) || found[3].trim() !== kb(gzip)) {
-      wrong.push(`${name} (${found[2].trim()} / ${found[3].trim()}; measured ${kb(min)} / ${kb(gzip)})`);
-    }
-    text = text.replace(row, `$1 ${kb(min)} | ${kb(gzip)} |`);
+    else if (said !== measured) wrong.push(`${name} (${said}; measured ${measured})`);
+    text = text.replace(row, `$1 ${kb(min)} | ${kb(gzip)} | ${kb(br)} |`);
   }
   return { text, wrong };
 }
