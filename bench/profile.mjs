@@ -1,10 +1,12 @@
-// `npm run bench:profile -- [event|markup|rule]`: runs one capture scenario under the browser's sampling
-// profiler and prints where the time goes (self time by function), to find what to make cheaper.
+// `npm run bench:profile -- [event|markup|rule] [e2e]`: runs one capture scenario (or, with `e2e`, the end-to-end
+// rounds: default settings, every event sent and stored) under the browser's sampling profiler and prints where
+// the time goes (self time by function), to find what to make cheaper.
 import puppeteer from 'puppeteer-core';
 import { startDevServer } from '@web/dev-server';
 import { chromiumLaunchOptions } from '../scripts/chromium.mjs';
 
 const style = process.argv[2] ?? 'event';
+const endToEnd = process.argv[3] === 'e2e';
 const ROOT = new URL('..', import.meta.url).pathname;
 const server = await startDevServer({
   config: { rootDir: ROOT, port: 8136, nodeResolve: false, watch: false },
@@ -19,8 +21,10 @@ await page.waitForFunction('window.scenariosReady === true');
 const session = await page.createCDPSession();
 await session.send('Profiler.enable');
 await session.send('Profiler.setSamplingInterval', { interval: 50 });
+if (endToEnd) await page.evaluate((s) => window.scenarios.e2eSetup(s), style);
 await session.send('Profiler.start');
-await page.evaluate((s) => window.scenarios.logger(s, 5000, 8), style);
+if (endToEnd) await page.evaluate(() => window.scenarios.e2eRound('ours', 10_000));
+else await page.evaluate((s) => window.scenarios.logger(s, 5000, 8), style);
 const { profile } = await session.send('Profiler.stop');
 await browser.close();
 await server.stop();
@@ -35,5 +39,5 @@ for (const node of profile.nodes) {
   self.set(key, (self.get(key) ?? 0) + (counts.get(node.id) ?? 0));
 }
 const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25);
-console.log(`self time, ${style} capture (${total} samples):`);
+console.log(`self time, ${style} ${endToEnd ? 'end to end' : 'capture'} (${total} samples):`);
 for (const [key, n] of top) console.log(`${((100 * n) / total).toFixed(1).padStart(5)}%  ${key}`);
