@@ -314,9 +314,12 @@ writeFileSync(
     `warm-up, dispatched in tasks of 100, the logger with default settings (batching, persistence on) and a host ` +
     `answering in ~5 ms, each round waiting until every event was sent and 1.2 s more for the storage writes; the ` +
     `page's main-thread CPU time (CDP Performance metrics, TaskDuration) per event, against a capture listener that ` +
-    `copies the same fields into an array; the click rounds dispatch a click alone, which is all either hears. Peers: ${PEER_ROUNDS - 1} rounds of ${PEER_N} clicks after a warm-up. Peers tracked ${Object.values(
-      peers,
-    )
+    `copies the same fields into an array and idles alike; the click rounds dispatch a click alone, which is all ` +
+    `either hears; the host is a bare one answering in ~5 ms. Peers: up to ${PEER_ROUNDS - 1} rounds of ${PEER_N} ` +
+    `clicks after a warm-up, stopping after 60 s (at least 2 measured rounds) so that a slow machine cannot make the ` +
+    `run time out; rounds run: ${Object.values(peers)
+      .map((p) => p.rounds - 1)
+      .join(' and ')}. Peers tracked ${Object.values(peers)
       .map((p) => p.tracked)
       .join(' and ')} clicks (Application Insights, Snowplow).\n\n${table}\n`,
 );
