@@ -38,6 +38,28 @@ for (const node of profile.nodes) {
   const key = `${functionName || '(anonymous)'} ${url.split('/').pop()}:${lineNumber + 1}`;
   self.set(key, (self.get(key) ?? 0) + (counts.get(node.id) ?? 0));
 }
+// Inclusive time: a node's own samples plus its descendants', summed per function (counted once per stack).
+const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+const parent = new Map();
+for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+const inclusive = new Map();
+for (const [id, n] of counts) {
+  const seen = new Set();
+  for (let at = id; at !== undefined; at = parent.get(at)) {
+    const { functionName, url, lineNumber } = byId.get(at).callFrame;
+    const key = `${functionName || '(anonymous)'} ${url.split('/').pop()}:${lineNumber + 1}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    inclusive.set(key, (inclusive.get(key) ?? 0) + n);
+  }
+}
 const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25);
 console.log(`self time, ${style} ${endToEnd ? 'end to end' : 'capture'} (${total} samples):`);
 for (const [key, n] of top) console.log(`${((100 * n) / total).toFixed(1).padStart(5)}%  ${key}`);
+const busy = total - (self.get('(idle) :0') ?? 0) - (self.get('(program) :0') ?? 0);
+console.log(`\ninclusive time, as a share of busy samples (${busy}):`);
+const topIncl = [...inclusive.entries()]
+  .filter(([k]) => !k.startsWith('('))
+  .sort((a, b) => b[1] - a[1])
+  .slice(0, 40);
+for (const [key, n] of topIncl) console.log(`${((100 * n) / busy).toFixed(1).padStart(5)}%  ${key}`);

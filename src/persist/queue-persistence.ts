@@ -34,9 +34,9 @@ interface Segment {
 
 /**
  * When and what of a logger's queue is written to storage, event by event (it is the queue's keeper):
- * - events are written in fixed-size segments: a full segment soon after it fills (in its own task), the rest at
- *   the save interval, and everything at once on `pagehide`, when the page is hidden and when the logger is
- *   removed; an event settled before it was written is never written;
+ * - events are written in fixed-size segments at the save interval (a burst too, split across tasks), and
+ *   everything at once on `pagehide`, when the page is hidden and when the logger is removed; an event settled
+ *   before it was written is never written, so against a host that answers within the interval nothing is;
  * - a segment whose events changed (ids stamped, given up) is written again, and one whose events are all settled
  *   is removed: a write costs what changed, never the whole queue, and a long run of writes is split across tasks;
  * - a write storage refuses (full, blocked) leaves nothing stale behind: the segment is removed and its events
@@ -129,9 +129,10 @@ export class QueuePersistence implements QueueKeeper {
   }
 
   held(item: QueuedEvent): void {
+    // However many arrive, they wait for the save interval: against a host that answers, most are delivered by
+    // then and never cost a write.
     this.#unwritten.push(item);
-    if (this.#unwritten.length >= SEGMENT_SIZE) this.#writeSoon();
-    else this.#schedule();
+    this.#schedule();
   }
 
   changed(item: QueuedEvent): void {
@@ -155,7 +156,7 @@ export class QueuePersistence implements QueueKeeper {
   saveNow = (): void => {
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    this.#write(Infinity, true);
+    this.#write(Infinity);
   };
 
   #onVisibilityChange = (): void => {
@@ -167,27 +168,28 @@ export class QueuePersistence implements QueueKeeper {
     if (!this.#store || this.#timer !== undefined) return;
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
-      this.#write(CHARACTERS_PER_TASK, true);
+      this.#write(CHARACTERS_PER_TASK);
     }, SAVE_INTERVAL);
   }
 
-  /** Writes full segments in a task of their own, a few at a time. */
+  /** Goes on with a write too large for one task, in the next. */
   #writeSoon(): void {
     if (!this.#store || this.#soon !== undefined) return;
     this.#soon = setTimeout(() => {
       this.#soon = undefined;
-      this.#write(CHARACTERS_PER_TASK, false);
+      this.#write(CHARACTERS_PER_TASK);
     }, 0);
   }
 
   /**
    * Writes about `budget` characters' worth of segments: stale ones first (they hold older events), then new ones
-   * from the unwritten events — only full ones unless `all`. Schedules the rest.
+   * from the unwritten events still held. Schedules the rest for the next task.
    */
-  #write(budget: number, all: boolean): void {
+  #write(budget: number): void {
     const store = this.#store;
     if (!store) return;
     if (!store.intact()) this.#rewriteAll(store);
+    this.#unwritten = this.#unwritten.filter((item) => item.state !== 'done');
     let left = budget;
     for (const segment of this.#stale) {
       if (left <= 0) break;
@@ -198,7 +200,7 @@ export class QueuePersistence implements QueueKeeper {
       // New events fill the last segment up before a new one starts: there is never more than one that is not full.
       const tail = this.#tail && this.#segments.get(this.#tail.n) === this.#tail ? this.#tail : undefined;
       const kept = tail ? tail.items.filter((item) => this.#segmentOf.get(item) === tail) : [];
-      const fresh = this.#takeUnwritten(all, SEGMENT_SIZE - kept.length);
+      const fresh = this.#unwritten.splice(0, SEGMENT_SIZE - kept.length);
       if (fresh.length === 0) break;
       const items = [...kept, ...fresh];
       left -= sizeOf(items);
@@ -215,15 +217,8 @@ export class QueuePersistence implements QueueKeeper {
       for (const item of fresh) this.#segmentOf.set(item, segment);
       this.#tail = items.length < SEGMENT_SIZE ? segment : undefined;
     }
-    if (this.#stale.size > 0 || this.#unwritten.length >= (all ? 1 : SEGMENT_SIZE)) this.#writeSoon();
+    if (this.#stale.size > 0 || this.#unwritten.length > 0) this.#writeSoon();
     else if (this.#refused && this.#unwritten.length === 0) this.#refused = false;
-  }
-
-  /** Up to `room` unwritten events that are still held; none unless they fill `room`, or `all`. */
-  #takeUnwritten(all: boolean, room: number): QueuedEvent[] {
-    this.#unwritten = this.#unwritten.filter((item) => item.state !== 'done');
-    if (!all && this.#unwritten.length < room) return [];
-    return this.#unwritten.splice(0, room);
   }
 
   /** Forgets a segment the store removed (it refused to write it): its events are unwritten again. */

@@ -99,21 +99,44 @@ describe('QueuePersistence', () => {
     t.persistence.disable();
   });
 
-  it('writes a full segment in a task of its own, never writes an event settled before, removes a settled segment', async () => {
+  it('writes a burst at the save interval like any event: what was delivered by then is never written', async () => {
     const t = setUp();
     t.persistence.enable();
     const timers = fakeTimers();
-    const items = Array.from({ length: SEGMENT_SIZE + 1 }, (_, i) => event(`e${i}`));
+    const items = Array.from({ length: 3 * SEGMENT_SIZE + 1 }, (_, i) => event(`e${i}`));
     items.forEach(t.add);
-    t.settle(items[0]!);
-    expect(t.segments(), 'not in the task that filled it').to.equal(0);
     await timers.tickAsync(0);
-    expect(t.stored()).to.have.length(SEGMENT_SIZE);
-    expect(t.stored()[0], 'settled before it was written').to.equal('e1');
-    for (const item of items.slice(1, SEGMENT_SIZE + 1)) t.settle(item);
-    expect(t.segments(), 'all its events settled').to.equal(0);
+    expect(t.segments(), 'full segments wait for the interval too').to.equal(0);
+    for (const item of items.slice(0, 150)) t.settle(item);
+    await timers.tickAsync(999);
+    expect(t.segments()).to.equal(0);
+    await timers.tickAsync(1);
+    expect(t.stored(), 'only what is still held').to.deep.equal(
+      items.slice(150).map((item) => item.event.kpiEventReason),
+    );
+    expect(t.segments()).to.equal(2);
+    for (const item of items.slice(150, 150 + SEGMENT_SIZE)) t.settle(item);
+    expect(t.segments(), 'a segment whose events are all settled is removed').to.equal(1);
+    for (const item of items.slice(150 + SEGMENT_SIZE)) t.settle(item);
     await timers.tickAsync(1000);
     expect(t.stored()).to.deep.equal([]);
+    t.persistence.disable();
+  });
+
+  it('a write too large for one task goes on in the next ones until every event is written', async () => {
+    const t = setUp();
+    t.persistence.enable();
+    const timers = fakeTimers();
+    // 3,000 characters each: a task writes one segment of 100 (the budget is 250,000 characters).
+    const items = Array.from({ length: 2 * SEGMENT_SIZE + 50 }, (_, i) => ({ ...event(`e${i}`), size: 3000 }));
+    items.forEach(t.add);
+    await timers.tickAsync(1000);
+    expect(t.stored()).to.have.length(SEGMENT_SIZE);
+    // (A timer of 0 ms set while fake timers tick is due 1 ms later.)
+    await timers.tickAsync(1);
+    expect(t.stored()).to.have.length(2 * SEGMENT_SIZE);
+    await timers.tickAsync(1);
+    expect(t.stored(), 'the last, partial segment too').to.have.length(2 * SEGMENT_SIZE + 50);
     t.persistence.disable();
   });
 
