@@ -69,6 +69,62 @@ describe('data-kpi-* markup', () => {
     expect(names(await sentEvents(logger))).to.deep.equal(['Accepted', 'Accepted', 'PanelClicked']);
   });
 
+  it('finds a data-kpi element of a shadow tree that a clicked light-DOM element is slotted into', async () => {
+    const { root, logger } = await mount(`<div class="card"><button class="slotted">open</button></div>`);
+    const card = root.querySelector('.card')!;
+    card.attachShadow({ mode: 'open' }).innerHTML = `<div data-kpi="CardOpened"><slot></slot></div>`;
+    await nextTask();
+    (root.querySelector('.slotted') as HTMLElement).click();
+    expect(names(await sentEvents(logger))).to.deep.equal(['CardOpened']);
+  });
+
+  it('reads an element as its attributes are at each click: a change just before a click applies to it', async () => {
+    const clock = sinon.useFakeTimers({ now: Date.UTC(2026, 11, 1, 9), toFake: ['Date'] });
+    try {
+      const { root, logger } = await mount(`<button data-kpi="Hold" data-kpi-reason="first">hold</button>`);
+      const button = root.querySelector('button')!;
+      const errors = collect<CifKpiErrorDetail>(root, 'cif-kpi-error');
+      button.click();
+      clock.tick(1000);
+      button.setAttribute('data-kpi-reason', 'second'); // no microtask in between: observers have not run
+      button.click();
+      clock.tick(1000);
+      button.removeAttribute('data-kpi-reason');
+      button.setAttribute('data-kpi-custom-queue', 'Billing');
+      button.click();
+      button.setAttribute('data-kpi', 'Resume');
+      button.setAttribute('data-kpi-custom-queue', 'Gold');
+      button.click();
+      button.setAttribute('data-kpi-custom-bad-name', 'x');
+      button.click();
+      button.removeAttribute('data-kpi-custom-bad-name');
+      button.click();
+      const events = await sentEvents(logger);
+      expect(
+        events.map(({ kpiEventName, kpiEventReason, customData }) => [kpiEventName, kpiEventReason, customData]),
+      ).to.deep.equal([
+        ['Hold', 'first', undefined],
+        ['Hold', 'second', undefined],
+        ['Hold', undefined, [{ attribute: 'queue', value: 'Billing' }]],
+        ['Resume', undefined, [{ attribute: 'queue', value: 'Gold' }]],
+        ['Resume', undefined, [{ attribute: 'queue', value: 'Gold' }]],
+      ]);
+      expect(
+        events.map((e) => e.eventTimestamp),
+        'each stamped at its own click',
+      ).to.deep.equal([
+        '2026-12-01T09:00:00.000Z',
+        '2026-12-01T09:00:01.000Z',
+        '2026-12-01T09:00:02.000Z',
+        '2026-12-01T09:00:02.000Z',
+        '2026-12-01T09:00:02.000Z',
+      ]);
+      expect(errors.map((e) => e.field)).to.deep.equal(['data-kpi-custom-bad-name']);
+    } finally {
+      clock.restore();
+    }
+  });
+
   it('hears data-kpi elements inside open shadow roots of sibling widgets', async () => {
     const { root, logger } = await mount(`<div class="widget"></div>`);
     const shadow = root.querySelector('.widget')!.attachShadow({ mode: 'open' });

@@ -4,7 +4,15 @@ import { STUB_GLOBAL, type StubBuffer } from '../vocabulary/stub.js';
 import { internalError, problem, type CifKpiProblem, type CifKpiWarning } from '../vocabulary/problems.js';
 import { ScopedCapture } from './event-capture.js';
 import { RULE_CHANGE_EVENT } from './kpi-rule-element.js';
-import { DEFAULT_TRIGGERS, detailFromAttributes, kpiSourceOf, userCanFire } from './markup-attributes.js';
+import {
+  DEFAULT_TRIGGERS,
+  eventAt,
+  kpiSourceOf,
+  lightPathOf,
+  MarkupReader,
+  userCanFire,
+  type MarkupRead,
+} from './markup-attributes.js';
 import { RuleSet } from './rule-set.js';
 import { resolveScopeRoot } from './scope.js';
 import { ScopeScanner } from './scope-scanner.js';
@@ -27,11 +35,14 @@ export interface HeardAt {
 /** Where a logger's capture hands what it heard. */
 export interface CaptureSink {
   /**
-   * A KPI event reported as a detail: a `cif-kpi` event's, or what `data-kpi-*` markup describes; `at` when it was
-   * heard earlier (it waited for the rule compiler).
+   * A KPI event reported as a detail (a `cif-kpi` event's); `at` when it was heard earlier (it waited for the rule
+   * compiler).
    */
   detail(detail: unknown, at?: HeardAt): void;
-  /** A KPI event a `<cif-kpi-rule>` made, already normalised; `detail` is what the rule read (for reports). */
+  /**
+   * A KPI event a `<cif-kpi-rule>` or `data-kpi-*` markup made, already normalised; `detail` is what was read (for
+   * reports, when there is something to report).
+   */
   mapped(result: NormaliseResult, detail: unknown, at?: HeardAt): void;
   /** What an event heard now must keep if it is logged later (the ids in force). */
   stamp(): unknown;
@@ -55,7 +66,7 @@ export interface CaptureSink {
 interface HeldEvent {
   at: HeardAt;
   detail?: unknown;
-  markup?: ReturnType<typeof detailFromAttributes>;
+  markup?: MarkupRead;
   rules?: { event: Event; path: readonly EventTarget[] };
 }
 
@@ -87,6 +98,7 @@ export class CaptureController {
     wants: (root) => root !== this.#logger.shadowRoot,
   });
   #markupTypes = new Set<string>();
+  #markup = new MarkupReader();
   /** The unknown `data-kpi-*` attributes said of each element, so that each is said once. */
   #saidUnknown = new WeakMap<Element, Set<string>>();
   /** Elements whose `data-kpi-on` was refused, so that each is reported once. */
@@ -159,6 +171,7 @@ export class CaptureController {
     this.#watchOutside(undefined);
     this.#capture.detach();
     this.#scanner.disconnect();
+    this.#markup.clear();
     this.#ruleObserver.disconnect();
     this.#stopWaitingForScope();
   }
@@ -302,17 +315,22 @@ export class CaptureController {
     }
     // A `custom-*` change not yet seen by the observer still applies to this event.
     if (this.#rules.size > 0 && this.#ruleObserver.takeRecords().length > 0) this.#rules.refresh(this.#logger);
+    const root = this.#capture.root!;
+    const markupType = this.#markupTypes.has(type);
+    // Most events come from light DOM: then their path is walked up to the scope, without the composed path. (Not
+    // for an event the stub heard earlier: the DOM may have changed since.)
+    const light = at === undefined && (markupType || type === 'focusin') ? lightPathOf(event, root) : undefined;
     // A shadow root met on the way of a focus or click (attached after its host was scanned) is listened in from
     // now on, so that its non-composed events (`change`, `submit`) are heard too.
-    if (type === 'focusin' || type === 'click') {
+    if (!light && (type === 'focusin' || type === 'click')) {
       for (const node of pathOf())
         if (node instanceof ShadowRoot && node !== this.#logger.shadowRoot) this.#scanner.adopt(node);
     }
-    let markup: HeldEvent['markup'];
-    if (this.#markupTypes.has(type)) {
-      const source = kpiSourceOf(event, pathOf(), this.#capture.root!);
+    let markup: MarkupRead | undefined;
+    if (markupType) {
+      const source = kpiSourceOf(event, light ?? pathOf(), root);
       if (source) {
-        markup = detailFromAttributes(source);
+        markup = this.#markup.read(source);
         if (markup.unknown) this.#unknownAttributes(source, markup.unknown);
       }
     }
@@ -352,10 +370,13 @@ export class CaptureController {
     return true;
   }
 
-  /** Hands on what a `data-kpi` element describes (refused at once when a custom name cannot be a column). */
-  #takeMarkup({ detail, refused }: NonNullable<HeldEvent['markup']>, at?: HeardAt): void {
-    if (refused) this.#sink.mapped(refused, detail, at);
-    else this.#sink.detail(detail, at);
+  /**
+   * Hands on the event a `data-kpi` element makes, stamped when it was heard (refused when, say, a custom name
+   * cannot be a column); what the element describes goes with it only when there is something to report.
+   */
+  #takeMarkup(markup: MarkupRead, at?: HeardAt): void {
+    const result = eventAt(markup, at?.capturedAt ?? Date.now());
+    this.#sink.mapped(result, result.ok && result.warnings.length === 0 ? undefined : { ...markup.detail }, at);
   }
 
   /** Maps an event through the rules for its type; returns whether any rule logged it. */

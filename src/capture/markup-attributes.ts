@@ -3,7 +3,14 @@
  *
  *     <button data-kpi="CallRejected" data-kpi-reason="Agent busy" data-kpi-custom-msdyn_customattribute1="Queue A">
  */
-import { columnNameLike, customAttributeProblem, failure, type NormaliseResult } from '../normalise/kpi-event.js';
+import {
+  columnNameLike,
+  customAttributeProblem,
+  failure,
+  normaliseKpiEvent,
+  restamped,
+  type NormaliseResult,
+} from '../normalise/kpi-event.js';
 import {
   CUSTOM_PREFIX,
   FIELD_ATTRIBUTE_NAMES,
@@ -66,6 +73,22 @@ function triggerOf(element: Element): string {
 }
 
 /**
+ * The path of an event from its target up to `root` (not included) when it is all light DOM: the target has no
+ * open shadow root it could come from and nothing on the way is slotted, so the composed path holds no more than
+ * this. Undefined otherwise (the composed path is needed).
+ */
+export function lightPathOf(event: Event, root: EventTarget): Element[] | undefined {
+  const target = event.target;
+  if (!(target instanceof Element) || target.shadowRoot) return undefined;
+  const path: Element[] = [];
+  for (let node: Node | null = target; node !== root; node = node.parentNode) {
+    if (!(node instanceof Element) || node.assignedSlot) return undefined;
+    path.push(node);
+  }
+  return path;
+}
+
+/**
  * The element whose `data-kpi` this event fires: the nearest one on the event's path (across shadow roots) whose
  * trigger is this event's type, below `root`. None when `data-kpi-ignore` is on the way.
  */
@@ -123,4 +146,50 @@ export function detailFromAttributes(element: Element): {
     return { detail, refused: failure(problem(refused.code, message, name), []) };
   }
   return unknown ? { detail, unknown } : { detail };
+}
+
+/** What a `data-kpi` element describes, read once: the detail, its KPI event (or why there is none) and typos. */
+export interface MarkupRead {
+  detail: Record<string, unknown>;
+  /** The event its attributes make, stamped when it was read; `eventAt` stamps it anew. */
+  result: NormaliseResult;
+  unknown?: string[];
+}
+
+/**
+ * Reads `data-kpi` elements, each once until its attributes change: a click on an element met before costs a
+ * fresh timestamp, not a parse. Each element read is watched for attribute changes, and changes made just before
+ * an event (before the observer was told) are taken into account at once.
+ */
+export class MarkupReader {
+  #read = new WeakMap<Element, MarkupRead>();
+  #observer = new MutationObserver((records) => this.#forget(records));
+
+  /** What `element` describes now. */
+  read(element: Element): MarkupRead {
+    this.#forget(this.#observer.takeRecords());
+    let read = this.#read.get(element);
+    if (!read) {
+      const { detail, refused, unknown } = detailFromAttributes(element);
+      read = { detail, result: refused ?? normaliseKpiEvent(detail, Date.now()), unknown };
+      this.#read.set(element, read);
+      this.#observer.observe(element, { attributes: true });
+    }
+    return read;
+  }
+
+  /** Forgets every element read (they are read again when next met). */
+  clear(): void {
+    this.#observer.disconnect();
+    this.#read = new WeakMap();
+  }
+
+  #forget(records: MutationRecord[]): void {
+    for (const record of records) this.#read.delete(record.target as Element);
+  }
+}
+
+/** A read element's event as captured at `capturedAt`: a payload of its own, stamped then. */
+export function eventAt({ result }: MarkupRead, capturedAt: number): NormaliseResult {
+  return result.ok ? { ...result, event: restamped(result.event, capturedAt) } : result;
 }

@@ -226,6 +226,24 @@ function isoTime(time: number): string {
   return lastText;
 }
 
+/**
+ * A copy of an event (its `customData` items too) with `eventTimestamp` set to `capturedAt`, fields in the same
+ * order: for an event read once and captured many times.
+ */
+export function restamped(event: CifKpiEvent, capturedAt: number): CifKpiEvent {
+  const copy = {} as Record<string, unknown>;
+  for (const field in event) {
+    const value = event[field as keyof CifKpiEvent];
+    copy[field] =
+      field === 'eventTimestamp'
+        ? isoTime(capturedAt)
+        : field === 'customData'
+          ? (value as CifCustomDataItem[]).map(({ attribute, value }) => ({ attribute, value }))
+          : value;
+  }
+  return copy as unknown as CifKpiEvent;
+}
+
 function toTimestamp(value: unknown, capturedAt: number): string | CifKpiProblem {
   if (value === undefined || value === null) return isoTime(capturedAt);
   let time: number;

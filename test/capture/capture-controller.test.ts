@@ -54,7 +54,7 @@ describe('CaptureController', () => {
     expect(heard.problems.map((p) => p.code)).to.deep.equal(['invalid-rule']);
   });
 
-  it('hands cif-kpi details and data-kpi markup to its sink, only while connected', async () => {
+  it('hands cif-kpi details and the events of data-kpi markup to its sink, only while connected', async () => {
     const { root, capture, heard, widget } = await setUp();
     report(widget, { kpiEventName: 'Before' });
     capture.connect();
@@ -62,10 +62,11 @@ describe('CaptureController', () => {
     root.querySelector<HTMLButtonElement>('#hold')!.click();
     capture.disconnect();
     report(widget, { kpiEventName: 'After' });
-    expect(heard.details).to.deep.equal([
-      { kpiEventName: 'During' },
-      { kpiEventName: 'CallHold', kpiEventReason: 'Hold button' },
-    ]);
+    expect(heard.details).to.deep.equal([{ kpiEventName: 'During' }]);
+    // Markup is read into a KPI event directly, like a rule's.
+    expect(
+      heard.mapped.map((result) => result.ok && [result.event.kpiEventName, result.event.kpiEventReason]),
+    ).to.deep.equal([['CallHold', 'Hold button']]);
   });
 
   it('maps rule events once the compiler arrives, stamped with their capture time', async () => {
