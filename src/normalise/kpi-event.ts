@@ -58,16 +58,20 @@ function build(detail: unknown, capturedAt: number, warnings: CifKpiWarning[]): 
     );
   }
   const input = detail as Record<string, unknown>;
-  const result = writeKpiEvent((field) => own(input, field), capturedAt, warnings);
-  if (!result.ok) return result;
+  // One pass over the detail's own keys (nothing inherited is read): the fields it gives, and a warning for each
+  // key that is not a field (a typo of one, most likely).
+  const fields: Record<string, unknown> = Object.create(null); // nothing a polluted prototype adds
   for (const key in input) {
-    if (!KNOWN_FIELDS.has(key) && Object.prototype.hasOwnProperty.call(input, key)) {
-      const like = nearest(key, KPI_EVENT_FIELDS);
-      const hint = like ? `: did you mean "${like}"?` : '';
-      warnings.push(problem('unknown-field', `"${key}" is not a CIF KPI event field and was not sent${hint}`, key));
+    if (!Object.prototype.hasOwnProperty.call(input, key)) continue;
+    if (KNOWN_FIELDS.has(key)) {
+      fields[key] = input[key];
+      continue;
     }
+    const like = nearest(key, KPI_EVENT_FIELDS);
+    const hint = like ? `: did you mean "${like}"?` : '';
+    warnings.push(problem('unknown-field', `"${key}" is not a CIF KPI event field and was not sent${hint}`, key));
   }
-  return result;
+  return writeKpiEvent((field) => fields[field], capturedAt, warnings);
 }
 
 /** A field of a KPI event. */
@@ -365,6 +369,7 @@ export function columnNameLike(name: string): string | undefined {
 /** A `customData` value as text, refused when over its column; undefined (left out) when absent. */
 export function customValue(attribute: string, value: unknown): string | undefined | CifKpiProblem {
   if (value === undefined) return undefined;
+  if (typeof value === 'string' && value.length <= CIF_LIMITS.customDataValue) return value; // the usual case
   const field = `customData.${attribute}`;
   return withinColumn(textOf(value, field, CIF_LIMITS.customDataValue), field, CIF_LIMITS.customDataValue);
 }

@@ -51,8 +51,8 @@ export class QueuePersistence implements QueueKeeper {
   #onProblem: (problem: CifKpiProblem) => void;
   #onUnreadable: (count: number) => void;
   #store: QueueStore | undefined;
-  /** Held events in no segment yet, oldest first (settled ones are passed over when written). */
-  #unwritten: QueuedEvent[] = [];
+  /** Held events in no segment yet, oldest first; one settled meanwhile leaves at once (it is never written). */
+  #unwritten = new Set<QueuedEvent>();
   #segmentOf = new WeakMap<QueuedEvent, Segment>();
   #segments = new Map<number, Segment>();
   #stale = new Set<Segment>();
@@ -87,9 +87,9 @@ export class QueuePersistence implements QueueKeeper {
     this.#store = store;
     window.addEventListener('pagehide', this.saveNow);
     document.addEventListener('visibilitychange', this.#onVisibilityChange);
-    this.#unwritten = this.#queue.snapshot();
+    this.#unwritten = new Set(this.#queue.snapshot());
     this.#queue.keep(this);
-    if (this.#unwritten.length > 0) this.#schedule();
+    if (this.#unwritten.size > 0) this.#schedule();
     // Events left by the page before a reload are older than anything captured here: they go first.
     this.#queue.pause();
     void store
@@ -118,7 +118,7 @@ export class QueuePersistence implements QueueKeeper {
     this.#timer = this.#soon = undefined;
     this.#store.close();
     this.#store = undefined;
-    this.#unwritten = [];
+    this.#unwritten.clear();
     this.#segments.clear();
     this.#stale.clear();
     this.#segmentOf = new WeakMap();
@@ -131,7 +131,7 @@ export class QueuePersistence implements QueueKeeper {
   held(item: QueuedEvent): void {
     // However many arrive, they wait for the save interval: against a host that answers, most are delivered by
     // then and never cost a write.
-    this.#unwritten.push(item);
+    this.#unwritten.add(item);
     this.#schedule();
   }
 
@@ -144,7 +144,10 @@ export class QueuePersistence implements QueueKeeper {
 
   gone(item: QueuedEvent): void {
     const segment = this.#segmentOf.get(item);
-    if (segment === undefined) return; // never written: passed over
+    if (segment === undefined) {
+      this.#unwritten.delete(item); // never written, and now never will be
+      return;
+    }
     this.#segmentOf.delete(item);
     if (--segment.live > 0) return;
     this.#segments.delete(segment.n);
@@ -189,7 +192,6 @@ export class QueuePersistence implements QueueKeeper {
     const store = this.#store;
     if (!store) return;
     if (!store.intact()) this.#rewriteAll(store);
-    this.#unwritten = this.#unwritten.filter((item) => item.state !== 'done');
     let left = budget;
     for (const segment of this.#stale) {
       if (left <= 0) break;
@@ -200,7 +202,7 @@ export class QueuePersistence implements QueueKeeper {
       // New events fill the last segment up before a new one starts: there is never more than one that is not full.
       const tail = this.#tail && this.#segments.get(this.#tail.n) === this.#tail ? this.#tail : undefined;
       const kept = tail ? tail.items.filter((item) => this.#segmentOf.get(item) === tail) : [];
-      const fresh = this.#unwritten.splice(0, SEGMENT_SIZE - kept.length);
+      const fresh = this.#takeUnwritten(SEGMENT_SIZE - kept.length);
       if (fresh.length === 0) break;
       const items = [...kept, ...fresh];
       left -= sizeOf(items);
@@ -217,8 +219,19 @@ export class QueuePersistence implements QueueKeeper {
       for (const item of fresh) this.#segmentOf.set(item, segment);
       this.#tail = items.length < SEGMENT_SIZE ? segment : undefined;
     }
-    if (this.#stale.size > 0 || this.#unwritten.length > 0) this.#writeSoon();
-    else if (this.#refused && this.#unwritten.length === 0) this.#refused = false;
+    if (this.#stale.size > 0 || this.#unwritten.size > 0) this.#writeSoon();
+    else if (this.#refused) this.#refused = false;
+  }
+
+  /** The `count` oldest unwritten events, taken out. */
+  #takeUnwritten(count: number): QueuedEvent[] {
+    const taken: QueuedEvent[] = [];
+    for (const item of this.#unwritten) {
+      if (taken.length === count) break;
+      taken.push(item);
+    }
+    for (const item of taken) this.#unwritten.delete(item);
+    return taken;
   }
 
   /** Forgets a segment the store removed (it refused to write it): its events are unwritten again. */
@@ -249,15 +262,15 @@ export class QueuePersistence implements QueueKeeper {
     this.#stale.clear();
     this.#segmentOf = new WeakMap();
     this.#tail = undefined;
-    this.#unwritten = this.#queue.snapshot();
+    this.#unwritten = new Set(this.#queue.snapshot());
   }
 
   /** Storage refused `items`: they stay in memory, to be written when there is room; said once. */
   #refuse(refused: CifKpiProblem, items: QueuedEvent[]): void {
-    this.#unwritten.unshift(...items);
+    this.#unwritten = new Set([...items.filter((item) => item.state !== 'done'), ...this.#unwritten]);
     if (this.#refused) return;
     this.#refused = true;
-    const count = this.#unwritten.filter((item) => item.state !== 'done').length;
+    const count = this.#unwritten.size;
     const events = count === 1 ? '1 event is' : `${count} events are`;
     this.#onProblem(
       problem(

@@ -19,5 +19,7 @@ export function logLevel(given: unknown): LogLevel {
 
 /** Whether a logger at `level` prints lines of level `line`. */
 export function prints(level: LogLevel, line: Exclude<LogLevel, 'none'>): boolean {
-  return LOG_LEVELS.indexOf(level) >= LOG_LEVELS.indexOf(line);
+  return RANK[level] >= RANK[line];
 }
+
+const RANK: Readonly<Record<LogLevel, number>> = { none: 0, error: 1, warn: 2, info: 3, debug: 4 };

@@ -14,6 +14,14 @@ function bad(result: NormaliseResult) {
 }
 
 describe('normaliseKpiEvent', () => {
+  it('says of a misspelt key even when the event is refused for it: the refusal then explains itself', () => {
+    const result = normaliseKpiEvent({ kpiEventNam: 'CallHold' }, AT);
+    expect(bad(result).code).to.equal('missing-kpi-event-name');
+    expect(result.warnings.map((w) => [w.code, w.message])).to.deep.equal([
+      ['unknown-field', '"kpiEventNam" is not a CIF KPI event field and was not sent: did you mean "kpiEventName"?'],
+    ]);
+  });
+
   it('stamps the capture time, as ISO 8601 UTC with milliseconds, when no timestamp is given', () => {
     const { event, warnings } = ok(normaliseKpiEvent({ kpiEventName: 'CallHold' }, AT));
     expect(event).to.deep.equal({ kpiEventName: 'CallHold', eventTimestamp: '2026-11-28T10:15:30.123Z' });
