@@ -65,20 +65,6 @@ async function round(act, n) {
   return ((performance.now() - t0) * 1000) / n;
 }
 
-/**
- * Like `time`, but stops once `maxMs` have passed (after at least 3 rounds), so that a slow tool on a slow machine
- * cannot make the benchmark time out; says how many rounds it ran.
- */
-async function timeWithin(act, n, rounds, maxMs) {
-  const perEvent = [];
-  const until = performance.now() + maxMs;
-  for (let r = 0; r < rounds && (r < 3 || performance.now() < until); r++) {
-    perEvent.push(await round(act, n));
-    await settle();
-  }
-  return { perEvent: median(perEvent.slice(1)), rounds: perEvent.length };
-}
-
 async function time(act, n, rounds) {
   const perEvent = [];
   for (let r = 0; r < rounds; r++) {
@@ -136,12 +122,12 @@ function storedCharacters() {
 }
 
 /** A logger with default settings (persistence on) on `scope`, and the host as `host` makes it. */
-async function defaultLogger(scope) {
+async function defaultLogger(scope, extra = '') {
   await import('/dist/cdn/cif-kpi-logger.js');
   for (const key of Object.keys(sessionStorage)) if (key.startsWith('cif-kpi-logger:')) sessionStorage.removeItem(key);
   scope.insertAdjacentHTML(
     'beforeend',
-    `<cif-kpi-logger conversation-id="7c1f2a9e-0d4b-4e61-9a3c-2b8d5e6f7a10" provider-session-id="softphone-session-314"></cif-kpi-logger>`,
+    `<cif-kpi-logger conversation-id="7c1f2a9e-0d4b-4e61-9a3c-2b8d5e6f7a10" provider-session-id="softphone-session-314" ${extra}></cif-kpi-logger>`,
   );
   const logger = scope.querySelector('cif-kpi-logger');
   await logger.updateComplete;
@@ -453,27 +439,160 @@ window.scenarios = {
     return (after - before) / n;
   },
 
-  /** A peer tool capturing clicks on the same tagged buttons (its network sending replaced). */
-  async peer(name, n, rounds) {
-    buildDom();
-    const sent = { count: 0 };
-    window.fetch = async () => {
-      sent.count++;
-      return new Response('', { status: 200 });
-    };
-    navigator.sendBeacon = () => {
-      sent.count++;
-      return true;
-    };
-    XMLHttpRequest.prototype.open = noop;
-    XMLHttpRequest.prototype.send = function () {
-      sent.count++;
-    };
-    const { start } = await import(`/node_modules/.cache/bench/${name}.js`);
-    const tracker = start();
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const { perEvent, rounds: ran } = await timeWithin(actions.markup(), n, rounds, 60_000);
-    return { perClick: perEvent, rounds: ran, tracked: tracker.count?.() };
+  /**
+   * One tool for the like-for-like comparison: `cif-kpi-logger` (default settings, a bare host answering in ~5 ms)
+   * or a peer (its defaults, its network answering 200 in ~5 ms), hearing clicks on the same tagged buttons, with
+   * its persistence on (every tool's default) or off. The floor is a listener copying the same fields in a frame of
+   * its own, where the tool cannot hear its clicks (the peers listen on the whole document).
+   */
+  async toolSetup(tool, persist) {
+    // Nothing an earlier page of the run stored is taken over (pages share the origin's storage and cookies).
+    localStorage.clear();
+    sessionStorage.clear();
+    for (const cookie of document.cookie.split(';'))
+      document.cookie = `${cookie.split('=')[0].trim()}=; max-age=0; path=/`;
+    const net = answeringNetwork();
+    const floorStage = await frameStage();
+    buildDom(20, floorStage).addEventListener('click', copyFields.markup, true);
+    const scope = buildDom(20);
+    let flush = () => {};
+    let delivered;
+    if (tool === 'cif-kpi-logger') {
+      window.Microsoft = {
+        CIFramework: {
+          logAnalyticsEvent: (data) => {
+            net.note(data.events.length);
+            return new Promise((resolve) => setTimeout(() => resolve('Success'), 5));
+          },
+        },
+      };
+      const logger = await defaultLogger(scope, persist ? '' : 'no-persist');
+      delivered = () => logger.stats.sent;
+    } else {
+      const { start } = await import(`/node_modules/.cache/bench/${tool}.js`);
+      const tracker = start({ persist });
+      flush = tracker.flush ?? flush;
+      delivered = () => net.items();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    tools = { floor: actions.markup(floorStage), tool: actions.markup(stage), flush, delivered, net };
+    return true;
+  },
+
+  /**
+   * One round of `n` clicks (mousedown, mouseup, click: Application Insights hears mousedown), in tasks of 100.
+   * The tool's round asks it to send what it holds (`flush()`: Application Insights would otherwise wait 15 s) and
+   * lasts until its network has been quiet for 1.2 s, storage writes included; the floor's idles 1.22 s.
+   */
+  async toolRound(which, n) {
+    if (which === 'floor') {
+      copied.length = 0;
+      await inTasks(tools.floor, n);
+      await new Promise((resolve) => setTimeout(resolve, 1220));
+      return copied.length;
+    }
+    await inTasks(tools.tool, n);
+    tools.flush();
+    do await new Promise((resolve) => setTimeout(resolve, 100));
+    while (performance.now() - tools.net.last < 1200);
+    return true;
+  },
+
+  /** Events the tool has handed to its network (or host) so far: read after a round, off the clock. */
+  async toolDelivered() {
+    return tools.delivered();
   },
 };
 window.scenariosReady = true;
+
+let tools;
+
+/** A div in a frame of its own: events dispatched there never reach this document's listeners. */
+async function frameStage() {
+  const frame = document.createElement('iframe');
+  const loaded = new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
+  frame.srcdoc = '<!doctype html><div id="stage"></div>';
+  document.body.append(frame);
+  await loaded;
+  return frame.contentDocument.getElementById('stage');
+}
+
+/**
+ * `fetch`, `XMLHttpRequest` and `sendBeacon` that answer 200 after ~5 ms, as a prompt collector would, so that
+ * tools' queues drain. Requests are counted as they are made; what they carried is kept and counted only when
+ * asked (`items()`), after a round.
+ */
+function answeringNetwork() {
+  const bodies = [];
+  const net = {
+    last: 0,
+    counted: 0,
+    note(count) {
+      net.last = performance.now();
+      net.counted += count;
+    },
+    /** Events in every request so far. */
+    async items() {
+      let count = net.counted;
+      for (const body of bodies) count += eventsIn(typeof body === 'string' ? body : await body.text());
+      return count;
+    },
+  };
+  const keep = (body) => {
+    net.note(0);
+    if (body !== undefined && body !== null) bodies.push(body);
+  };
+  window.fetch = (input, init) => {
+    keep(init?.body ?? (input instanceof Request ? input.clone() : undefined));
+    return new Promise((resolve) => setTimeout(() => resolve(new Response('', { status: 200 })), 5));
+  };
+  navigator.sendBeacon = (url, body) => (keep(body), true);
+  window.XMLHttpRequest = class extends EventTarget {
+    readyState = 0;
+    status = 0;
+    responseText = '';
+    response = '';
+    responseURL = '';
+    timeout = 0;
+    withCredentials = false;
+    onreadystatechange = null;
+    onload = null;
+    onloadend = null;
+    onerror = null;
+    ontimeout = null;
+    open() {
+      this.readyState = 1;
+    }
+    setRequestHeader() {}
+    getResponseHeader() {
+      return null;
+    }
+    getAllResponseHeaders() {
+      return '';
+    }
+    abort() {}
+    send(body) {
+      keep(body);
+      setTimeout(() => {
+        this.readyState = 4;
+        this.status = 200;
+        for (const type of ['readystatechange', 'load', 'loadend']) {
+          this[`on${type}`]?.(new Event(type));
+          this.dispatchEvent(new Event(type));
+        }
+      }, 5);
+    }
+  };
+  return net;
+}
+
+/** Events in a request body: Application Insights posts a JSON array (or one envelope per line), Snowplow `{ data: [...] }`. */
+function eventsIn(body) {
+  const text = body.trim();
+  if (text.startsWith('[')) return JSON.parse(text).length;
+  if (text.startsWith('{') && text.includes('"data"')) {
+    const parsed = JSON.parse(text);
+    if (Array.isArray(parsed.data)) return parsed.data.length;
+  }
+  return text.split('\n').filter((line) => line.trim()).length;
+}

@@ -1,8 +1,10 @@
-// Application Insights with its click-analytics plugin, set up to capture clicks on the tagged buttons.
+// Application Insights with its click-analytics plugin, set up to capture clicks on the tagged buttons, with its
+// defaults otherwise. Its persistence is the session-storage send buffer (`enableSessionStorageBuffer`, on by
+// default).
 import { ApplicationInsights } from '@microsoft/applicationinsights-web';
 import { ClickAnalyticsPlugin } from '@microsoft/applicationinsights-clickanalytics-js';
 
-export function start() {
+export function start({ persist = true } = {}) {
   let count = 0;
   const clickPlugin = new ClickAnalyticsPlugin();
   const appInsights = new ApplicationInsights({
@@ -19,11 +21,12 @@ export function start() {
       disableAjaxTracking: true,
       disableFetchTracking: true,
       enableAutoRouteTracking: false,
+      enableSessionStorageBuffer: persist,
     },
   });
   appInsights.loadAppInsights();
   appInsights.addTelemetryInitializer(() => {
     count++;
   });
-  return { count: () => count };
+  return { count: () => count, flush: () => appInsights.flush() };
 }
