@@ -135,16 +135,31 @@ async function defaultLogger(scope, extra = '') {
   return logger;
 }
 
-/** What a bare listener does at the end-to-end floor: copies the same fields into an array. */
+/**
+ * What a bare listener does at the end-to-end floor: copies the same fields the logger sends (name, reason, the
+ * custom column) into an array, with the time.
+ */
 const copied = [];
 const copyFields = {
   event: (event) => copied.push({ ...event.detail, at: Date.now() }),
   markup: (event) => {
     const source = event.target.closest('[data-kpi]');
-    if (source)
-      copied.push({ kpiEventName: source.dataset.kpi, kpiEventReason: source.dataset.kpiReason, at: Date.now() });
+    if (!source) return;
+    const { kpi, kpiReason, kpiCustomMsdyn_customattribute1: queue } = source.dataset;
+    copied.push({
+      kpiEventName: kpi,
+      kpiEventReason: kpiReason,
+      customData: [{ attribute: 'msdyn_customattribute1', value: queue }],
+      at: Date.now(),
+    });
   },
-  rule: (event) => copied.push({ kpiEventName: 'CallEnded', kpiEventReason: event.detail.reason, at: Date.now() }),
+  rule: (event) =>
+    copied.push({
+      kpiEventName: 'CallEnded',
+      kpiEventReason: event.detail.reason,
+      customData: [{ attribute: 'msdyn_customattribute1', value: event.detail.queue }],
+      at: Date.now(),
+    }),
 };
 /** The same dispatches for the end-to-end rounds: a click alone for markup, since the logger hears only clicks. */
 const e2eActions = {
