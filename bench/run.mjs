@@ -392,7 +392,9 @@ writeFileSync(
     `listener copying the same fields, in a frame of its own, idling 1.22 s); CPU as above. Persistence on is each ` +
     `tool's default (cif-kpi-logger: sessionStorage; Application Insights: its sessionStorage send buffer; ` +
     `Snowplow: its localStorage queue and cookies), off is \`no-persist\`, \`enableSessionStorageBuffer: false\` ` +
-    `and \`stateStorageStrategy: 'none'\`. Up to ${PEER_ROUNDS - 1} rounds after a warm-up, stopping after ` +
+    `and \`stateStorageStrategy: 'none'\`. A hundred clicks a task is a burst, not a person's pace: the peers ` +
+    `rewrite their stored queue on every event, so what they pay grows with the queue they hold and is less at a ` +
+    `person's pace. Up to ${PEER_ROUNDS - 1} rounds after a warm-up, stopping after ` +
     `${PEER_BUDGET / 1000} s per tool and setting (at least 2 rounds) so that a slow machine cannot make the run time ` +
     `out. Rounds run and clicks delivered by the end: ${Object.entries(peers)
       .map(([name, p]) => `${name} ${p.rounds} (${p.delivered} of ${p.clicks})`)
