@@ -429,7 +429,7 @@ export class CifKpiLoggerElement extends ReactiveElement {
       const context = heardWith ?? this.#context.current();
       const id = `${this.#ownerId}.${this.#nextId++}`;
       const stamped = context.status === 'complete' ? context.context : undefined;
-      this.#queue.enqueue(id, normalised.event, stamped, resolve, normalised.size);
+      this.#queue.enqueue(id, normalised.event, stamped, resolve, normalised.size, normalised.capturedAt);
     } catch (error) {
       // Counted as invalid, so that every captured event is still accounted for.
       const p = internalError(error);

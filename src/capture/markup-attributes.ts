@@ -191,5 +191,5 @@ export class MarkupReader {
 
 /** A read element's event as captured at `capturedAt`: a payload of its own, stamped then. */
 export function eventAt({ result }: MarkupRead, capturedAt: number): NormaliseResult {
-  return result.ok ? { ...result, event: restamped(result.event, capturedAt) } : result;
+  return result.ok ? { ...result, event: restamped(result.event, capturedAt), capturedAt } : result;
 }

@@ -23,6 +23,8 @@ export type NormaliseResult =
       warnings: CifKpiWarning[];
       /** Its size as stored (`storedSize`), counted as its fields were written. */
       size: number;
+      /** When it was captured (epoch ms): its timestamp unless the report gave one. */
+      capturedAt: number;
     }
   | { ok: false; problem: CifKpiProblem; warnings: CifKpiWarning[] };
 
@@ -58,20 +60,14 @@ function build(detail: unknown, capturedAt: number, warnings: CifKpiWarning[]): 
     );
   }
   const input = detail as Record<string, unknown>;
-  // One pass over the detail's own keys (nothing inherited is read): the fields it gives, and a warning for each
-  // key that is not a field (a typo of one, most likely).
-  const fields: Record<string, unknown> = Object.create(null); // nothing a polluted prototype adds
+  // Every own key that is not a field (a typo of one, most likely) is said, also when the event is then refused.
   for (const key in input) {
-    if (!Object.prototype.hasOwnProperty.call(input, key)) continue;
-    if (KNOWN_FIELDS.has(key)) {
-      fields[key] = input[key];
-      continue;
-    }
+    if (KNOWN_FIELDS.has(key) || !Object.prototype.hasOwnProperty.call(input, key)) continue;
     const like = nearest(key, KPI_EVENT_FIELDS);
     const hint = like ? `: did you mean "${like}"?` : '';
     warnings.push(problem('unknown-field', `"${key}" is not a CIF KPI event field and was not sent${hint}`, key));
   }
-  return writeKpiEvent((field) => fields[field], capturedAt, warnings);
+  return writeKpiEvent((field) => own(input, field), capturedAt, warnings);
 }
 
 /** A field of a KPI event. */
@@ -128,7 +124,7 @@ export function writeKpiEvent(
     event.customData = custom;
     for (const item of custom) size += 28 + jsonLength(item.attribute) + jsonLength(item.value);
   }
-  return { ok: true, event, warnings, size };
+  return { ok: true, event, warnings, size, capturedAt };
 }
 
 const IDENTIFIER_FIELDS = ['notificationResponseAction', 'externalCorrelationId'] as const;
@@ -220,14 +216,32 @@ function withinColumn(text: string | Cut | CifKpiProblem, field: string, limit: 
 /** The last capture time written, and its text: events of one burst share a millisecond. */
 let lastTime = NaN;
 let lastText = '';
+const DAY = 86_400_000;
+/** The day of the last time written (its first millisecond) and its text, `YYYY-MM-DDT`. */
+let lastDay = NaN;
+let dayText = '';
 
-/** `eventTimestamp` of an event captured at `time` (epoch ms). */
+/**
+ * `eventTimestamp` of an event captured at `time` (epoch ms), as `Date#toISOString` writes it: the date part is
+ * made once a day, the time of day by arithmetic (a tenth of what `toISOString` costs).
+ */
 function isoTime(time: number): string {
-  if (time !== lastTime) {
-    lastText = new Date(time).toISOString();
-    lastTime = time;
+  if (time === lastTime) return lastText;
+  const whole = Math.trunc(time); // as a Date takes it
+  const inDay = ((whole % DAY) + DAY) % DAY;
+  if (whole - inDay !== lastDay) {
+    lastDay = whole - inDay;
+    dayText = new Date(lastDay).toISOString().slice(0, 11);
   }
+  const seconds = Math.floor(inDay / 1000);
+  lastText = `${dayText}${pad(Math.floor(seconds / 3600), 2)}:${pad(Math.floor(seconds / 60) % 60, 2)}:${pad(seconds % 60, 2)}.${pad(inDay % 1000, 3)}Z`;
+  lastTime = time;
   return lastText;
+}
+
+function pad(n: number, width: number): string {
+  const text = String(n);
+  return text.length >= width ? text : '00'.slice(0, width - text.length) + text;
 }
 
 /**

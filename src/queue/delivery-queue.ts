@@ -177,9 +177,9 @@ export class DeliveryQueue {
   }
 
   /**
-   * Queues a valid event, stamped with `context` (or waiting for one when undefined). Returns false, and
-   * reports a drop, when the queue is full (by count or by size). `onSettled` is called once with how delivery
-   * ended.
+   * Queues a valid event captured at `capturedAt`, stamped with `context` (or waiting for one when undefined).
+   * Returns false, and reports a drop, when the queue is full (by count or by size). `onSettled` is called once
+   * with how delivery ended.
    */
   enqueue(
     id: string,
@@ -187,6 +187,7 @@ export class DeliveryQueue {
     context: DeliveryContext | undefined,
     onSettled?: (outcome: DeliveryOutcome) => void,
     size = storedSize(event),
+    capturedAt = Date.now(),
   ): boolean {
     // Every field it will get, from the start: an object that grows later costs an extra allocation per event.
     const queued: QueuedEvent = {
@@ -194,7 +195,7 @@ export class DeliveryQueue {
       event,
       context,
       attempts: 0,
-      heldSince: Date.now(),
+      heldSince: capturedAt,
       problem: undefined,
       key: undefined,
       state: undefined,

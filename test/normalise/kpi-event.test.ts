@@ -14,6 +14,23 @@ function bad(result: NormaliseResult) {
 }
 
 describe('normaliseKpiEvent', () => {
+  it('writes every timestamp as Date#toISOString does, across days, years and the whole Dataverse range', () => {
+    const min = Date.UTC(1753, 0, 1);
+    const max = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+    const times = [min, max, 0, -1, 1, 999, 1000, 86_399_999, 86_400_000, Date.UTC(2024, 1, 29, 23, 59, 59, 999)];
+    let seed = 7;
+    const random = () => ((seed = (seed * 48271) % 2147483647) - 1) / 2147483646;
+    for (let i = 0; i < 2000; i++) times.push(min + Math.floor(random() * (max - min)));
+    for (let i = 0; i < 200; i++) times.push(Date.UTC(2026, 11, 1) + random() * 5000); // fractions of a millisecond
+    for (const time of times) {
+      const { event } = ok(normaliseKpiEvent({ kpiEventName: 'A', eventTimestamp: time }, AT));
+      expect(event.eventTimestamp, String(time)).to.equal(new Date(time).toISOString());
+      expect(ok(normaliseKpiEvent({ kpiEventName: 'A' }, time)).event.eventTimestamp).to.equal(
+        new Date(time).toISOString(),
+      );
+    }
+  });
+
   it('says of a misspelt key even when the event is refused for it: the refusal then explains itself', () => {
     const result = normaliseKpiEvent({ kpiEventNam: 'CallHold' }, AT);
     expect(bad(result).code).to.equal('missing-kpi-event-name');
