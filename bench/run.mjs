@@ -17,7 +17,7 @@ const ROUNDS = 15;
 const BURST = 10_000;
 // End to end: fewer, longer rounds (each waits for its sends and storage writes).
 const E2E_N = 10_000;
-const E2E_ROUNDS = 6;
+const E2E_ROUNDS = 9;
 /** Most time the end-to-end rounds of one style may take (after 3 rounds). */
 const E2E_BUDGET = 45_000;
 const SOAK = 50_000;
