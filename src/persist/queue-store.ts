@@ -1,5 +1,4 @@
 import type { QueuedEvent } from '../queue/delivery-queue.js';
-import type { ReadBack } from './stored-segments.js';
 import type { CifKpiEvent, DeliveryContext } from '../vocabulary/cif-contract.js';
 import { problem, type CifKpiProblem } from '../vocabulary/problems.js';
 
@@ -23,8 +22,8 @@ import { problem, type CifKpiProblem } from '../vocabulary/problems.js';
  * Keys that do not start with `cif-kpi-logger:` are never read, written or removed.
  */
 
-const PREFIX = 'cif-kpi-logger:v2:';
-const LOCK_PREFIX = 'cif-kpi-logger:owner:';
+export const PREFIX = 'cif-kpi-logger:v2:';
+export const LOCK_PREFIX = 'cif-kpi-logger:owner:';
 /** Storage format version, written with every segment. */
 const VERSION = 2;
 /** The longest error message stored with failed events (the whole message stays in memory and in the events). */
@@ -40,9 +39,6 @@ export interface DocumentOwners {
 }
 
 const thisDocument: DocumentOwners = { owners: new Set(), tookOver: false };
-
-/** How long to wait for the lock of a page that may still be unloading, in ms. */
-const UNLOAD_GRACE = 1000;
 
 export function newOwnerId(): string {
   const random = globalThis.crypto?.randomUUID?.();
@@ -138,14 +134,7 @@ export class QueueStore {
         ),
       };
     }
-    // In capture order; events captured in the same millisecond by two pages, by page id. (The order of storage
-    // keys differs between browsers, so it decides nothing.)
-    const owners = [...others].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    const reads = await Promise.all(
-      owners.map(([owner, keys]) => this.#takeOver(storage, owner, keys, taken, reader.parseEntry)),
-    );
-    const restored = reads.flatMap(({ items }) => items).sort((a, b) => a.heldSince - b.heldSince);
-    return { restored, unreadable: reads.reduce((sum, { unreadable }) => sum + unreadable, 0) };
+    return reader.takeOver(storage, others, this.#locks, taken);
   }
 
   /**
@@ -239,39 +228,6 @@ export class QueueStore {
         .catch(() => held());
     });
   }
-
-  async #takeOver(
-    storage: Storage,
-    owner: string,
-    keys: string[],
-    taken: (items: QueuedEvent[]) => void,
-    parseEntry: Reader['parseEntry'],
-  ): Promise<ReadBack> {
-    // One segment a task, in the order they were written: reading back a long queue is no long task, and if this
-    // page goes meanwhile, the segments not yet taken are still there for the next one.
-    const take = async () => {
-      const segments = keys.filter((key) => key !== PREFIX + owner).sort((a, b) => segmentNumber(a) - segmentNumber(b));
-      const read: ReadBack = { items: [], unreadable: 0 };
-      for (const [index, key] of segments.entries()) {
-        if (index > 0) await new Promise((resolve) => setTimeout(resolve, 0));
-        const { items, unreadable } = parseEntry(storage.getItem(key));
-        storage.removeItem(key);
-        read.items.push(...items);
-        read.unreadable += unreadable;
-        taken(items);
-      }
-      storage.removeItem(PREFIX + owner);
-      return read;
-    };
-    if (!this.#locks) return take();
-    try {
-      return await this.#locks.request(LOCK_PREFIX + owner, { signal: AbortSignal.timeout(UNLOAD_GRACE) }, take);
-    } catch {
-      // The owner is alive: its events are not ours to send (see the module comment).
-      for (const key of keys) storage.removeItem(key);
-      return { items: [], unreadable: 0 };
-    }
-  }
 }
 
 /** The owner whose key this is, for the keys of this logger's formats. */
@@ -280,11 +236,6 @@ function ownerOf(key: string): string | undefined {
   const rest = key.slice(PREFIX.length);
   const colon = rest.indexOf(':');
   return colon < 0 ? rest : rest.slice(0, colon);
-}
-
-function segmentNumber(key: string): number {
-  const n = Number(key.slice(key.lastIndexOf(':') + 1));
-  return Number.isFinite(n) ? n : -1;
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
- * Reading back what an earlier page of the tab stored: a segment, event by event, through own properties only.
- * Loaded on demand, the first time a page finds events another page left (its own chunk in the ES bundle).
+ * Reading back what earlier pages of the tab stored: taking their keys over (see `QueueStore` for who may) and
+ * reading each segment event by event, through own properties only. Loaded on demand, the first time a page finds
+ * events another page left (its own chunk in the ES bundle).
  */
 import { normaliseKpiEvent } from '../normalise/kpi-event.js';
 import { resolveContext } from '../normalise/delivery-context.js';
@@ -8,14 +9,74 @@ import type { QueuedEvent } from '../queue/delivery-queue.js';
 import { CALL_FIELDS, type DeliveryContext } from '../vocabulary/cif-contract.js';
 import { own } from '../vocabulary/own.js';
 import { problem, type CifKpiProblem } from '../vocabulary/problems.js';
+import { LOCK_PREFIX, PREFIX } from './queue-store.js';
 
 /** The storage format version this reads. */
 const VERSION = 2;
+/** How long to wait for the lock of a page that may still be unloading, in ms. */
+const UNLOAD_GRACE = 1000;
 
 /** What was read back from stored entries: the events, and how many could not be read. */
 export interface ReadBack {
   items: QueuedEvent[];
   unreadable: number;
+}
+
+/**
+ * Takes over the keys of earlier pages (`others`: each owner's keys) and reads their events back, oldest first,
+ * with how many could not be read. `taken` hears each page's events the moment its keys are removed.
+ */
+export async function takeOver(
+  storage: Storage,
+  others: ReadonlyMap<string, string[]>,
+  locks: LockManager | undefined,
+  taken: (items: QueuedEvent[]) => void,
+): Promise<{ restored: QueuedEvent[]; unreadable: number }> {
+  // In capture order; events captured in the same millisecond by two pages, by page id. (The order of storage
+  // keys differs between browsers, so it decides nothing.)
+  const owners = [...others].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const reads = await Promise.all(owners.map(([owner, keys]) => takeOverOne(storage, owner, keys, locks, taken)));
+  const restored = reads.flatMap(({ items }) => items).sort((a, b) => a.heldSince - b.heldSince);
+  return { restored, unreadable: reads.reduce((sum, { unreadable }) => sum + unreadable, 0) };
+}
+
+/** One earlier page's keys, once its lock can be taken (it is gone); none of them when it stays held (alive). */
+async function takeOverOne(
+  storage: Storage,
+  owner: string,
+  keys: string[],
+  locks: LockManager | undefined,
+  taken: (items: QueuedEvent[]) => void,
+): Promise<ReadBack> {
+  // One segment a task, in the order they were written: reading back a long queue is no long task, and if this
+  // page goes meanwhile, the segments not yet taken are still there for the next one.
+  const take = async () => {
+    const segments = keys.filter((key) => key !== PREFIX + owner).sort((a, b) => segmentNumber(a) - segmentNumber(b));
+    const read: ReadBack = { items: [], unreadable: 0 };
+    for (const [index, key] of segments.entries()) {
+      if (index > 0) await new Promise((resolve) => setTimeout(resolve, 0));
+      const { items, unreadable } = parseEntry(storage.getItem(key));
+      storage.removeItem(key);
+      read.items.push(...items);
+      read.unreadable += unreadable;
+      taken(items);
+    }
+    storage.removeItem(PREFIX + owner);
+    return read;
+  };
+  if (!locks) return take();
+  try {
+    return await locks.request(LOCK_PREFIX + owner, { signal: AbortSignal.timeout(UNLOAD_GRACE) }, take);
+  } catch {
+    // The owner is alive: its events are not ours to send (see `QueueStore`).
+    for (const key of keys) storage.removeItem(key);
+    return { items: [], unreadable: 0 };
+  }
+}
+
+function segmentNumber(key: string): number {
+  const n = Number(key.slice(key.lastIndexOf(':') + 1));
+  return Number.isFinite(n) ? n : -1;
 }
 
 /**
