@@ -181,6 +181,8 @@ export class CifKpiLoggerElement extends ReactiveElement {
   #features: Partial<Record<'names' | 'sessions', { seen?(name: string): void; stop?(): void; view?: KpiNamesView }>> =
     {};
   #nextId = 0;
+  /** The start of each event id (`<owner>.`), made once: an id is then one string joined per event. */
+  #idPrefix = `${this.#ownerId}.`;
   /** The last problem said of each delivery setting, so that each is said once. */
   #optionProblems = new Map<string, string>();
   #reporter = new Reporter(this);
@@ -427,7 +429,7 @@ export class CifKpiLoggerElement extends ReactiveElement {
       // Stamped with the ids in force when it was heard; while they are missing or unusable, it waits for usable ones.
       this.#features.names?.seen?.(normalised.event.kpiEventName);
       const context = heardWith ?? this.#context.current();
-      const id = `${this.#ownerId}.${this.#nextId++}`;
+      const id = this.#idPrefix + this.#nextId++;
       const stamped = context.status === 'complete' ? context.context : undefined;
       this.#queue.enqueue(id, normalised.event, stamped, resolve, normalised.size, normalised.capturedAt);
     } catch (error) {

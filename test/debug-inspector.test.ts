@@ -33,7 +33,12 @@ describe('debug inspector', () => {
   });
 
   it('shows the ids, the host status, the counts and each event with its state', async () => {
-    const host = startHost({ initDelay: null });
+    // The host refuses the call that carries "Refused", whatever else calls it meanwhile.
+    const refusing = (call: { data: unknown }) =>
+      JSON.stringify(call.data).includes('"Refused"')
+        ? ({ kind: 'reject', shape: 'map', message: 'Nope' } as const)
+        : ({ kind: 'resolve' } as const);
+    const host = startHost({ initDelay: null, reply: refusing });
     const { logger, widget } = await mount('debug conversation-id="conv-1" flush-delay="0" max-retries="0"');
     await inspectorShown(logger);
     expect(getComputedStyle(logger).display).to.equal('block');
@@ -52,7 +57,6 @@ describe('debug inspector', () => {
 
     logger.providerSessionId = 'p';
     host.appear();
-    host.queueReplies({ kind: 'resolve' }, { kind: 'reject', shape: 'map', message: 'Nope' });
     await logger.flush();
     reportKpi(widget, { kpiEventName: 'Refused' });
     await logger.flush();
