@@ -45,9 +45,36 @@ export function fakeClock(): sinon.SinonFakeTimers {
   return clock;
 }
 
-afterEach(() => {
+/*
+ * A removed logger still delivers what it holds (as it must), so a logger of one test could make a call to the
+ * host of a later test and take an answer queued there for another. Every logger connected during a test is
+ * drained after it: its held events are sent to a host that answers at once (within a second at most).
+ */
+const seenLoggers = new Set<CifKpiLoggerElement>();
+void customElements.whenDefined('cif-kpi-logger').then((element) => {
+  // Lifecycle callbacks are taken when an element is defined; its first update is looked up on each call.
+  const prototype = element.prototype as unknown as { willUpdate(changed: unknown): void };
+  const willUpdate = prototype.willUpdate;
+  prototype.willUpdate = function (this: CifKpiLoggerElement, changed: unknown) {
+    seenLoggers.add(this);
+    willUpdate.call(this, changed);
+  };
+});
+
+afterEach(async () => {
   for (const clock of clocks.splice(0)) clock.restore();
   for (const host of hosts.splice(0)) host.uninstall();
+  delete window.Microsoft;
+  const holding = [...seenLoggers].filter((logger) => logger.stats.held > 0);
+  seenLoggers.clear();
+  if (holding.length === 0) return;
+  const drain = new SimulatedCifHost({ initDelay: null, latency: 0 }).install();
+  drain.appear();
+  await Promise.race([
+    Promise.all(holding.map((logger) => logger.flush())),
+    new Promise((resolve) => setTimeout(resolve, 1000)),
+  ]);
+  drain.uninstall();
   delete window.Microsoft;
 });
 
