@@ -666,6 +666,21 @@ describe('<cif-kpi-rule>', () => {
     expect(events[2]!.customData).to.deep.equal([{ attribute: 'tier', value: '3' }]);
   });
 
+  it('takes a custom column changed through its Attr node into account from the next microtask', async () => {
+    const { root, logger } = await mount('<div id="w"></div>');
+    const widget = root.querySelector('#w')!;
+    logger.insertAdjacentHTML(
+      'beforeend',
+      '<cif-kpi-rule on="call-ended" kpi="Ended" custom-tier="one"></cif-kpi-rule>',
+    );
+    await logger.flush();
+    logger.querySelector('cif-kpi-rule')!.attributes.getNamedItem('custom-tier')!.value = 'two';
+    await Promise.resolve(); // the MutationObserver's notice
+    callEnded(widget, {});
+    const events = await sentEvents(logger);
+    expect(events.map((e) => e.customData)).to.deep.equal([[{ attribute: 'tier', value: 'two' }]]);
+  });
+
   it('with nested loggers, the innermost that has something for the event logs it, once', async () => {
     const host = (
       window as unknown as { __host: { calls: Array<{ data: { conversationId: string; events: CifKpiEvent[] } }> } }

@@ -106,7 +106,10 @@ export class CaptureController {
   #rules: RuleSet;
   /** Events heard for rules before the rule compiler arrived. */
   #heldForRules: HeldEvent[] = [];
-  /** Sees rules added or changed without a synchronous notice (e.g. `custom-*` attributes). */
+  /**
+   * Sees rules changed without a synchronous notice (an `Attr` node's value set directly), by the next microtask;
+   * every other change is told synchronously by the rule element.
+   */
   #ruleObserver = new MutationObserver(() => this.#rules.refresh(this.#logger));
   /** Waits for a `scope` element that is not there yet. */
   #scopeObserver: MutationObserver | undefined;
@@ -313,8 +316,6 @@ export class CaptureController {
       this.#sink.detail(detail, at);
       return true;
     }
-    // A `custom-*` change not yet seen by the observer still applies to this event.
-    if (this.#rules.size > 0 && this.#ruleObserver.takeRecords().length > 0) this.#rules.refresh(this.#logger);
     const root = this.#capture.root!;
     const markupType = this.#markupTypes.has(type);
     // Most events come from light DOM: then their path is walked up to the scope, without the composed path. (Not

@@ -27,7 +27,7 @@ const ElementBase: typeof HTMLElement = globalThis.HTMLElement ?? (class {} as u
  * @attr when - A `detail.x` / `target.x` path that must be truthy.
  */
 export class CifKpiRuleElement extends ElementBase {
-  /** Changes take effect synchronously; `custom-*` changes are seen by the logger's MutationObserver. */
+  /** Changes take effect synchronously (`custom-*` ones through the attribute methods below). */
   static observedAttributes = [...RULE_ATTRIBUTES];
   #logger: Element | null = null;
 
@@ -44,6 +44,29 @@ export class CifKpiRuleElement extends ElementBase {
 
   attributeChangedCallback(): void {
     if (this.isConnected) this.#notify();
+  }
+
+  // `custom-*` attributes cannot be observed by name: changes made through these methods are told at once, like
+  // the others; any other change (an `Attr` node's value) reaches the logger through its MutationObserver, by the
+  // next microtask.
+  override setAttribute(name: string, value: string): void {
+    super.setAttribute(name, value);
+    this.#customChanged(name);
+  }
+
+  override removeAttribute(name: string): void {
+    super.removeAttribute(name);
+    this.#customChanged(name);
+  }
+
+  override toggleAttribute(name: string, force?: boolean): boolean {
+    const on = super.toggleAttribute(name, force);
+    this.#customChanged(name);
+    return on;
+  }
+
+  #customChanged(name: string): void {
+    if (this.isConnected && name.toLowerCase().startsWith('custom-')) this.#notify();
   }
 
   /** A rule is read only by its parent logger: one placed elsewhere maps nothing, which is said, not left silent. */
