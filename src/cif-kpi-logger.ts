@@ -181,12 +181,15 @@ export class CifKpiLoggerElement extends ReactiveElement {
   #features: Partial<Record<'names' | 'sessions', { seen?(name: string): void; stop?(): void; view?: KpiNamesView }>> =
     {};
   #nextId = 0;
-  /** The start of each event id (`<owner>.`), made once: an id is then one string joined per event. */
-  #idPrefix = `${this.#ownerId}.`;
   /** The last problem said of each delivery setting, so that each is said once. */
   #optionProblems = new Map<string, string>();
   #reporter = new Reporter(this);
-  #queue = new DeliveryQueue({ host: new CifHostWatcher(window), reporter: this.#reporter });
+  /** Numbers events; their ids are `<owner>.<n>`, made only when one is needed. */
+  #queue = new DeliveryQueue({
+    host: new CifHostWatcher(window),
+    reporter: this.#reporter,
+    idPrefix: `${this.#ownerId}.`,
+  });
   #persistence = new QueuePersistence(
     this.#queue,
     this.#ownerId,
@@ -429,9 +432,8 @@ export class CifKpiLoggerElement extends ReactiveElement {
       // Stamped with the ids in force when it was heard; while they are missing or unusable, it waits for usable ones.
       this.#features.names?.seen?.(normalised.event.kpiEventName);
       const context = heardWith ?? this.#context.current();
-      const id = this.#idPrefix + this.#nextId++;
       const stamped = context.status === 'complete' ? context.context : undefined;
-      this.#queue.enqueue(id, normalised.event, stamped, resolve, normalised.size, normalised.capturedAt);
+      this.#queue.enqueue(this.#nextId++, normalised.event, stamped, resolve, normalised.size, normalised.capturedAt);
     } catch (error) {
       // Counted as invalid, so that every captured event is still accounted for.
       const p = internalError(error);

@@ -74,6 +74,33 @@ export interface DeliveryQueueOptions extends Partial<DeliveryOptions> {
   /** The CIF library: nothing is sent before it is usable. */
   host: CifHostAccess;
   reporter: DeliveryReporter;
+  /** What the id of an event numbered by the queue starts with (`<owner>.`); default: none. */
+  idPrefix?: string;
+}
+
+/**
+ * An event this page captured, numbered by the queue: its id (`<prefix><n>`) is made only when asked for (for
+ * storage, the inspector or a report), never for the many events that are simply sent.
+ */
+class NumberedEvent implements QueuedEvent {
+  attempts = 0;
+  problem: CifKpiProblem | undefined = undefined;
+  key: string | undefined = undefined;
+  state: QueuedState | undefined = undefined;
+
+  constructor(
+    readonly prefix: string,
+    readonly n: number,
+    public event: CifKpiEvent,
+    public context: DeliveryContext | undefined,
+    public heldSince: number,
+    public size: number,
+    public waiters: Array<(outcome: DeliveryOutcome) => void> | undefined,
+  ) {}
+
+  get id(): string {
+    return this.prefix + this.n;
+  }
 }
 
 interface Retry {
@@ -125,9 +152,12 @@ export class DeliveryQueue {
   #counted: DeliveryContext | undefined;
   #stats = { sent: 0, retried: 0 };
 
-  constructor({ host, reporter, ...options }: DeliveryQueueOptions) {
+  #idPrefix: string;
+
+  constructor({ host, reporter, idPrefix = '', ...options }: DeliveryQueueOptions) {
     this.#host = host;
     this.#reporter = reporter;
+    this.#idPrefix = idPrefix;
     this.#options = { ...DEFAULTS, ...options };
   }
 
@@ -177,31 +207,37 @@ export class DeliveryQueue {
   }
 
   /**
-   * Queues a valid event captured at `capturedAt`, stamped with `context` (or waiting for one when undefined).
+   * Queues a valid event captured at `capturedAt`, stamped with `context` (or waiting for one when undefined); `id`
+   * is its id, or a number the queue's `idPrefix` goes before.
    * Returns false, and reports a drop, when the queue is full (by count or by size). `onSettled` is called once
    * with how delivery ended.
    */
   enqueue(
-    id: string,
+    id: string | number,
     event: CifKpiEvent,
     context: DeliveryContext | undefined,
     onSettled?: (outcome: DeliveryOutcome) => void,
     size = storedSize(event),
     capturedAt = Date.now(),
   ): boolean {
-    // Every field it will get, from the start: an object that grows later costs an extra allocation per event.
-    const queued: QueuedEvent = {
-      id,
-      event,
-      context,
-      attempts: 0,
-      heldSince: capturedAt,
-      problem: undefined,
-      key: undefined,
-      state: undefined,
-      size: this.#withIds(size, context),
-      waiters: onSettled ? [onSettled] : undefined,
-    };
+    const waiters = onSettled ? [onSettled] : undefined;
+    const counted = this.#withIds(size, context);
+    // A number is numbered here (its id made when asked for); every field it will get is set from the start.
+    const queued: QueuedEvent =
+      typeof id === 'number'
+        ? new NumberedEvent(this.#idPrefix, id, event, context, capturedAt, counted, waiters)
+        : {
+            id,
+            event,
+            context,
+            attempts: 0,
+            heldSince: capturedAt,
+            problem: undefined,
+            key: undefined,
+            state: undefined,
+            size: counted,
+            waiters,
+          };
     this.#reporter.queued(queued);
     if (!this.#fits(queued.size!) && !this.#makeRoom(queued.size!)) {
       this.#drop([queued], 'queue-full');
