@@ -243,7 +243,8 @@ function customItems(
   empty: (path: Path) => void,
 ): CifCustomDataItem[] | CifKpiProblem {
   const items: CifCustomDataItem[] = [];
-  for (const [attribute, template] of custom) {
+  for (let i = 0; i < custom.length; i++) {
+    const [attribute, template] = custom[i]!;
     const text = customValue(attribute, render(template, detail, path, empty));
     if (typeof text === 'object') return text;
     if (text !== undefined) items.push({ attribute, value: text });

@@ -451,7 +451,13 @@ export const STORED_OVERHEAD = 120;
 const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 function jsonLength(text: string): number {
-  return ESCAPED.test(text) ? JSON.stringify(text).length - 2 : text.length;
+  if (text.length > 64) return ESCAPED.test(text) ? JSON.stringify(text).length - 2 : text.length;
+  // Short texts (names, reasons, column values) are looked at character by character, without the regex engine.
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return JSON.stringify(text).length - 2;
+  }
+  return text.length;
 }
 
 const SIZED_FIELDS = [
