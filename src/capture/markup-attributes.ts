@@ -90,7 +90,8 @@ export function lightPathOf(event: Event, root: EventTarget): Element[] | undefi
 
 /**
  * The element whose `data-kpi` this event fires: the nearest one on the event's path (across shadow roots) whose
- * trigger is this event's type, below `root`. None when `data-kpi-ignore` is on the way.
+ * trigger is this event's type, below `root`. None when `data-kpi-ignore` is on the way. Markup is looked up only
+ * for the types it may be fired by (`userCanFire`): the caller checks that once, when it starts listening.
  */
 export function kpiSourceOf(event: Event, path: readonly EventTarget[], root: EventTarget): Element | undefined {
   let source: Element | undefined;
@@ -98,7 +99,7 @@ export function kpiSourceOf(event: Event, path: readonly EventTarget[], root: Ev
     if (node === root) break;
     if (!(node instanceof Element)) continue;
     if (node.hasAttribute(KPI_IGNORE_ATTRIBUTE)) return undefined;
-    if (!source && node.hasAttribute(KPI_ATTRIBUTE) && triggerOf(node) === event.type && userCanFire(event.type)) {
+    if (!source && node.hasAttribute(KPI_ATTRIBUTE) && triggerOf(node) === event.type) {
       source = node;
     }
   }

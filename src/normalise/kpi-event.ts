@@ -21,7 +21,7 @@ export type NormaliseResult =
       ok: true;
       event: CifKpiEvent;
       warnings: CifKpiWarning[];
-      /** Its size as stored (`storedSize`), counted as its fields were written. */
+      /** Its size as stored (characters), counted as its fields were written. */
       size: number;
       /** When it was captured (epoch ms): its timestamp unless the report gave one. */
       capturedAt: number;
@@ -89,7 +89,9 @@ export function writeKpiEvent(
   const name = kpiEventNameOf(read('kpiEventName'), warnings);
   if (typeof name !== 'string') return failure(name, warnings);
   const event = { kpiEventName: name } as CifKpiEvent;
-  // Its stored size, counted from what is written (never read back from the event: see `storedSize`).
+  // Its size as stored (sessionStorage counts characters; each is 2 bytes in memory): its fields as JSON and a fixed
+  // part (STORED_OVERHEAD), counted from what is written, never read back from the event. Never less than what is
+  // stored (a property test checks it against storage).
   let size = STORED_OVERHEAD + 18 + jsonLength(name);
 
   const reason = freeText(read('kpiEventReason'), 'kpiEventReason', warnings);
@@ -421,25 +423,6 @@ export function describe(value: unknown): string {
 }
 
 /**
- * An event's size in characters as it is stored (sessionStorage counts characters; in memory each is 2 bytes):
- * its fields as JSON, and a fixed part for its id, timestamp, counters and the JSON around them (the ids it was
- * captured with are stored once for all the events that share them). Never less than what is stored.
- */
-export function storedSize(event: CifKpiEvent): number {
-  let size = STORED_OVERHEAD;
-  // Own fields only: an absent one must not be read from a prototype a page polluted.
-  for (const field of SIZED_FIELDS) {
-    const text = own(event, field);
-    if (typeof text === 'string') size += field.length + 6 + jsonLength(text);
-  }
-  const custom = own(event, 'customData');
-  if (Array.isArray(custom)) {
-    for (const item of custom as CifCustomDataItem[]) size += 28 + jsonLength(item.attribute) + jsonLength(item.value);
-  }
-  return size;
-}
-
-/**
  * What an event's stored form holds besides its text fields: its id (a number and a share of its owner's), its
  * capture time, its timestamp, counters, the reference to its ids, the JSON around them, and a share of its
  * segment's key and header.
@@ -459,11 +442,3 @@ function jsonLength(text: string): number {
   }
   return text.length;
 }
-
-const SIZED_FIELDS = [
-  'kpiEventName',
-  'kpiEventReason',
-  'additionalData',
-  'notificationResponseAction',
-  'externalCorrelationId',
-] as const;

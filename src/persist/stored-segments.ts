@@ -157,6 +157,7 @@ function readItem(raw: unknown, context: DeliveryContext | null | undefined, sto
       attempts: typeof attempts === 'number' && attempts >= 0 ? attempts : 0,
       heldSince,
       problem: undefined,
+      size: normalised.size,
     };
     if (context === null) return undefined;
     item.context = context;

@@ -18,7 +18,7 @@ export interface DeliveryOptions {
   /** Most events held at once (waiting for ids, queued, in flight or awaiting retry); more are dropped. */
   maxQueue: number;
   /**
-   * Most bytes the held and failed events may take, counted as their stored size (`storedSize`, characters) × 2
+   * Most bytes the held and failed events may take, counted as their stored size (characters) × 2
    * (UTF-16); events beyond it are dropped. The same events are what sessionStorage keeps.
    */
   maxQueueBytes: number;

@@ -1,7 +1,6 @@
 import { batchKey, buildCall } from '../normalise/delivery-context.js';
 import { callLogAnalyticsEvent, type CallOutcome, type CifHostAccess } from '../deliver/cif-host.js';
 import type { CifAnalyticsCall, CifKpiEvent, DeliveryContext } from '../vocabulary/cif-contract.js';
-import { storedSize } from '../normalise/kpi-event.js';
 import type { DeliveryOutcome, DeliveryStats, DropReason } from '../vocabulary/logger-events.js';
 import type { CifKpiProblem } from '../vocabulary/problems.js';
 import { DEFAULTS, type DeliveryOptions } from './delivery-options.js';
@@ -29,7 +28,7 @@ export interface QueuedEvent {
   key?: string;
   /** Where it is now. */
   state?: QueuedState;
-  /** Its size as the queue's bounds count it (`storedSize`, with its ids when they differ from the last). */
+  /** Its size as the queue's bounds count it (as normalising counted it, with its ids when they differ from the last). */
   size?: number;
   /** Who awaits how it ends (`log()`, `flush()`); usually nobody. */
   waiters?: Array<(outcome: DeliveryOutcome) => void>;
@@ -136,7 +135,7 @@ export class DeliveryQueue {
   #inFlight: QueuedEvent[] | undefined;
   #retry: Retry | undefined;
   #failed: QueuedEvent[] = [];
-  /** The size (`storedSize`) of everything held and failed. */
+  /** The stored size of everything held and failed. */
   #size = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #timerAt = Infinity;
@@ -181,7 +180,7 @@ export class DeliveryQueue {
     return this.#waiting.length + this.#pendingCount + (this.#inFlight?.length ?? 0) + (this.#retry?.items.length ?? 0);
   }
 
-  /** The size (`storedSize`, in characters) of everything held and failed. */
+  /** The stored size (in characters) of everything held and failed. */
   get heldSize(): number {
     return this.#size;
   }
@@ -216,8 +215,8 @@ export class DeliveryQueue {
     id: string | number,
     event: CifKpiEvent,
     context: DeliveryContext | undefined,
-    onSettled?: (outcome: DeliveryOutcome) => void,
-    size = storedSize(event),
+    onSettled: ((outcome: DeliveryOutcome) => void) | undefined,
+    size: number,
     capturedAt = Date.now(),
   ): boolean {
     const waiters = onSettled ? [onSettled] : undefined;
@@ -254,7 +253,7 @@ export class DeliveryQueue {
   /**
    * Takes back events stored by an earlier page: held ones go before anything captured since (they are older),
    * failed ones back to `failed`. Events whose id is already held are skipped, and held ones beyond the queue's
-   * bounds are dropped. Returns how many were taken.
+   * bounds are dropped. Each comes with its `size` as normalising it again counted it. Returns how many were taken.
    */
   restore(items: readonly QueuedEvent[]): number {
     const known = new Set(this.snapshot().map((item) => item.id));
@@ -264,7 +263,7 @@ export class DeliveryQueue {
     const held: QueuedEvent[] = [];
     const overflow: QueuedEvent[] = [];
     for (const item of fresh) {
-      item.size = this.#withIds(storedSize(item.event), item.context);
+      item.size = this.#withIds(item.size!, item.context);
       item.key = undefined;
       item.waiters = undefined;
       if (item.problem) continue;

@@ -6,16 +6,33 @@ import { SimulatedCifHost } from '../../src/testing/simulated-cif-host.js';
 import type { CifAnalyticsCall, DeliveryContext } from '../../src/vocabulary/cif-contract.js';
 import type { CifKpiProblem } from '../../src/vocabulary/problems.js';
 import { CifHostWatcher } from '../../src/deliver/cif-host.js';
+import { normaliseKpiEvent } from '../../src/normalise/kpi-event.js';
 
 const ctx: DeliveryContext = { conversationId: 'c', providerSessionId: 'p' };
 let nextId = 0;
 const ev = (name: string, n = 0) => ({ kpiEventName: name, eventTimestamp: new Date(n).toISOString() });
-const item = (name: string, n = 0) => ({ id: `t.${nextId++}`, event: ev(name, n), context: ctx });
-type Item = { id: string; event: ReturnType<typeof ev>; context: DeliveryContext | undefined };
+/** An event's stored size, as normalising counts it (what the logger passes the queue). */
+const sizeOf = (event: object) => {
+  const result = normaliseKpiEvent(event, 0);
+  if (!result.ok) throw new Error(result.problem.message);
+  return result.size;
+};
+const item = (name: string, n = 0) => ({
+  id: `t.${nextId++}`,
+  event: ev(name, n),
+  context: ctx,
+  size: sizeOf(ev(name, n)),
+});
+type Item = { id: string; event: ReturnType<typeof ev>; context: DeliveryContext | undefined; size: number };
 const add = (q: DeliveryQueue, it: Item, onSettled?: (outcome: DeliveryOutcome) => void) =>
-  q.enqueue(it.id, it.event, it.context, onSettled);
+  q.enqueue(it.id, it.event, it.context, onSettled, it.size);
 /** An event captured before the ids were complete. */
-const waiting = (name: string, n = 0) => ({ id: `t.${nextId++}`, event: ev(name, n), context: undefined });
+const waiting = (name: string, n = 0) => ({
+  id: `t.${nextId++}`,
+  event: ev(name, n),
+  context: undefined,
+  size: sizeOf(ev(name, n)),
+});
 const stamps = (call: { data: unknown }) =>
   (call.data as { events: Array<{ eventTimestamp: string }> }).events.map((e) => new Date(e.eventTimestamp).getTime());
 
@@ -343,7 +360,7 @@ describe('DeliveryQueue bounds', () => {
   it('holds events within max-queue-bytes, counting their stored size', () => {
     const q = new DeliveryQueue({ host, reporter, maxQueueBytes: 2 * 1000 });
     let taken = 0;
-    for (let n = 0; n < 20; n++) if (q.enqueue(`b.${n}`, event(n), ctx2)) taken += 1;
+    for (let n = 0; n < 20; n++) if (q.enqueue(`b.${n}`, event(n), ctx2, undefined, sizeOf(event(n)))) taken += 1;
     expect(taken).to.be.within(1, 19);
     expect(q.heldSize * 2).to.be.at.most(2000);
     expect(drops.every(([reason]) => reason === 'queue-full')).to.equal(true);
@@ -358,10 +375,14 @@ describe('DeliveryQueue bounds', () => {
       attempts: 6,
       heldSince: n,
       problem: { code: 'host-rejected' as const, message: 'x' },
+      size: sizeOf(event(n)),
     }));
     q.restore(failed);
     expect(q.failed).to.have.length(4);
-    for (let n = 0; n < 4; n++) expect(q.enqueue(`n.${n}`, event(10 + n), ctx2), `new event ${n}`).to.equal(true);
+    for (let n = 0; n < 4; n++)
+      expect(q.enqueue(`n.${n}`, event(10 + n), ctx2, undefined, sizeOf(event(10 + n))), `new event ${n}`).to.equal(
+        true,
+      );
     expect(drops.map(([reason]) => reason)).to.include('failed-overflow');
     expect(q.failed.length).to.be.below(4);
     expect(q.heldSize * 2).to.be.at.most(2000);
