@@ -750,6 +750,7 @@ describe('<cif-kpi-rule>', () => {
       root.innerHTML = `<section><cif-kpi-rule on="ticket-closed" kpi="TicketClosed"></cif-kpi-rule></section>
       <cif-kpi-logger ${LOGGER}><cif-kpi-rule on="click" kpi="Click"></cif-kpi-rule></cif-kpi-logger>`;
       const message = '<cif-kpi-rule on="ticket-closed"> is not a direct child of a <cif-kpi-logger>: it maps nothing';
+      await waitUntil(() => warnings.length > 0, 'said once the advice part is loaded');
       expect(warnings).to.deep.equal([{ code: 'rule-outside-logger', message }]);
       expect(warn.firstCall.args).to.deep.equal([
         '[cif-kpi-logger]',

@@ -1,9 +1,10 @@
 /**
- * Advice about how a page is set up for capture, loaded only when there is some to give (`CaptureController` looks
- * for the cases itself, cheaply): a KPI event that happened outside every logger's scope, and a `data-kpi-*`
- * attribute that markup does not know.
+ * Advice about how a page is set up for capture, loaded only when there is some to give (`CaptureController` and
+ * `<cif-kpi-rule>` look for the cases themselves, cheaply): a KPI event that happened outside every logger's scope,
+ * a `data-kpi-*` attribute that markup does not know, and a rule placed outside a logger.
  */
 import { problem, type CifKpiWarning } from '../vocabulary/problems.js';
+import type { CifKpiWarningDetail } from '../vocabulary/logger-events.js';
 import { CIF_KPI_EVENT } from '../vocabulary/logger-events.js';
 import { anyCaptureHears } from './event-capture.js';
 import { kpiSourceOf } from './markup-attributes.js';
@@ -47,6 +48,22 @@ export function unknownAttribute(element: Element, name: string): CifKpiWarning 
     `${name} on <${element.localName} data-kpi="${kpi}"> is not a data-kpi attribute and is not sent${like ? `: did you mean ${like}?` : ''}`,
     name,
   );
+}
+
+/**
+ * Says on a `<cif-kpi-rule>` placed outside a logger, still there, that it maps nothing: a `cif-kpi-warning` event
+ * on it (it bubbles to the document) and a console warning.
+ */
+export function ruleOutsideLogger(rule: Element): void {
+  if (!rule.isConnected || rule.parentElement?.localName === 'cif-kpi-logger') return; // moved meanwhile
+  const message = `<cif-kpi-rule on="${rule.getAttribute('on') ?? ''}"> is not a direct child of a <cif-kpi-logger>: it maps nothing`;
+  const detail: CifKpiWarningDetail = { code: 'rule-outside-logger', message };
+  rule.dispatchEvent(new CustomEvent('cif-kpi-warning', { bubbles: true, composed: true, detail }));
+  try {
+    console.warn('[cif-kpi-logger]', message, rule);
+  } catch {
+    // The page's console threw: the event has said it.
+  }
 }
 
 /**

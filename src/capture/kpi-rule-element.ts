@@ -1,5 +1,4 @@
 import { RULE_ATTRIBUTES } from './markup-attributes.js';
-import type { CifKpiWarningDetail } from '../vocabulary/logger-events.js';
 
 /** Fired (not bubbling) on a rule's logger when the rule is added, changed or removed. */
 export const RULE_CHANGE_EVENT = 'cif-kpi-rule-change';
@@ -69,16 +68,15 @@ export class CifKpiRuleElement extends ElementBase {
     if (this.isConnected && name.toLowerCase().startsWith('custom-')) this.#notify();
   }
 
-  /** A rule is read only by its parent logger: one placed elsewhere maps nothing, which is said, not left silent. */
+  /**
+   * A rule is read only by its parent logger: one placed elsewhere maps nothing, which is said (by the advice part,
+   * loaded then), not left silent.
+   */
   #warnOutsideLogger(): void {
-    const message = `<cif-kpi-rule on="${this.getAttribute('on') ?? ''}"> is not a direct child of a <cif-kpi-logger>: it maps nothing`;
-    const detail: CifKpiWarningDetail = { code: 'rule-outside-logger', message };
-    this.dispatchEvent(new CustomEvent('cif-kpi-warning', { bubbles: true, composed: true, detail }));
-    try {
-      console.warn('[cif-kpi-logger]', message, this);
-    } catch {
-      // The page's console threw: the event has said it.
-    }
+    void import('./capture-advice.js').then(
+      ({ ruleOutsideLogger }) => ruleOutsideLogger(this),
+      () => {},
+    );
   }
 
   #notify(): void {
