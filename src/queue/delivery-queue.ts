@@ -28,7 +28,10 @@ export interface QueuedEvent {
   key?: string;
   /** Where it is now. */
   state?: QueuedState;
-  /** Its size as the queue's bounds count it (as normalising counted it, with its ids when they differ from the last). */
+  /**
+   * Its size as the queue's bounds count it: as normalising counted it, with its ids when they differ from the
+   * last.
+   */
   size?: number;
   /** Who awaits how it ends (`log()`, `flush()`); usually nobody. */
   waiters?: Array<(outcome: DeliveryOutcome) => void>;
