@@ -592,6 +592,41 @@ describe('<cif-kpi-logger> and the CIF host', () => {
   });
 });
 
+describe('<cif-kpi-logger> storage', () => {
+  /** How many segments (`cif-kpi-logger:v2:<owner>:<n>`) were written to storage while `during` ran. */
+  async function segmentWrites(during: () => Promise<void>): Promise<number> {
+    const setItem = sinon.spy(Storage.prototype, 'setItem');
+    try {
+      await during();
+      return setItem.getCalls().filter((call) => /^cif-kpi-logger:v2:[^:]+:\d+$/.test(String(call.args[0]))).length;
+    } finally {
+      setItem.restore();
+    }
+  }
+
+  it('writes nothing to storage for a burst the host answers within the save interval', async () => {
+    readyHost();
+    const { logger, widget } = await page('conversation-id="conv-1" provider-session-id="prov-1"');
+    const writes = await segmentWrites(async () => {
+      for (let i = 0; i < 500; i++) reportKpi(widget, { kpiEventName: 'Burst' });
+      await waitUntil(() => logger.stats.sent === 500, 'every event sent', { timeout: 5000 });
+      await new Promise((resolve) => setTimeout(resolve, 1200)); // past the save interval
+    });
+    expect(writes).to.equal(0);
+  });
+
+  it('writes a burst the host has not answered by the save interval, in segments of 100', async () => {
+    startHost({ initDelay: null }); // the library never appears
+    const { logger, widget } = await page('conversation-id="conv-1" provider-session-id="prov-1"');
+    const writes = await segmentWrites(async () => {
+      for (let i = 0; i < 500; i++) reportKpi(widget, { kpiEventName: 'Burst' });
+      await new Promise((resolve) => setTimeout(resolve, 1200));
+    });
+    expect(writes).to.equal(5);
+    expect(logger.stats.held).to.equal(500);
+  });
+});
+
 describe('<cif-kpi-logger> context', () => {
   it('stamps each event with the ids in force when it was captured, even if they change before sending', async () => {
     const host = startHost({ initDelay: null });
