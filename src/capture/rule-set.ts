@@ -40,6 +40,9 @@ export interface RuleSetHost {
  * Until the compiler has loaded, rules are heard by their `on` alone: `holds(type)` says that an event must be
  * held (with its capture time and path) and mapped once `compiled()` is called, so nothing is lost meanwhile.
  */
+/** What an event type no rule maps gets: nothing, made once. */
+const NO_RULES: readonly KpiRule[] = Object.freeze([]);
+
 export class RuleSet {
   #host: RuleSetHost;
   #byType = new Map<string, KpiRule[]>();
@@ -61,15 +64,15 @@ export class RuleSet {
   }
 
   rulesFor(type: string): readonly KpiRule[] {
-    return this.#byType.get(type) ?? [];
+    return this.#byType.get(type) ?? NO_RULES;
   }
 
-  /** Whether an event of `type` must be held until the rules are compiled. */
   /** Whether rules were read and the compiler has not arrived yet: events heard now must wait for it. */
   get holding(): boolean {
     return this.#ready !== undefined;
   }
 
+  /** Whether an event of `type` must be held until the rules are compiled. */
   holds(type: string): boolean {
     return this.#ready !== undefined && this.#types.has(type);
   }

@@ -88,22 +88,20 @@ export function writeKpiEvent(
 ): NormaliseResult {
   const name = kpiEventNameOf(read('kpiEventName'), warnings);
   if (typeof name !== 'string') return failure(name, warnings);
-  const event = { kpiEventName: name } as CifKpiEvent;
+  const reason = freeText(read('kpiEventReason'), 'kpiEventReason', warnings);
+  if (typeof reason === 'object') return failure(reason, warnings);
+  const timestamp = toTimestamp(read('eventTimestamp'), capturedAt);
+  if (typeof timestamp !== 'string') return failure(timestamp, warnings);
+  // Made whole with the fields most events have (one allocation, its shape known); the rare ones are added after.
+  const event: CifKpiEvent =
+    reason === undefined
+      ? { kpiEventName: name, eventTimestamp: timestamp }
+      : { kpiEventName: name, kpiEventReason: reason, eventTimestamp: timestamp };
   // Its size as stored (sessionStorage counts characters; each is 2 bytes in memory): its fields as JSON and a fixed
   // part (STORED_OVERHEAD), counted from what is written, never read back from the event. Never less than what is
   // stored (a property test checks it against storage).
   let size = STORED_OVERHEAD + 18 + jsonLength(name);
-
-  const reason = freeText(read('kpiEventReason'), 'kpiEventReason', warnings);
-  if (typeof reason === 'object') return failure(reason, warnings);
-  if (reason !== undefined) {
-    event.kpiEventReason = reason;
-    size += 20 + jsonLength(reason);
-  }
-
-  const timestamp = toTimestamp(read('eventTimestamp'), capturedAt);
-  if (typeof timestamp !== 'string') return failure(timestamp, warnings);
-  event.eventTimestamp = timestamp;
+  if (reason !== undefined) size += 20 + jsonLength(reason);
 
   const additional = freeText(read('additionalData'), 'additionalData', warnings);
   if (typeof additional === 'object') return failure(additional, warnings);
@@ -435,10 +433,21 @@ const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 function jsonLength(text: string): number {
   if (text.length > 64) return ESCAPED.test(text) ? JSON.stringify(text).length - 2 : text.length;
-  // Short texts (names, reasons, column values) are looked at character by character, without the regex engine.
+  // Short texts (names, reasons, column values) repeat from event to event: each is looked at once, character by
+  // character, and remembered (a few hundred of them at most).
+  let length = shortLengths.get(text);
+  if (length !== undefined) return length;
+  length = text.length;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return JSON.stringify(text).length - 2;
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) {
+      length = JSON.stringify(text).length - 2;
+      break;
+    }
   }
-  return text.length;
+  if (shortLengths.size < 512) shortLengths.set(text, length);
+  return length;
 }
+
+/** The JSON length of short texts seen. */
+const shortLengths = new Map<string, number>();

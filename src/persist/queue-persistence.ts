@@ -1,4 +1,5 @@
 import type { QueueKeeper, QueuedEvent } from '../queue/delivery-queue.js';
+import { Fifo } from '../queue/fifo.js';
 import { problem, type CifKpiProblem } from '../vocabulary/problems.js';
 import { QueueStore } from './queue-store.js';
 
@@ -51,8 +52,13 @@ export class QueuePersistence implements QueueKeeper {
   #onProblem: (problem: CifKpiProblem) => void;
   #onUnreadable: (count: number) => void;
   #store: QueueStore | undefined;
-  /** Held events in no segment yet, oldest first; one settled meanwhile leaves at once (it is never written). */
-  #unwritten = new Set<QueuedEvent>();
+  /**
+   * Held events in no segment yet, oldest first. One settled meanwhile (`done`) is never written: it is skipped when
+   * its turn comes, and the settled ones are swept out when they are most of the list. A push per event, no lookup.
+   */
+  #unwritten = new Fifo<QueuedEvent>();
+  /** How many of `#unwritten` were settled since it was last swept. */
+  #settledUnwritten = 0;
   #segmentOf = new WeakMap<QueuedEvent, Segment>();
   #segments = new Map<number, Segment>();
   #stale = new Set<Segment>();
@@ -87,9 +93,9 @@ export class QueuePersistence implements QueueKeeper {
     this.#store = store;
     window.addEventListener('pagehide', this.saveNow);
     document.addEventListener('visibilitychange', this.#onVisibilityChange);
-    this.#unwritten = new Set(this.#queue.snapshot());
+    this.#setUnwritten(this.#queue.snapshot());
     this.#queue.keep(this);
-    if (this.#unwritten.size > 0) this.#schedule();
+    if (this.#unwritten.length > 0) this.#schedule();
     // Events left by the page before a reload are older than anything captured here: they go first.
     this.#queue.pause();
     void store
@@ -118,7 +124,7 @@ export class QueuePersistence implements QueueKeeper {
     this.#timer = this.#soon = undefined;
     this.#store.close();
     this.#store = undefined;
-    this.#unwritten.clear();
+    this.#setUnwritten([]);
     this.#segments.clear();
     this.#stale.clear();
     this.#segmentOf = new WeakMap();
@@ -131,7 +137,7 @@ export class QueuePersistence implements QueueKeeper {
   held(item: QueuedEvent): void {
     // However many arrive, they wait for the save interval: against a host that answers, most are delivered by
     // then and never cost a write.
-    this.#unwritten.add(item);
+    this.#unwritten.push(item);
     this.#schedule();
   }
 
@@ -145,7 +151,11 @@ export class QueuePersistence implements QueueKeeper {
   gone(item: QueuedEvent): void {
     const segment = this.#segmentOf.get(item);
     if (segment === undefined) {
-      this.#unwritten.delete(item); // never written, and now never will be
+      // Never written, and now never will be: skipped when its turn comes (it is `done`).
+      if (++this.#settledUnwritten > 1024 && this.#settledUnwritten * 2 > this.#unwritten.length) {
+        this.#unwritten.retain((held) => held.state !== 'done');
+        this.#settledUnwritten = 0;
+      }
       return;
     }
     this.#segmentOf.delete(item);
@@ -219,19 +229,24 @@ export class QueuePersistence implements QueueKeeper {
       for (const item of fresh) this.#segmentOf.set(item, segment);
       this.#tail = items.length < SEGMENT_SIZE ? segment : undefined;
     }
-    if (this.#stale.size > 0 || this.#unwritten.size > 0) this.#writeSoon();
+    if (this.#stale.size > 0 || this.#unwritten.length > 0) this.#writeSoon();
     else if (this.#refused) this.#refused = false;
   }
 
-  /** The `count` oldest unwritten events, taken out. */
+  /** The `count` oldest unwritten events still held, taken out (with the settled ones before them). */
   #takeUnwritten(count: number): QueuedEvent[] {
     const taken: QueuedEvent[] = [];
-    for (const item of this.#unwritten) {
-      if (taken.length === count) break;
-      taken.push(item);
+    while (taken.length < count && this.#unwritten.length > 0) {
+      const item = this.#unwritten.shift()!;
+      if (item.state !== 'done') taken.push(item);
     }
-    for (const item of taken) this.#unwritten.delete(item);
+    if (this.#unwritten.length === 0) this.#settledUnwritten = 0;
     return taken;
+  }
+
+  #setUnwritten(items: QueuedEvent[]): void {
+    this.#unwritten = new Fifo(items);
+    this.#settledUnwritten = 0;
   }
 
   /** Forgets a segment the store removed (it refused to write it): its events are unwritten again. */
@@ -262,15 +277,15 @@ export class QueuePersistence implements QueueKeeper {
     this.#stale.clear();
     this.#segmentOf = new WeakMap();
     this.#tail = undefined;
-    this.#unwritten = new Set(this.#queue.snapshot());
+    this.#setUnwritten(this.#queue.snapshot());
   }
 
   /** Storage refused `items`: they stay in memory, to be written when there is room; said once. */
   #refuse(refused: CifKpiProblem, items: QueuedEvent[]): void {
-    this.#unwritten = new Set([...items.filter((item) => item.state !== 'done'), ...this.#unwritten]);
+    this.#setUnwritten([...items, ...this.#unwritten.toArray()].filter((item) => item.state !== 'done'));
     if (this.#refused) return;
     this.#refused = true;
-    const count = this.#unwritten.size;
+    const count = this.#unwritten.length;
     const events = count === 1 ? '1 event is' : `${count} events are`;
     this.#onProblem(
       problem(

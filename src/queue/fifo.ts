@@ -3,8 +3,13 @@
  * that taking a batch off the front of a long queue costs the batch, not the queue.
  */
 export class Fifo<T> {
-  #items: T[] = [];
+  #items: T[];
   #head = 0;
+
+  /** A list of `items` (taken as they are, not copied). */
+  constructor(items: T[] = []) {
+    this.#items = items;
+  }
 
   get length(): number {
     return this.#items.length - this.#head;
