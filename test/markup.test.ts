@@ -428,14 +428,21 @@ describe('<cif-kpi-rule>', () => {
       `<softphone-widget id="phone" data-line="L2"></softphone-widget>`,
       `<cif-kpi-rule on="call-ended" kpi="CallEnded" reason="{detail.reason}" additional-data="{detail.stats}"
                      external-correlation-id="line {target.dataset.line}/{detail.missing}"
+                     notification-response-action="{detail.action}"
                      custom-msdyn_customattribute1="{detail.queue.name}"></cif-kpi-rule>`,
     );
-    callEnded(root.querySelector('#phone')!, { reason: 'Resolved', stats: { talk: 120 }, queue: { name: 'Billing' } });
+    callEnded(root.querySelector('#phone')!, {
+      reason: 'Resolved',
+      stats: { talk: 120 },
+      queue: { name: 'Billing' },
+      action: 'Accept',
+    });
     const [event] = await sentEvents(logger);
     expect(event).to.deep.include({
       kpiEventName: 'CallEnded',
       kpiEventReason: 'Resolved',
       additionalData: '{"talk":120}',
+      notificationResponseAction: 'Accept',
       externalCorrelationId: 'line L2/',
     });
     expect(event!.customData).to.deep.equal([{ attribute: 'msdyn_customattribute1', value: 'Billing' }]);

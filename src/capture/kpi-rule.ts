@@ -144,7 +144,30 @@ function compile(element: Element): KpiRule {
   let readingWarnings: CifKpiWarning[] = [];
   // A placeholder that read nothing leaves its part empty; that may be meant, so it is a warning, said at `info`.
   const empty = (path: Path) => readingWarnings.push(emptyPlaceholder(path, readingDetail, readingPath, name));
-  const readField = (field: KpiEventField) => read(templates, field, readingDetail, readingPath, empty);
+  // What the rule writes into each field, looked up once here rather than for every event (its eventTimestamp is
+  // always the capture time; its customData comes from `customs`).
+  const { fields } = templates;
+  const [reasonT, additionalT, actionT, correlationT] = [
+    fields.get('kpiEventReason'),
+    fields.get('additionalData'),
+    fields.get('notificationResponseAction'),
+    fields.get('externalCorrelationId'),
+  ];
+  const readField = (field: KpiEventField) => {
+    const template =
+      field === 'kpiEventName'
+        ? kpi
+        : field === 'kpiEventReason'
+          ? reasonT
+          : field === 'additionalData'
+            ? additionalT
+            : field === 'notificationResponseAction'
+              ? actionT
+              : field === 'externalCorrelationId'
+                ? correlationT
+                : undefined;
+    return template === undefined ? undefined : render(template, readingDetail, readingPath, empty);
+  };
   const customs =
     templates.custom.length === 0 ? undefined : () => customItems(templates, readingDetail, readingPath, empty);
   const whenText = element.getAttribute('when')?.trim();
@@ -218,21 +241,6 @@ function matchOf(element: Element): string | undefined {
     }
   }
   return match;
-}
-
-/**
- * What the rule's templates give for one field of a KPI event (undefined for a field it does not fill; its
- * `eventTimestamp` is always the capture time): the same writer and checks as any other event.
- */
-function read(
-  { fields }: RuleTemplates,
-  field: KpiEventField,
-  detail: unknown,
-  path: EventPath,
-  empty: (path: Path) => void,
-): unknown {
-  const template = fields.get(field);
-  return template === undefined ? undefined : render(template, detail, path, empty);
 }
 
 /** The rule's `customData` items: its column names were checked when it was compiled, its values are now. */
