@@ -440,10 +440,11 @@ window.scenarios = {
     };
   },
 
-  async heap(n) {
+  /** Heap per event held while the host is absent, after a full collection: `cif-kpi` events, or a rule's events. */
+  async heap(n, style = 'event') {
     const scope = buildDom();
     const logger = await addLogger(scope, 'no-persist');
-    const act = actions.event();
+    const act = actions[style]();
     gc();
     const before = performance.memory.usedJSHeapSize;
     for (let i = 0; i < n; i++) act();

@@ -257,7 +257,8 @@ function customItems(
     if (typeof text === 'object') return text;
     if (text !== undefined) items.push({ attribute, value: text });
   }
-  return items;
+  // An exact copy: an array grown by `push` keeps room for 16 items, and this one is held until it is sent.
+  return items.slice();
 }
 
 /** What the rule read from an event, as a `cif-kpi` detail. */

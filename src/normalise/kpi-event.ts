@@ -355,7 +355,8 @@ function toCustomData(value: unknown): CifCustomDataItem[] | CifKpiProblem {
       'customData',
     );
   }
-  return items;
+  // An exact copy: an array grown by `push` keeps room for 16 items, and this one is held until it is sent.
+  return items.slice();
 }
 
 /** Why a `customData` attribute name cannot be a column, or undefined when it can. */
