@@ -5,11 +5,12 @@ import { rollup } from 'rollup';
 import puppeteer from 'puppeteer-core';
 import { startDevServer } from '@web/dev-server';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import os from 'node:os';
 import { chromiumLaunchOptions } from '../scripts/chromium.mjs';
 import { bundlePlugins, treeshake } from '../scripts/bundle-plugins.mjs';
+import { consumerBundle } from '../scripts/consumer-bundle.mjs';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const CACHE = `${ROOT}node_modules/.cache/bench`;
@@ -62,33 +63,23 @@ async function bundlePeer(name) {
 }
 
 /**
- * What an app's bundler makes of `import 'cif-kpi-logger'`: the npm entry as published (the `tsc` output, compiled
- * here), bundled with Lit, minified, its dynamic imports split into chunks (esbuild; Vite and webpack split alike).
- * The entry chunk is what the app loads at start; the rest only when a page needs it.
+ * What an app's bundler makes of `import 'cif-kpi-logger'` (see scripts/consumer-bundle.mjs), from the npm entry as
+ * published: the `tsc` output, compiled here.
  */
 async function bundleConsumer() {
+  // Laid out as the package is, so that its `sideEffects` say what they say in an app.
   const npm = `${CACHE}/npm`;
+  rmSync(npm, { recursive: true, force: true });
+  mkdirSync(npm, { recursive: true });
+  copyFileSync(`${ROOT}package.json`, `${npm}/package.json`);
   execFileSync(process.execPath, [
     `${ROOT}node_modules/typescript/bin/tsc`,
     '-p',
     `${ROOT}tsconfig.build.json`,
     '--outDir',
-    npm,
+    `${npm}/dist`,
   ]);
-  const out = `${CACHE}/consumer`;
-  rmSync(out, { recursive: true, force: true });
-  await build({
-    entryPoints: [`${npm}/index.js`],
-    bundle: true,
-    splitting: true,
-    minify: true,
-    format: 'esm',
-    target: 'es2020',
-    outdir: out,
-    logLevel: 'silent',
-  });
-  const files = readdirSync(out).filter((name) => name.endsWith('.js'));
-  return { entry: sizeOf(`${out}/index.js`), chunks: files.length - 1 };
+  return consumerBundle(`${npm}/dist/index.js`);
 }
 
 mkdirSync(CACHE, { recursive: true });
@@ -384,7 +375,7 @@ const rows = [
   ],
   [
     "`import 'cif-kpi-logger'` in an app (esbuild, minified, dynamic imports split), gzip (brotli; minified)",
-    `${kb(sizes.consumer.entry.gzip)} (${kb(sizes.consumer.entry.brotli)}; ${kb(sizes.consumer.entry.min)}) at start; ${sizes.consumer.chunks} parts on demand`,
+    `${kb(sizes.consumer.start.gzip)} (${kb(sizes.consumer.start.brotli)}; ${kb(sizes.consumer.start.min)}) at start, in ${sizes.consumer.start.files} files; ${sizes.consumer.later.files} more on demand`,
     `the script-tag ES module ${kb(sizes.ours.gzip)}`,
     '',
     '',
