@@ -1,9 +1,10 @@
 /**
  * Advice about how a page is set up for capture, loaded only when there is some to give (`CaptureController` and
  * `<cif-kpi-rule>` look for the cases themselves, cheaply): a KPI event that happened outside every logger's scope,
- * a `data-kpi-*` attribute that markup does not know, and a rule placed outside a logger.
+ * a `data-kpi-*` attribute that markup does not know, markup that names an event firing by itself, and a rule
+ * placed outside a logger.
  */
-import { problem, type CifKpiWarning } from '../vocabulary/problems.js';
+import { problem, type CifKpiProblem, type CifKpiWarning } from '../vocabulary/problems.js';
 import type { CifKpiWarningDetail } from '../vocabulary/logger-events.js';
 import { CIF_KPI_EVENT } from '../vocabulary/logger-events.js';
 import { anyCaptureHears } from './event-capture.js';
@@ -47,6 +48,18 @@ export function unknownAttribute(element: Element, name: string): CifKpiWarning 
     'unknown-field',
     `${name} on <${element.localName} data-kpi="${kpi}"> is not a data-kpi attribute and is not sent${like ? `: did you mean ${like}?` : ''}`,
     name,
+  );
+}
+
+/**
+ * The error for markup whose `data-kpi-on` names an event that fires by itself: the element is not heard for it.
+ */
+export function refusedTrigger(type: string, element: Element): CifKpiProblem {
+  const kpi = element.getAttribute('data-kpi') ?? '';
+  return problem(
+    'invalid-markup',
+    `data-kpi-on="${type}" on <${element.localName} data-kpi="${kpi.slice(0, 60)}"> is refused: "${type}" fires by itself, without the user (markup may map interaction events and widgets' own events; a <cif-kpi-rule> may map any)`,
+    'data-kpi-on',
   );
 }
 

@@ -21,7 +21,10 @@ import { ScopeScanner } from './scope-scanner.js';
 const OUTSIDE_TYPES = [CIF_KPI_EVENT, ...DEFAULT_TRIGGERS];
 /** Advice about the set-up (events outside the scope, unknown markup attributes): a chunk loaded when needed. */
 let advice: Promise<typeof import('./capture-advice.js')> | undefined;
-const loadAdvice = () => (advice ??= import('./capture-advice.js'));
+/** Gives `say` the advice chunk, loaded the first time; if it cannot be loaded, nothing is said (nor thrown). */
+function withAdvice(say: (loaded: typeof import('./capture-advice.js')) => void): void {
+  (advice ??= import('./capture-advice.js')).then(say).catch(() => {});
+}
 
 /**
  * When an event that waited was heard: its capture time, and what the sink's `stamp()` said then (the ids in force),
@@ -244,7 +247,7 @@ export class CaptureController {
         const type = event.type;
         if (type !== CIF_KPI_EVENT && !path.some((node) => node instanceof Element && node.hasAttribute('data-kpi')))
           return;
-        void loadAdvice().then(({ outsideScope }) => {
+        withAdvice(({ outsideScope }) => {
           if (this.#stopWatching !== stop) return; // said already, or the scope changed meanwhile
           const warning = outsideScope(type, path, root, this.#logger);
           if (!warning) return;
@@ -269,19 +272,15 @@ export class CaptureController {
     this.#scopeObserver = undefined;
   }
 
-  /** A `data-kpi-on` type found in scope: listened for, unless it fires by itself (then refused, once). */
+  /**
+   * A `data-kpi-on` type found in scope: listened for, unless it fires by itself (then refused, said once per
+   * element, a moment later: the words are in the advice chunk).
+   */
   #markupAsks(type: string, element: Element): void {
     if (userCanFire(type)) return this.#listenForMarkup(type);
     if (this.#refused.has(element)) return;
     this.#refused.add(element);
-    const kpi = element.getAttribute('data-kpi') ?? '';
-    this.#sink.problem(
-      problem(
-        'invalid-markup',
-        `data-kpi-on="${type}" on <${element.localName} data-kpi="${kpi.slice(0, 60)}"> is refused: "${type}" fires by itself, without the user (markup may map interaction events and widgets' own events; a <cif-kpi-rule> may map any)`,
-        'data-kpi-on',
-      ),
-    );
+    withAdvice(({ refusedTrigger }) => this.#sink.problem(refusedTrigger(type, element)));
   }
 
   /** Says once per element and attribute (a moment later: the advice is a chunk) that markup does not know one. */
@@ -291,7 +290,7 @@ export class CaptureController {
     const unsaid = names.filter((name) => !said.has(name));
     if (unsaid.length === 0) return;
     for (const name of unsaid) said.add(name);
-    void loadAdvice().then(({ unknownAttribute }) => {
+    withAdvice(({ unknownAttribute }) => {
       for (const name of unsaid) this.#sink.warning(unknownAttribute(element, name));
     });
   }
