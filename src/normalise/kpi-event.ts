@@ -28,7 +28,6 @@ export type NormaliseResult =
     }
   | { ok: false; problem: CifKpiProblem; warnings: CifKpiWarning[] };
 
-const KNOWN_FIELDS: ReadonlySet<string> = new Set(KPI_EVENT_FIELDS);
 const ISO_DATE_TIME_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/i;
 /** Dataverse DateTime columns hold years 1753–9999. */
 const MIN_TIME = Date.UTC(1753, 0, 1);
@@ -60,14 +59,22 @@ function build(detail: unknown, capturedAt: number, warnings: CifKpiWarning[]): 
     );
   }
   const input = detail as Record<string, unknown>;
-  // Every own key that is not a field (a typo of one, most likely) is said, also when the event is then refused.
+  // One pass over its keys, as JSON sees them (own and enumerable): every key that is not a field (a typo of one,
+  // most likely) is said, also when the event is then refused, and the fields it has are noted, so that only those
+  // are read (an absent field costs no lookup).
+  let present = 0;
   for (const key in input) {
-    if (KNOWN_FIELDS.has(key) || !Object.prototype.hasOwnProperty.call(input, key)) continue;
+    if (!Object.prototype.hasOwnProperty.call(input, key)) continue; // inherited: a polluted prototype's
+    const index = KPI_EVENT_FIELDS.indexOf(key as KpiEventField);
+    if (index >= 0) {
+      present |= 1 << index;
+      continue;
+    }
     const like = nearest(key, KPI_EVENT_FIELDS);
     const hint = like ? `: did you mean "${like}"?` : '';
     warnings.push(problem('unknown-field', `"${key}" is not a CIF KPI event field and was not sent${hint}`, key));
   }
-  return writeKpiEvent((field) => own(input, field), capturedAt, warnings);
+  return writeKpiEvent((field, bit) => ((present & bit) === 0 ? undefined : input[field]), capturedAt, warnings);
 }
 
 /** A field of a KPI event. */
@@ -76,21 +83,22 @@ export type KpiEventField = (typeof KPI_EVENT_FIELDS)[number];
 /**
  * Writes one KPI event from the values `read` gives for its fields, as reported (a `cif-kpi` detail's, or what a
  * `<cif-kpi-rule>` rendered): field by field in the documented order (KPI_EVENT_FIELDS), so payloads read the
- * same every time, stopping at the first field that is refused. `eventTimestamp` defaults to `capturedAt`.
+ * same every time, stopping at the first field that is refused; `read` is also given the field's bit, `1 << its
+ * index` in KPI_EVENT_FIELDS. `eventTimestamp` defaults to `capturedAt`.
  * `customItems`, when given, makes the `customData` items instead of `read` (a rule's column names are checked
  * when it is compiled). May throw when reading a value throws.
  */
 export function writeKpiEvent(
-  read: (field: KpiEventField) => unknown,
+  read: (field: KpiEventField, bit: number) => unknown,
   capturedAt: number,
   warnings: CifKpiWarning[],
   customItems?: () => CifCustomDataItem[] | CifKpiProblem | undefined,
 ): NormaliseResult {
-  const name = kpiEventNameOf(read('kpiEventName'), warnings);
+  const name = kpiEventNameOf(read('kpiEventName', 1), warnings);
   if (typeof name !== 'string') return failure(name, warnings);
-  const reason = freeText(read('kpiEventReason'), 'kpiEventReason', warnings);
+  const reason = freeText(read('kpiEventReason', 2), 'kpiEventReason', warnings);
   if (typeof reason === 'object') return failure(reason, warnings);
-  const timestamp = toTimestamp(read('eventTimestamp'), capturedAt);
+  const timestamp = toTimestamp(read('eventTimestamp', 4), capturedAt);
   if (typeof timestamp !== 'string') return failure(timestamp, warnings);
   // Made whole with the fields most events have (one allocation, its shape known); the rare ones are added after.
   const event: CifKpiEvent =
@@ -103,22 +111,23 @@ export function writeKpiEvent(
   let size = STORED_OVERHEAD + 18 + jsonLength(name);
   if (reason !== undefined) size += 20 + jsonLength(reason);
 
-  const additional = freeText(read('additionalData'), 'additionalData', warnings);
+  const additional = freeText(read('additionalData', 8), 'additionalData', warnings);
   if (typeof additional === 'object') return failure(additional, warnings);
   if (additional !== undefined) {
     event.additionalData = additional;
     size += 20 + jsonLength(additional);
   }
 
-  for (const field of IDENTIFIER_FIELDS) {
-    const text = boundedText(read(field), field);
+  for (let i = 0; i < IDENTIFIER_FIELDS.length; i++) {
+    const field = IDENTIFIER_FIELDS[i]!;
+    const text = boundedText(read(field, 16 << i), field);
     if (typeof text === 'object') return failure(text, warnings);
     if (text === undefined) continue;
     event[field] = text;
     size += field.length + 6 + jsonLength(text);
   }
 
-  const custom = customItems ? customItems() : customDataOf(read('customData'));
+  const custom = customItems ? customItems() : customDataOf(read('customData', 64));
   if (custom !== undefined && !Array.isArray(custom)) return failure(custom, warnings);
   if (custom !== undefined && custom.length > 0) {
     event.customData = custom;

@@ -91,6 +91,15 @@ describe('normaliseKpiEvent', () => {
     expect(p.message).to.contain('boom');
   });
 
+  it('reads a detail as JSON does: its own enumerable fields, not inherited or hidden ones', () => {
+    const detail = Object.create({ kpiEventReason: 'inherited' }) as Record<string, unknown>;
+    detail.kpiEventName = 'Seen';
+    Object.defineProperty(detail, 'additionalData', { value: 'hidden', enumerable: false });
+    const { event } = ok(normaliseKpiEvent(detail, AT));
+    expect(event).to.deep.equal({ kpiEventName: 'Seen', eventTimestamp: new Date(AT).toISOString() });
+    expect(JSON.parse(JSON.stringify(detail))).to.deep.equal({ kpiEventName: 'Seen' });
+  });
+
   it('requires kpiEventName as a non-empty string', () => {
     for (const kpiEventName of [undefined, '', '   ', 7, null]) {
       expect(bad(normaliseKpiEvent({ kpiEventName }, AT)).code).to.equal('missing-kpi-event-name');
