@@ -21,8 +21,10 @@ const CAPTURE_PAGES = 5;
 const BURST = 10_000;
 // End to end: fewer, longer rounds (each waits for its sends and storage writes).
 const E2E_N = 10_000;
-const E2E_ROUNDS = 9;
-/** Most time the end-to-end rounds of one style may take (after 3 rounds). */
+/** Fresh pages each end-to-end style runs in, and the most measured pairs of rounds in one page. */
+const E2E_PAGES = 3;
+const E2E_PAIRS = 3;
+/** Most time the end-to-end rounds of one style may take, shared by its pages (each runs at least 2 pairs). */
 const E2E_BUDGET = 45_000;
 const SOAK = 50_000;
 // Snowplow spends milliseconds per click (and more as its stored queue grows): peers get fewer, smaller rounds.
@@ -142,7 +144,7 @@ async function inPage(fn, ...args) {
 // Capture only: each style in several fresh pages, as a page's ratio moves with its JIT and collector more than a
 // round's does; the figures are the medians over the pages, with the range of their ratios.
 const capture = {};
-const middle = (values) => values.slice().sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const median = (values) => values.slice().sort((a, b) => a - b)[Math.floor(values.length / 2)];
 for (const style of ['event', 'markup', 'rule']) {
   const pages = [];
   for (let p = 0; p < CAPTURE_PAGES; p++) {
@@ -150,52 +152,64 @@ for (const style of ['event', 'markup', 'rule']) {
   }
   const ratios = pages.map((page) => page.ratio);
   capture[style] = {
-    floor: middle(pages.map((page) => page.floor)),
-    ours: middle(pages.map((page) => page.ours)),
-    ratio: middle(ratios),
+    floor: median(pages.map((page) => page.floor)),
+    ours: median(pages.map((page) => page.ours)),
+    ratio: median(ratios),
     low: Math.min(...ratios),
     high: Math.max(...ratios),
   };
 }
 /**
  * End to end, per event: the page's main-thread CPU time (CDP `Performance.getMetrics`, `TaskDuration`) around each
- * round, the logger's including all it defers (sends, storage writes), against the floor's; rounds alternate.
+ * round, the logger's including all it defers (sends, storage writes), against the floor's; rounds alternate. Each
+ * style runs in several fresh pages (a page's ratio moves more between runs than a round's), each after a warm-up
+ * pair of rounds and within its share of the time budget; a page's ratio is the median of its pairs' ratios, and
+ * the style's is the median over the pages.
  */
-async function endToEnd(style, n, rounds) {
-  progress(`end to end ${style}…\n`);
-  const page = await browser.newPage();
-  page.on('pageerror', (error) => console.error('page error:', error.message));
-  try {
-    await page.goto(`http://localhost:${PORT}/bench/page.html`);
-    await page.waitForFunction('window.scenariosReady === true');
-    await page.evaluate((s) => window.scenarios.e2eSetup(s), style);
-    const cpu = async (which) => {
-      const before = (await page.metrics()).TaskDuration;
-      const count = await page.evaluate((w, k) => window.scenarios.e2eRound(w, k), which, n);
-      if (count !== n) throw new Error(`${which} handled ${count} of ${n}`);
-      return (((await page.metrics()).TaskDuration - before) * 1e6) / n;
-    };
-    const floor = [];
-    const ours = [];
-    const until = Date.now() + E2E_BUDGET;
-    for (let r = 0; r < rounds && (r < 3 || Date.now() < until); r++) {
-      floor.push(await cpu('floor'));
-      ours.push(await cpu('ours'));
+async function endToEnd(style, n) {
+  const floor = [];
+  const ours = [];
+  const pageRatios = [];
+  for (let p = 0; p < E2E_PAGES; p++) {
+    progress(`end to end ${style}, page ${p + 1} of ${E2E_PAGES}…\n`);
+    const page = await browser.newPage();
+    page.on('pageerror', (error) => console.error('page error:', error.message));
+    try {
+      await page.goto(`http://localhost:${PORT}/bench/page.html`);
+      await page.waitForFunction('window.scenariosReady === true');
+      await page.evaluate((s) => window.scenarios.e2eSetup(s), style);
+      const cpu = async (which) => {
+        const before = (await page.metrics()).TaskDuration;
+        const count = await page.evaluate((w, k) => window.scenarios.e2eRound(w, k), which, n);
+        if (count !== n) throw new Error(`${which} handled ${count} of ${n}`);
+        return (((await page.metrics()).TaskDuration - before) * 1e6) / n;
+      };
+      const pairs = [];
+      const until = Date.now() + E2E_BUDGET / E2E_PAGES;
+      for (let r = 0; r <= E2E_PAIRS && (r < 3 || Date.now() < until); r++) {
+        const f = await cpu('floor');
+        const o = await cpu('ours');
+        if (r === 0) continue; // the warm-up pair
+        floor.push(f);
+        ours.push(o);
+        pairs.push(o / f);
+      }
+      pageRatios.push(median(pairs));
+    } finally {
+      await page.close();
     }
-    const median = (values) => values.slice().sort((a, b) => a - b)[Math.floor(values.length / 2)];
-    const pairs = floor.map((f, i) => ours[i] / f).slice(1);
-    return {
-      floor: median(floor.slice(1)),
-      ours: median(ours.slice(1)),
-      ratio: median(pairs),
-      rounds: ours.length - 1,
-    };
-  } finally {
-    await page.close();
   }
+  return {
+    floor: median(floor),
+    ours: median(ours),
+    ratio: median(pageRatios),
+    low: Math.min(...pageRatios),
+    high: Math.max(...pageRatios),
+    rounds: ours.length,
+  };
 }
 const endToEndCost = {};
-for (const style of ['event', 'markup', 'rule']) endToEndCost[style] = await endToEnd(style, E2E_N, E2E_ROUNDS);
+for (const style of ['event', 'markup', 'rule']) endToEndCost[style] = await endToEnd(style, E2E_N);
 const burst = await inPage((n) => window.scenarios.burst(n), BURST);
 const heap = await inPage((n) => window.scenarios.heap(n), BURST);
 const ruleHeap = await inPage((n) => window.scenarios.heap(n, 'rule'), BURST);
@@ -287,7 +301,7 @@ const rows = [
     `end to end per event (CPU, default settings), ${{ event: '`cif-kpi` event', markup: '`data-kpi` click', rule: '`<cif-kpi-rule>`' }[style]}`,
     us(c.ours),
     `${us(c.floor)} (listener copying the fields)`,
-    x(c.ratio),
+    `${x(c.ratio)} (${x(c.low)}–${x(c.high)})`,
     c.ratio <= 2 ? '≤ 2× — met' : '≤ 2× — missed',
   ]),
   [
@@ -429,10 +443,9 @@ writeFileSync(
     `it queued, alternating with the same rounds into a copy of the DOM with a bare listener; a page's ratio is the ` +
     `median of its paired rounds' ratios, and each style runs in ${CAPTURE_PAGES} fresh pages: the figures are the ` +
     `medians over the pages, with the lowest and highest page's ratio in brackets (capture only: the logger with ` +
-    `flush-delay, max-batch and the bounds lifted, so nothing is sent or stored during a round). End to end: up to ${E2E_ROUNDS - 1} rounds of ${E2E_N} events ` +
-    `after a warm-up, stopping after ${E2E_BUDGET / 1000} s per style (at least 2 rounds; rounds run: ${Object.values(
-      endToEndCost,
-    )
+    `flush-delay, max-batch and the bounds lifted, so nothing is sent or stored during a round). End to end: in ${E2E_PAGES} fresh pages per style, up to ` +
+    `${E2E_PAIRS} pairs of rounds of ${E2E_N} events each after a warm-up pair, a page stopping after its share of ` +
+    `${E2E_BUDGET / 1000} s per style (at least 2 pairs; pairs run in all: ${Object.values(endToEndCost)
       .map((c) => c.rounds)
       .join(
         ', ',
