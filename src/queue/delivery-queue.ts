@@ -89,21 +89,36 @@ class NumberedEvent implements QueuedEvent {
   problem: CifKpiProblem | undefined = undefined;
   key: string | undefined = undefined;
   state: QueuedState | undefined = undefined;
+  /** `heldSince` as milliseconds since EPOCH: a small integer, held in the object rather than as a number of its own. */
+  #since: number;
 
   constructor(
     readonly prefix: string,
     readonly n: number,
     public event: CifKpiEvent,
     public context: DeliveryContext | undefined,
-    public heldSince: number,
+    heldSince: number,
     public size: number,
     public waiters: Array<(outcome: DeliveryOutcome) => void> | undefined,
-  ) {}
+  ) {
+    this.#since = heldSince - EPOCH;
+  }
 
   get id(): string {
     return this.prefix + this.n;
   }
+
+  get heldSince(): number {
+    return this.#since + EPOCH;
+  }
+
+  set heldSince(time: number) {
+    this.#since = time - EPOCH;
+  }
 }
+
+/** What capture times are counted from in a `NumberedEvent`: when this code loaded. */
+const EPOCH = Date.now();
 
 interface Retry {
   items: QueuedEvent[];
