@@ -19,11 +19,20 @@ import { ScopeScanner } from './scope-scanner.js';
 
 /** The events looked at outside a logger's scope: `cif-kpi`, and the ones markup maps by default. */
 const OUTSIDE_TYPES = [CIF_KPI_EVENT, ...DEFAULT_TRIGGERS];
+type Advice = typeof import('./capture-advice.js');
+const loadAdviceChunk = () => import('./capture-advice.js');
 /** Advice about the set-up (events outside the scope, unknown markup attributes): a chunk loaded when needed. */
-let advice: Promise<typeof import('./capture-advice.js')> | undefined;
+let advice: Promise<Advice> | undefined;
+let loadAdvice = loadAdviceChunk;
 /** Gives `say` the advice chunk, loaded the first time; if it cannot be loaded, nothing is said (nor thrown). */
-function withAdvice(say: (loaded: typeof import('./capture-advice.js')) => void): void {
-  (advice ??= import('./capture-advice.js')).then(say).catch(() => {});
+function withAdvice(say: (loaded: Advice) => void): void {
+  (advice ??= loadAdvice()).then(say).catch(() => {});
+}
+
+/** For tests: loads the advice chunk with `load` from now on (the chunk's own import when undefined). */
+export function loadAdviceWith(load: () => Promise<Advice> = loadAdviceChunk): void {
+  loadAdvice = load;
+  advice = undefined;
 }
 
 /**

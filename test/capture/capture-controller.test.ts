@@ -1,5 +1,5 @@
 import { expect, fixture, html } from '@open-wc/testing';
-import { CaptureController, type CaptureSink } from '../../src/capture/capture-controller.js';
+import { CaptureController, loadAdviceWith, type CaptureSink } from '../../src/capture/capture-controller.js';
 import '../../src/define.js';
 import type { NormaliseResult } from '../../src/normalise/kpi-event.js';
 import type { CifKpiProblem, CifKpiWarning } from '../../src/vocabulary/problems.js';
@@ -176,6 +176,40 @@ describe('CaptureController', () => {
       expect(heard.warnings.map((w) => w.message.split(' was not heard')[0])).to.deep.equal([
         'a click on <button id="accept" class="primary" data-kpi="CallAccepted">',
       ]);
+    });
+
+    it('says nothing, and throws nothing into the page, when the advice cannot be loaded', async () => {
+      // The advice is a chunk of its own: a CDN that fails to serve it must cost only the advice.
+      const rejections: unknown[] = [];
+      const onRejection = (event: PromiseRejectionEvent) => {
+        rejections.push(event.reason);
+        event.preventDefault();
+      };
+      window.addEventListener('unhandledrejection', onRejection);
+      loadAdviceWith(() => Promise.reject(new Error('the chunk could not be loaded')));
+      try {
+        const { root, capture, heard, widget } = await setUp();
+        root.insertAdjacentHTML(
+          'beforeend',
+          `<img data-kpi="ImageFailed" data-kpi-on="error">
+           <button id="typo" data-kpi="CallHold" data-kpi-reasn="Hold">Hold</button>`,
+        );
+        capture.connect(); // refuses the self-firing data-kpi-on: advice
+        root.querySelector<HTMLElement>('#typo')!.click(); // an unknown data-kpi-* attribute: advice
+        report(outside, { kpiEventName: 'Outside' }); // outside the scope: advice
+        report(widget, { kpiEventName: 'Inside' });
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        expect(rejections).to.deep.equal([]);
+        expect(heard.problems).to.deep.equal([]);
+        expect(heard.warnings).to.deep.equal([]);
+        // Capture goes on.
+        expect(heard.details).to.deep.equal([{ kpiEventName: 'Inside' }]);
+        expect(heard.mapped.map((result) => result.ok && result.event.kpiEventName)).to.deep.equal(['CallHold']);
+        capture.disconnect();
+      } finally {
+        loadAdviceWith();
+        window.removeEventListener('unhandledrejection', onRejection);
+      }
     });
 
     it('sees events from inside a shadow root outside the scope', async () => {
