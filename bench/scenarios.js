@@ -236,31 +236,41 @@ window.scenarios = {
   },
 
   /**
-   * The logger against the floor in one page: the same dispatches into two copies of the same DOM, one heard by
-   * a bare no-op capture listener, the other in the logger's scope (host ready, events queued). Rounds alternate,
-   * so that drift on a shared machine hits both alike; the ratio is the median of the paired rounds' ratios.
+   * The logger against its floors in one page: the same dispatches into three copies of the same DOM, one heard by
+   * a capture listener that keeps the same fields (the floor: it captures what the logger captures, and keeps it
+   * as the logger keeps its queue during these rounds), one by a listener that does nothing, the third in the
+   * logger's scope (host ready, events queued). Rounds alternate, each going first in turn, so that drift on a
+   * shared machine hits all alike; a ratio is the median of the rounds' ratios.
    */
   async compare(style, n, rounds) {
-    const floorStage = stage.appendChild(document.createElement('div'));
-    const loggerStage = stage.appendChild(document.createElement('div'));
-    buildDom(20, floorStage).addEventListener(floorTypes[style], noop, true);
-    const scope = buildDom(20, loggerStage);
+    const stages = [0, 1, 2].map(() => stage.appendChild(document.createElement('div')));
+    buildDom(20, stages[0]).addEventListener(floorTypes[style], copyFields[style], true);
+    buildDom(20, stages[1]).addEventListener(floorTypes[style], noop, true);
+    const scope = buildDom(20, stages[2]);
     await installHost();
     const logger = await addLogger(scope);
-    const floorAct = actions[style](floorStage);
-    const loggerAct = actions[style](loggerStage);
-    const floor = [];
-    const ours = [];
+    const acts = stages.map((where) => actions[style](where));
+    const times = [[], [], []];
+    copied.length = 0;
     for (let r = 0; r < rounds; r++) {
-      floor.push(await round(floorAct, n));
-      await settle();
-      ours.push(await round(loggerAct, n));
-      await settle();
+      // Each goes first in turn: what one round leaves to the collector falls on the next alike.
+      for (let j = 0; j < 3; j++) {
+        const k = (r + j) % 3;
+        times[k].push(await round(acts[k], n));
+        await settle();
+      }
     }
     if (logger.stats.captured < n * rounds)
       throw new Error(`logger captured ${logger.stats.captured} of ${n * rounds}`);
-    const pairs = floor.map((f, i) => ours[i] / f).slice(1);
-    return { floor: median(floor.slice(1)), ours: median(ours.slice(1)), ratio: median(pairs) };
+    if (copied.length < n * rounds) throw new Error(`the floor kept ${copied.length} of ${n * rounds}`);
+    const [floor, bare, ours] = times.map((t) => t.slice(1)); // the first round warms up
+    return {
+      floor: median(floor),
+      bare: median(bare),
+      ours: median(ours),
+      ratio: median(ours.map((o, i) => o / floor[i])),
+      bareRatio: median(ours.map((o, i) => o / bare[i])),
+    };
   },
 
   /** The logger hearing the same dispatches (host ready, events queued). */
