@@ -403,6 +403,28 @@ describe('markup that could be turned against the page', () => {
     expect(event!.additionalData).to.equal(undefined);
   });
 
+  it('refuses a detail that is itself a node or the window, even for a one-key path', async () => {
+    const { root, logger } = await mount(
+      `<span id="w"></span>`,
+      `<cif-kpi-rule on="ping" kpi="Leak" reason="{detail.name}" additional-data="{detail.secret}"></cif-kpi-rule>`,
+    );
+    const node = Object.assign(document.createElement('p'), { secret: 'customer address' });
+    const before = window.name;
+    window.name = 'window secret';
+    try {
+      for (const detail of [window, node]) {
+        root.querySelector('#w')!.dispatchEvent(new CustomEvent('ping', { bubbles: true, detail }));
+      }
+      const events = await sentEvents(logger);
+      expect(events.map((e) => [e.kpiEventName, e.kpiEventReason, e.additionalData])).to.deep.equal([
+        ['Leak', undefined, undefined],
+        ['Leak', undefined, undefined],
+      ]);
+    } finally {
+      window.name = before;
+    }
+  });
+
   it("still hears a widget's own event types and interaction events from markup", async () => {
     const { root, logger } = await mount(
       `<div data-kpi="Dialled" data-kpi-on="call-dialled"></div><input data-kpi="Typed" data-kpi-on="keydown">`,

@@ -13,7 +13,7 @@
  */
 
 import { problem, type CifKpiProblem, type CifKpiWarning } from '../vocabulary/problems.js';
-import { CIF_LIMITS, type CifCustomDataItem } from '../vocabulary/cif-contract.js';
+import { CIF_LIMITS, KPI_EVENT_FIELDS, type CifCustomDataItem } from '../vocabulary/cif-contract.js';
 import { own } from '../vocabulary/own.js';
 import { toCifText } from '../normalise/cif-text.js';
 import {
@@ -144,32 +144,16 @@ function compile(element: Element): KpiRule {
   let readingWarnings: CifKpiWarning[] = [];
   // A placeholder that read nothing leaves its part empty; that may be meant, so it is a warning, said at `info`.
   const empty = (path: Path) => readingWarnings.push(emptyPlaceholder(path, readingDetail, readingPath, name));
-  // What the rule writes into each field, looked up once here rather than for every event (its eventTimestamp is
-  // always the capture time; its customData comes from `customs`).
-  const { fields } = templates;
-  const [reasonT, additionalT, actionT, correlationT] = [
-    fields.get('kpiEventReason'),
-    fields.get('additionalData'),
-    fields.get('notificationResponseAction'),
-    fields.get('externalCorrelationId'),
-  ];
-  const readField = (field: KpiEventField) => {
-    const template =
-      field === 'kpiEventName'
-        ? kpi
-        : field === 'kpiEventReason'
-          ? reasonT
-          : field === 'additionalData'
-            ? additionalT
-            : field === 'notificationResponseAction'
-              ? actionT
-              : field === 'externalCorrelationId'
-                ? correlationT
-                : undefined;
-    return template === undefined ? undefined : render(template, readingDetail, readingPath, empty);
-  };
-  const customs =
-    templates.custom.length === 0 ? undefined : () => customItems(templates, readingDetail, readingPath, empty);
+  // Each template is made a reader of its own here, once, rather than interpreted for every event: what the rule
+  // writes into each field, in the order of KPI_EVENT_FIELDS (its eventTimestamp is always the capture time; its
+  // customData comes from `customs`).
+  const readers = KPI_EVENT_FIELDS.map((field) => {
+    const template = templates.fields.get(field);
+    return template === undefined ? undefined : reader(template, empty);
+  });
+  const readField = (_field: KpiEventField, bit: number) => readers[31 - Math.clz32(bit)]?.(readingDetail, readingPath);
+  const customs = customsReader(templates.custom, empty);
+  const readCustoms = customs && (() => customs(readingDetail, readingPath));
   const whenText = element.getAttribute('when')?.trim();
   const when = whenText ? parsePath(whenText.replace(/^\{(.*)\}$/, '$1'), 'when', whenText) : undefined;
 
@@ -190,7 +174,7 @@ function compile(element: Element): KpiRule {
       readingPath = path;
       readingWarnings = warnings;
       try {
-        return writeKpiEvent(readField, capturedAt, warnings, customs);
+        return writeKpiEvent(readField, capturedAt, warnings, readCustoms);
       } catch (error) {
         // A value read from the event misbehaved (a Proxy trap threw): the event cannot be read.
         const reason = error instanceof Error ? error.message : String(error);
@@ -243,22 +227,65 @@ function matchOf(element: Element): string | undefined {
   return match;
 }
 
-/** The rule's `customData` items: its column names were checked when it was compiled, its values are now. */
-function customItems(
-  { custom }: RuleTemplates,
-  detail: unknown,
-  path: EventPath,
-  empty: (path: Path) => void,
-): CifCustomDataItem[] | CifKpiProblem {
-  const items: CifCustomDataItem[] = [];
-  for (let i = 0; i < custom.length; i++) {
-    const [attribute, template] = custom[i]!;
-    const text = customValue(attribute, render(template, detail, path, empty));
-    if (typeof text === 'object') return text;
-    if (text !== undefined) items.push({ attribute, value: text });
+/** A template made ready to read events: what it renders of an event's detail and path. */
+type Reader = (detail: unknown, path: EventPath) => unknown;
+
+/** The reader of `template`; a placeholder that reads nothing is told to `empty`. */
+function reader(template: Template, empty: (path: Path) => void): Reader {
+  if (typeof template === 'string') return () => template;
+  if (Array.isArray(template)) return (detail, path) => render(template, detail, path, empty);
+  if (template.root === 'detail' && template.keys.length === 1) {
+    // The usual placeholder, `{detail.x}`: read as `resolve` reads it, without walking a path.
+    const [key] = template.keys as [string];
+    return (detail) => {
+      let value: unknown;
+      try {
+        value = isData(detail) ? own(detail, key) : undefined;
+        if (!isData(value)) value = undefined;
+      } catch {
+        value = undefined;
+      }
+      if (value == null) empty(template);
+      return value;
+    };
   }
-  // An exact copy: an array grown by `push` keeps room for 16 items, and this one is held until it is sent.
-  return items.slice();
+  return (detail, path) => {
+    const value = resolve(template, detail, path);
+    if (value == null) empty(template);
+    return value;
+  };
+}
+
+/**
+ * What makes the rule's `customData` items, or undefined when it has no `custom-*` column: its column names were
+ * checked when it was compiled, its values are now.
+ */
+function customsReader(
+  custom: RuleTemplates['custom'],
+  empty: (path: Path) => void,
+): ((detail: unknown, path: EventPath) => CifCustomDataItem[] | CifKpiProblem) | undefined {
+  if (custom.length === 0) return undefined;
+  const attributes = custom.map(([attribute]) => attribute);
+  const readers = custom.map(([, template]) => reader(template, empty));
+  if (readers.length === 1) {
+    // The usual rule: one column, its list made whole.
+    const [attribute] = attributes as [string];
+    const [read] = readers as [Reader];
+    return (detail, path) => {
+      const text = customValue(attribute, read(detail, path));
+      return typeof text === 'object' ? text : text === undefined ? [] : [{ attribute, value: text }];
+    };
+  }
+  return (detail, path) => {
+    const items: CifCustomDataItem[] = [];
+    for (let i = 0; i < readers.length; i++) {
+      const text = customValue(attributes[i]!, readers[i]!(detail, path));
+      if (typeof text === 'object') return text;
+      if (text !== undefined) items.push({ attribute: attributes[i]!, value: text });
+    }
+    // An exact copy: an array grown by `push` keeps room for 16 items, and this one is held until it is sent.
+    return items.slice();
+  };
 }
 
 /** What the rule read from an event, as a `cif-kpi` detail. */
