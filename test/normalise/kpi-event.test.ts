@@ -292,6 +292,20 @@ describe('normaliseKpiEvent', () => {
       'externalCorrelationId',
       'customData',
     ]);
+    // The usual shapes, made whole at once, in the same order.
+    const keys = (detail: object) => Object.keys(ok(normaliseKpiEvent(detail, AT)).event);
+    expect(keys({ customData: { a: '1' }, kpiEventReason: 'why', kpiEventName: 'A' })).to.deep.equal([
+      'kpiEventName',
+      'kpiEventReason',
+      'eventTimestamp',
+      'customData',
+    ]);
+    expect(keys({ customData: { a: '1' }, kpiEventName: 'A' })).to.deep.equal([
+      'kpiEventName',
+      'eventTimestamp',
+      'customData',
+    ]);
+    expect(keys({ customData: {}, kpiEventName: 'A' })).to.deep.equal(['kpiEventName', 'eventTimestamp']);
   });
 });
 
