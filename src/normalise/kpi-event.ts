@@ -100,6 +100,12 @@ export function writeKpiEvent(
   if (typeof reason === 'object') return failure(reason, warnings);
   const timestamp = toTimestamp(read('eventTimestamp', 4), capturedAt);
   if (typeof timestamp !== 'string') return failure(timestamp, warnings);
+  // Made whole with the fields most events have (one allocation, its shape known); the rare ones are added after,
+  // except custom columns after those fields alone (see below).
+  const event: CifKpiEvent =
+    reason === undefined
+      ? { kpiEventName: name, eventTimestamp: timestamp }
+      : { kpiEventName: name, kpiEventReason: reason, eventTimestamp: timestamp };
   // Its size as stored (sessionStorage counts characters; each is 2 bytes in memory): its fields as JSON and a fixed
   // part (STORED_OVERHEAD), counted from what is written, never read back from the event. Never less than what is
   // stored (a property test checks it against storage).
@@ -108,47 +114,42 @@ export function writeKpiEvent(
 
   const additional = freeText(read('additionalData', 8), 'additionalData', warnings);
   if (typeof additional === 'object') return failure(additional, warnings);
-  if (additional !== undefined) size += 20 + jsonLength(additional);
+  let common = true;
+  if (additional !== undefined) {
+    common = false;
+    event.additionalData = additional;
+    size += 20 + jsonLength(additional);
+  }
 
-  const action = boundedText(read('notificationResponseAction', 16), 'notificationResponseAction');
-  if (typeof action === 'object') return failure(action, warnings);
-  if (action !== undefined) size += 32 + jsonLength(action);
-  const correlation = boundedText(read('externalCorrelationId', 32), 'externalCorrelationId');
-  if (typeof correlation === 'object') return failure(correlation, warnings);
-  if (correlation !== undefined) size += 27 + jsonLength(correlation);
+  for (let i = 0; i < IDENTIFIER_FIELDS.length; i++) {
+    const field = IDENTIFIER_FIELDS[i]!;
+    const text = boundedText(read(field, 16 << i), field);
+    if (typeof text === 'object') return failure(text, warnings);
+    if (text === undefined) continue;
+    common = false;
+    event[field] = text;
+    size += field.length + 6 + jsonLength(text);
+  }
 
-  let custom = customItems ? customItems() : customDataOf(read('customData', 64));
+  const custom = customItems ? customItems() : customDataOf(read('customData', 64));
   if (custom !== undefined && !Array.isArray(custom)) return failure(custom, warnings);
-  if (custom !== undefined && custom.length === 0) custom = undefined;
-  if (custom !== undefined) for (const item of custom) size += 28 + jsonLength(item.attribute) + jsonLength(item.value);
-
-  // Made whole once every field is known (one allocation, its shape known), in the documented order.
-  let event: CifKpiEvent;
-  if (additional === undefined && action === undefined && correlation === undefined) {
-    // The shapes of nearly every event: a name, a reason or not, the timestamp, custom columns or not.
-    if (custom === undefined) {
-      event =
-        reason === undefined
-          ? { kpiEventName: name, eventTimestamp: timestamp }
-          : { kpiEventName: name, kpiEventReason: reason, eventTimestamp: timestamp };
-    } else {
-      event =
+  if (custom !== undefined && custom.length > 0) {
+    for (const item of custom) size += 28 + jsonLength(item.attribute) + jsonLength(item.value);
+    // The usual case (a rule's column, say) is made whole as well: added to the event, it would need a property
+    // store of its own.
+    if (common) {
+      const whole: CifKpiEvent =
         reason === undefined
           ? { kpiEventName: name, eventTimestamp: timestamp, customData: custom }
           : { kpiEventName: name, kpiEventReason: reason, eventTimestamp: timestamp, customData: custom };
+      return { ok: true, event: whole, warnings, size, capturedAt };
     }
-  } else {
-    event =
-      reason === undefined
-        ? { kpiEventName: name, eventTimestamp: timestamp }
-        : { kpiEventName: name, kpiEventReason: reason, eventTimestamp: timestamp };
-    if (additional !== undefined) event.additionalData = additional;
-    if (action !== undefined) event.notificationResponseAction = action;
-    if (correlation !== undefined) event.externalCorrelationId = correlation;
-    if (custom !== undefined) event.customData = custom;
+    event.customData = custom;
   }
   return { ok: true, event, warnings, size, capturedAt };
 }
+
+const IDENTIFIER_FIELDS = ['notificationResponseAction', 'externalCorrelationId'] as const;
 
 /** A refused event, with the warnings gathered before the refusal. */
 export function failure(p: CifKpiProblem, warnings: CifKpiWarning[]): NormaliseResult {
