@@ -54,11 +54,9 @@ export class QueuePersistence implements QueueKeeper {
   #store: QueueStore | undefined;
   /**
    * Held events in no segment yet, oldest first. One settled meanwhile (`done`) is never written: it is skipped when
-   * its turn comes, and the settled ones are swept out when they are most of the list. A push per event, no lookup.
+   * its turn comes, or as soon as it is at the front. A push per event, no lookup.
    */
   #unwritten = new Fifo<QueuedEvent>();
-  /** How many of `#unwritten` were settled since it was last swept. */
-  #settledUnwritten = 0;
   #segmentOf = new WeakMap<QueuedEvent, Segment>();
   #segments = new Map<number, Segment>();
   #stale = new Set<Segment>();
@@ -151,11 +149,9 @@ export class QueuePersistence implements QueueKeeper {
   gone(item: QueuedEvent): void {
     const segment = this.#segmentOf.get(item);
     if (segment === undefined) {
-      // Never written, and now never will be: skipped when its turn comes (it is `done`).
-      if (++this.#settledUnwritten > 1024 && this.#settledUnwritten * 2 > this.#unwritten.length) {
-        this.#unwritten.retain((held) => held.state !== 'done');
-        this.#settledUnwritten = 0;
-      }
+      // Never written, and now never will be. Events are mostly settled in the order they came: those at the front
+      // of the list leave it now, any other when its turn to be written comes (it is `done`, and passed over).
+      while (this.#unwritten.peek()?.state === 'done') this.#unwritten.shift();
       return;
     }
     this.#segmentOf.delete(item);
@@ -240,13 +236,11 @@ export class QueuePersistence implements QueueKeeper {
       const item = this.#unwritten.shift()!;
       if (item.state !== 'done') taken.push(item);
     }
-    if (this.#unwritten.length === 0) this.#settledUnwritten = 0;
     return taken;
   }
 
   #setUnwritten(items: QueuedEvent[]): void {
     this.#unwritten = new Fifo(items);
-    this.#settledUnwritten = 0;
   }
 
   /** Forgets a segment the store removed (it refused to write it): its events are unwritten again. */

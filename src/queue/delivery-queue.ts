@@ -416,11 +416,11 @@ export class DeliveryQueue {
       batch = this.#retry.items;
       this.#retry = undefined;
       this.#stats.retried += batch.length;
+      for (const item of batch) item.state = 'in-flight';
     } else {
       if (this.#pendingCount === 0) return;
-      batch = this.#takeBatch();
+      batch = this.#takeBatch(); // in flight already
     }
-    for (const item of batch) item.state = 'in-flight';
     this.#clearTimer();
     this.#inFlight = batch;
     const call = buildCall(
