@@ -14,7 +14,7 @@ interface ProviderFrame {
   win: () => Window & { host: SimulatedCifHost };
   logger: () => CifKpiLoggerElement;
   report: (reason: string) => void;
-  setHost: (mode: 'absent' | 'stall' | 'ok') => void;
+  setHost: (mode: HostMode) => void;
   reload: () => Promise<void>;
 }
 
@@ -41,10 +41,12 @@ async function loaded(frame: HTMLIFrameElement): Promise<void> {
   await logger.updateComplete;
 }
 
-async function providerFrame(name: string, mode: 'absent' | 'stall' | 'ok'): Promise<ProviderFrame> {
+type HostMode = 'absent' | 'stall' | 'ok' | 'first';
+
+async function providerFrame(name: string, mode: HostMode, query = ''): Promise<ProviderFrame> {
   sessionStorage.setItem(`test-host-mode:${name}`, mode);
   const frame = document.createElement('iframe');
-  frame.src = `/test/pages/provider-page.html?name=${name}`;
+  frame.src = `/test/pages/provider-page.html?name=${name}${query}`;
   frames.push(frame);
   const ready = loaded(frame);
   document.body.append(frame);
@@ -86,6 +88,10 @@ function accepted(...hosts: SimulatedCifHost[]): string[] {
   );
 }
 
+/** Events stored, then delivered across reloads `RELOAD_GAPS` ms apart (a fixed, varied sequence). */
+const EVENTS_UNDER_RELOADS = 800;
+const RELOAD_GAPS = [150, 400, 220, 310, 180, 260, 390, 160, 240, 330];
+
 const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
 
 describe('persistence across real reloads', function () {
@@ -124,6 +130,58 @@ describe('persistence across real reloads', function () {
     await settle();
     expect(accepted(page.win().host)).to.deep.equal(['f1', 'f2']);
     expect(page.win().host.calls).to.have.length(1);
+  });
+
+  it('never sends again after a reload an event the host acknowledged, while the rest of its segment is held', async () => {
+    // 150 events stored in two segments (100 + 50) while the host is not there yet.
+    const page = await providerFrame('acked', 'absent', '&batch=50');
+    for (let i = 0; i < 150; i++) page.report(`a${i}`);
+    page.setHost('first');
+    await page.reload();
+    // The host accepts the first call (50 events) and leaves the next one unanswered: it is in flight at the reload.
+    const host = page.win().host;
+    await waitUntil(() => host.calls.length === 2, 'the accepted call and the stalled one', {
+      timeout: 4000,
+      interval: 10,
+    });
+    const first = accepted(host);
+    expect(first).to.have.length(50);
+    page.setHost('ok');
+    await page.reload();
+    await waitUntil(() => accepted(page.win().host).length >= 100, 'delivery after the second reload', {
+      timeout: 4000,
+      interval: 10,
+    });
+    await settle();
+    const second = accepted(page.win().host);
+    // The 50 of the call in flight at the reload are sent once more (the host never answered them); the 50
+    // acknowledged ones never again.
+    expect(second.filter((reason) => first.includes(reason))).to.deep.equal([]);
+    expect([...first, ...second].sort()).to.deep.equal(Array.from({ length: 150 }, (_, i) => `a${i}`).sort());
+  });
+
+  it('sends each event once through reloads that come while the host delivers them', async function () {
+    this.timeout(60_000);
+    const count = Number(new URLSearchParams(location.search).get('n') ?? EVENTS_UNDER_RELOADS);
+    const page = await providerFrame('reloads', 'absent', '&latency=30');
+    for (let i = 0; i < count; i++) page.report(`r${i}`);
+    page.setHost('ok');
+    const received: string[] = [];
+    // Only calls the host answered count: one in flight at a reload may be sent again, as documented.
+    for (const gap of RELOAD_GAPS) {
+      await page.reload();
+      await new Promise((resolve) => setTimeout(resolve, gap));
+      received.push(...accepted(page.win().host));
+    }
+    await waitUntil(() => received.length + accepted(page.win().host).length >= count, 'delivery', {
+      timeout: 10_000,
+      interval: 20,
+    });
+    await settle();
+    received.push(...accepted(page.win().host));
+    const twice = received.filter((reason, i) => received.indexOf(reason) !== i);
+    expect(twice, 'received more than once').to.deep.equal([]);
+    expect(received).to.have.length(count);
   });
 
   it('survives two reloads in a row without losing or doubling anything', async () => {
@@ -279,7 +337,7 @@ describe('persistence on a bad day', function () {
   });
 
   it('keeps every event of a burst across 20 reloads, and delivers each once', async () => {
-    const page = await providerFrame('reloads', 'absent');
+    const page = await providerFrame('reloads', 'absent', '&latency=30');
     const markers: string[] = [];
     for (let reload = 0; reload < 20; reload++) {
       for (let i = 0; i < 50; i++) {

@@ -38,8 +38,9 @@ interface Segment {
  * - events are written in fixed-size segments at the save interval (a burst too, split across tasks), and
  *   everything at once on `pagehide`, when the page is hidden and when the logger is removed; an event settled
  *   before it was written is never written, so against a host that answers within the interval nothing is;
- * - a segment whose events changed (ids stamped, given up) is written again, and one whose events are all settled
- *   is removed: a write costs what changed, never the whole queue, and a long run of writes is split across tasks;
+ * - a segment whose events changed (ids stamped, given up, some settled) is written again, and one whose events are
+ *   all settled is removed: a write costs what changed, never the whole queue, and a long run of writes is split
+ *   across tasks; an event the host acknowledged is so out of storage by the next write, `pagehide`'s at the latest;
  * - a write storage refuses (full, blocked) leaves nothing stale behind: the segment is removed and its events
  *   stay in memory, said once, with how many will not survive a reload, and written when storage has room again;
  * - if another page removed this logger's keys (see `QueueStore`), everything is written again.
@@ -155,7 +156,11 @@ export class QueuePersistence implements QueueKeeper {
       return;
     }
     this.#segmentOf.delete(item);
-    if (--segment.live > 0) return;
+    if (--segment.live > 0) {
+      // Written again without it at the next write (on `pagehide` at the latest): a reload never sends it again.
+      this.#stale.add(segment);
+      return this.#schedule();
+    }
     this.#segments.delete(segment.n);
     this.#stale.delete(segment);
     this.#store?.remove(segment.n);

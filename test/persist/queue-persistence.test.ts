@@ -140,6 +140,23 @@ describe('QueuePersistence', () => {
     t.persistence.disable();
   });
 
+  it('an event settled while the rest of its segment is held leaves storage at the next write, and on pagehide', async () => {
+    const t = setUp();
+    t.persistence.enable();
+    const timers = fakeTimers();
+    const items = ['s0', 's1', 's2', 's3'].map(event);
+    items.forEach(t.add);
+    await timers.tickAsync(1000);
+    expect(t.stored()).to.deep.equal(['s0', 's1', 's2', 's3']);
+    t.settle(items[1]!);
+    await timers.tickAsync(1000);
+    expect(t.stored(), 'at the next write').to.deep.equal(['s0', 's2', 's3']);
+    t.settle(items[0]!);
+    window.dispatchEvent(new Event('pagehide'));
+    expect(t.stored(), 'on pagehide').to.deep.equal(['s2', 's3']);
+    t.persistence.disable();
+  });
+
   it('writes a segment again when one of its events changes', async () => {
     const t = setUp();
     t.persistence.enable();
