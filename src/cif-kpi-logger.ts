@@ -7,7 +7,7 @@ import {
 } from '@lit/reactive-element';
 import { CaptureController, type HeardAt } from './capture/capture-controller.js';
 import { normaliseKpiEvent, type NormaliseResult } from './normalise/kpi-event.js';
-import { ContextTracker, isCallField, type ContextState } from './normalise/delivery-context.js';
+import { ContextBinding, ContextTracker, isCallField, resolveContext } from './normalise/delivery-context.js';
 import { DEFAULTS, DELIVERY_OPTION_NAMES, deliveryOptions } from './queue/delivery-options.js';
 import { DeliveryQueue } from './queue/delivery-queue.js';
 import { newOwnerId } from './persist/queue-store.js';
@@ -17,8 +17,9 @@ import { Reporter } from './report/reporter.js';
 import { DEFAULT_LOG_LEVEL, logLevel, type LogLevel } from './vocabulary/log-level.js';
 import type { InspectorView } from './report/debug-inspector.js';
 import type { KpiNamesView } from './deliver/kpi-names.js';
+import type { SessionContext } from './deliver/session-context.js';
 import { attributeOf } from './vocabulary/attribute-names.js';
-import { CALL_FIELDS, type CifKpiEventDetail } from './vocabulary/cif-contract.js';
+import { CALL_FIELDS, type CifKpiEventDetail, type DeliveryContext } from './vocabulary/cif-contract.js';
 import { internalError, type CifKpiProblem } from './vocabulary/problems.js';
 import type { CifKpiFailedEvent, CifKpiLogResult, CifKpiStats } from './vocabulary/logger-events.js';
 
@@ -178,8 +179,10 @@ export class CifKpiLoggerElement extends ReactiveElement {
 
   #ownerId = newOwnerId();
   /** The CIF-aware features on: `check-kpi-names` (`names`) and `auto-context` (`sessions`). */
-  #features: Partial<Record<'names' | 'sessions', { seen?(name: string): void; stop?(): void; view?: KpiNamesView }>> =
-    {};
+  #features: {
+    names?: { seen(name: string): void; view?: KpiNamesView; stop?(): void };
+    sessions?: Partial<Pick<SessionContext, 'focused' | 'resolve' | 'stop'>> & Pick<SessionContext, 'bind'>;
+  } = {};
   #nextId = 0;
   /** The last problem said of each delivery setting, so that each is said once. */
   #optionProblems = new Map<string, string>();
@@ -189,6 +192,13 @@ export class CifKpiLoggerElement extends ReactiveElement {
     host: new CifHostWatcher(window),
     reporter: this.#reporter,
     idPrefix: `${this.#ownerId}.`,
+    // An event held without its ids: with `auto-context`, its session's and the ids set then (an event read back
+    // without a session is bound to none); otherwise the ids in force once they are complete.
+    contextFor: (item) => {
+      if (this.autoContext) return this.#features.sessions?.resolve?.(item.binding ?? UNBOUND, this);
+      const state = this.#context.current();
+      return state.status === 'complete' ? state.context : undefined;
+    },
   });
   #persistence = new QueuePersistence(
     this.#queue,
@@ -197,14 +207,14 @@ export class CifKpiLoggerElement extends ReactiveElement {
     (count) => this.#reporter.droppedOnArrival('stored-unreadable', count),
   );
   /** Resolved again as soon as an id changes (not at Lit's next update), so each event gets the ids in force. */
-  #context = new ContextTracker(this, (state, problems) => {
+  #context = new ContextTracker(this, (_, problems) => {
     for (const p of problems) this.#reporter.error(p);
-    this.#queue.provideContext(state.status === 'complete' ? state.context : undefined);
+    this.#queue.recheck();
   });
   #capture = new CaptureController(this, {
     detail: (detail, at) => this.#accept(detail, undefined, at),
-    mapped: (result, detail, at) => this.#take(result, detail, undefined, at?.stamp as ContextState | undefined),
-    stamp: () => this.#context.current(),
+    mapped: (result, detail, at) => this.#take(result, detail, undefined, at?.stamp as Stamp),
+    stamp: () => this.#stamp(),
     problem: (p) => this.#reporter.error(p),
     warning: (w) => this.#reporter.warn(w),
     dropped: (reason, count) => this.#reporter.droppedOnArrival(reason, count),
@@ -223,10 +233,13 @@ export class CifKpiLoggerElement extends ReactiveElement {
     this.disabled = false;
     this.debug = false;
     this.#reporter.explainStalls(() => {
-      const context = this.#context.current();
+      // With `auto-context`, events heard with no session focused wait for the ids set on the logger alone.
+      const unbound = this.#queue.snapshot().some((item) => item.state === 'waiting' && item.binding?.s === null);
+      const context = unbound ? resolveContext(this).state : this.#context.current();
       return {
         held: this.#queue.size,
         missingIds: context.status === 'incomplete' ? context.missing : [],
+        unbound,
         hostReady: this.#queue.hostReady,
         attributes: this.getAttributeNames(),
         scripts: Array.from(document.scripts, (script) => script.src),
@@ -372,23 +385,28 @@ export class CifKpiLoggerElement extends ReactiveElement {
   #cifAware(feature: 'names' | 'sessions', on: boolean): void {
     this.#features[feature]?.stop?.();
     if (feature === 'sessions') this.#context.fallBackTo(undefined);
-    const waiting = new Set<string>();
-    const placeholder = (this.#features[feature] = on ? { seen: (name: string) => void waiting.add(name) } : undefined);
+    const names = new Set<string>();
+    const bindings: ContextBinding[] = [];
+    const placeholder = (this.#features[feature] = on
+      ? { seen: (name: string) => void names.add(name), bind: (binding: ContextBinding) => void bindings.push(binding) }
+      : undefined);
     if (placeholder) {
       void import('./deliver/cif-aware.js').then(({ KpiNameCheck, SessionContext }) => {
         if (this.#features[feature] !== placeholder) return;
-        this.#features[feature] =
-          feature === 'names'
-            ? new KpiNameCheck(window, this.#reporter, waiting)
-            : new SessionContext(
-                window,
-                (ids) => this.#context.fallBackTo(ids),
-                (p) => this.#reporter.error(p),
-              );
+        if (feature === 'names') this.#features.names = new KpiNameCheck(window, this.#reporter, names);
+        else
+          this.#features.sessions = new SessionContext(
+            window,
+            {
+              fallBackTo: (ids) => this.#context.fallBackTo(ids),
+              recheck: () => this.#queue.recheck(),
+              error: (p) => this.#reporter.error(p),
+            },
+            bindings,
+          );
       });
     }
   }
-
   #inspectorView = (): InspectorView => ({
     ids: this,
     context: this.#context.current(),
@@ -399,8 +417,24 @@ export class CifKpiLoggerElement extends ReactiveElement {
   });
 
   /**
+   * What an event heard now is sent with: the ids in force when they are complete; with `auto-context`, unless a
+   * session of this provider is known to be focused, what it waits for (its session is decided by the focus).
+   */
+  #stamp(): Stamp {
+    const state = this.#context.current();
+    const context = state.status === 'complete' ? state.context : undefined;
+    const sessions = this.#features.sessions;
+    if (!this.autoContext || (context && sessions?.focused)) return context;
+    const explicit: Record<string, unknown> = {};
+    for (const field of CALL_FIELDS) explicit[field] = this[field];
+    const binding = new ContextBinding(explicit, Date.now());
+    sessions?.bind(binding);
+    return binding;
+  }
+
+  /**
    * Normalises and queues one reported event, or reports it dropped while the logger is disabled; `at` when it was
-   * heard earlier (its capture time and the ids in force then).
+   * heard earlier (its capture time and what it was stamped with then).
    */
   #accept(detail: unknown, resolve?: (result: CifKpiLogResult) => void, at?: HeardAt): void {
     if (this.disabled) {
@@ -409,18 +443,18 @@ export class CifKpiLoggerElement extends ReactiveElement {
       return;
     }
     const normalised = normaliseKpiEvent(detail, at?.capturedAt ?? Date.now());
-    this.#take(normalised, detail, resolve, at?.stamp as ContextState | undefined);
+    this.#take(normalised, detail, resolve, at?.stamp as Stamp);
   }
 
   /**
-   * Reports and queues one normalised event; `detail` is what was reported, shown in reports; `heardWith` the ids
-   * in force when it was heard, if that was earlier. Never throws.
+   * Reports and queues one normalised event; `detail` is what was reported, shown in reports; `heardWith` what it
+   * was stamped with when it was heard, if that was earlier. Never throws.
    */
   #take(
     normalised: NormaliseResult,
     detail: unknown,
     resolve?: (result: CifKpiLogResult) => void,
-    heardWith?: ContextState,
+    heardWith?: Stamp,
   ): void {
     try {
       this.#reporter.captured(normalised.warnings, detail);
@@ -430,10 +464,18 @@ export class CifKpiLoggerElement extends ReactiveElement {
         return;
       }
       // Stamped with the ids in force when it was heard; while they are missing or unusable, it waits for usable ones.
-      this.#features.names?.seen?.(normalised.event.kpiEventName);
-      const context = heardWith ?? this.#context.current();
-      const stamped = context.status === 'complete' ? context.context : undefined;
-      this.#queue.enqueue(this.#nextId++, normalised.event, stamped, resolve, normalised.size, normalised.capturedAt);
+      this.#features.names?.seen(normalised.event.kpiEventName);
+      const stamp = heardWith ?? this.#stamp();
+      const bound = stamp instanceof ContextBinding;
+      this.#queue.enqueue(
+        this.#nextId++,
+        normalised.event,
+        bound ? undefined : stamp,
+        resolve,
+        normalised.size,
+        normalised.capturedAt,
+        bound ? stamp : undefined,
+      );
     } catch (error) {
       // Counted as invalid, so that every captured event is still accounted for.
       const p = internalError(error);
@@ -442,6 +484,13 @@ export class CifKpiLoggerElement extends ReactiveElement {
     }
   }
 }
+
+/** What an event is stamped with when heard: its ids, or with `auto-context` its binding; none while they are missing. */
+type Stamp = DeliveryContext | ContextBinding | undefined;
+
+/** With `auto-context`, the binding of an event read back without one: no session, the ids set on the logger. */
+const UNBOUND = new ContextBinding(undefined, 0);
+UNBOUND.s = null;
 
 /** Declares camel-case properties with their kebab-case attributes (`flushDelay` ↔ `flush-delay`). */
 function declare(names: readonly string[], options: PropertyDeclaration): PropertyDeclarations {

@@ -1,8 +1,9 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../src/define.js';
-import type { CifKpiErrorDetail } from '../src/vocabulary/logger-events.js';
-import type { SimulatedCifHostOptions } from '../src/testing/simulated-cif-host.js';
-import { collect, readyHost, reportKpi, type Logger } from './support/harness.js';
+import type { CifKpiErrorDetail, CifKpiWarningDetail } from '../src/vocabulary/logger-events.js';
+import type sinon from 'sinon';
+import type { SimulatedCifHostOptions, SimulatedSession } from '../src/testing/simulated-cif-host.js';
+import { collect, fakeClock, readyHost, reportKpi, type Logger } from './support/harness.js';
 
 const SESSIONS = {
   'session-A': { conversationId: 'conv-A' },
@@ -135,5 +136,177 @@ describe('auto-context', () => {
     logger.autoContext = false;
     await logger.updateComplete;
     expect(cif.handlers.get('onSessionSwitched')!.size).to.equal(0);
+  });
+});
+
+describe('auto-context: each event keeps the session it was heard in', () => {
+  /** Conversations by session, slow ones marked with their getSession delay. */
+  const SLOW: Record<string, SimulatedSession> = {
+    's-1': { conversationId: 'conv-1' },
+    's-2': { conversationId: 'conv-2', delay: 400 },
+    's-3': { conversationId: 'conv-3', delay: 5 },
+  };
+
+  async function mountClocked(attrs: Record<string, string> = {}, host: SimulatedCifHostOptions = {}) {
+    const parts = await mount(attrs, { sessions: SLOW, focusedSession: 's-1', latency: 5, ...host });
+    // The chunk loaded, the handlers added, the focused session and its conversation read: then time is the test's.
+    await waitUntil(() => parts.cif.handlers.get('onSessionSwitched')?.size === 1, 'following', {
+      timeout: 2000,
+      interval: 5,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    return { ...parts, clock: fakeClock() };
+  }
+
+  /** Sends what is queued and lets the host answer. */
+  async function drained(logger: Logger, clock: sinon.SinonFakeTimers) {
+    const flushed = logger.flush();
+    await clock.tickAsync(100);
+    await flushed;
+  }
+
+  /** Focus moves as the host moves it: two notices, each a task of its own. */
+  async function focus(cif: ReturnType<typeof readyHost>, clock: sinon.SinonFakeTimers, id: string | null) {
+    const moved = cif.focusSession(id);
+    await clock.tickAsync(1);
+    await moved;
+  }
+
+  /** [conversationId, clientSessionId] of each event the host received, by kpiEventReason. */
+  const byReason = (cif: ReturnType<typeof readyHost>) => {
+    const out = new Map<string, string[]>();
+    for (const call of cif.calls) {
+      const data = call.data as {
+        conversationId: string;
+        clientSessionId?: string;
+        events: Array<{ kpiEventReason: string }>;
+      };
+      for (const e of data.events) out.set(e.kpiEventReason, [data.conversationId, data.clientSessionId ?? '']);
+    }
+    return out;
+  };
+
+  it('files a steady stream across switches under the session focused at each event, however slow its read', async () => {
+    const { cif, logger, widget, clock } = await mountClocked();
+    const expected = new Map<string, string[]>();
+    let n = 0;
+    const stream = async (ms: number, session: string) => {
+      for (let t = 0; t < ms; t += 5) {
+        const reason = `e${n++}`;
+        reportKpi(widget, { kpiEventName: 'Tick', kpiEventReason: reason });
+        expected.set(reason, [SLOW[session]!.conversationId as string, session]);
+        await clock.tickAsync(5);
+      }
+    };
+    await stream(300, 's-1');
+    await focus(cif, clock, 's-2');
+    await stream(300, 's-2');
+    await focus(cif, clock, 's-1');
+    await stream(300, 's-1');
+    await focus(cif, clock, 's-2');
+    await stream(600, 's-2');
+    await clock.tickAsync(2000);
+    await drained(logger, clock);
+    expect(logger.pendingCount).to.equal(0);
+    const got = byReason(cif);
+    const wrong = [...expected].filter(([reason, ids]) => got.get(reason)?.join() !== ids.join());
+    expect(wrong.map(([reason, ids]) => `${reason}: expected ${ids} got ${got.get(reason)}`)).to.deep.equal([]);
+  });
+
+  it('rapid switching back and forth: each event keeps its session; a slow session is never overtaken', async () => {
+    const { cif, logger, widget, clock } = await mountClocked();
+    for (let i = 0; i < 50; i++) {
+      const session = i % 2 === 0 ? 's-2' : 's-1';
+      await focus(cif, clock, session);
+      reportKpi(widget, { kpiEventName: 'Flip', kpiEventReason: `${session}#${i}` });
+    }
+    await focus(cif, clock, 's-2');
+    reportKpi(widget, { kpiEventName: 'Slow', kpiEventReason: 's-2#slow' });
+    await focus(cif, clock, 's-3');
+    reportKpi(widget, { kpiEventName: 'Fast', kpiEventReason: 's-3#fast' });
+    await clock.tickAsync(1000);
+    await drained(logger, clock);
+    const got = byReason(cif);
+    expect(got.size).to.equal(52);
+    for (const [reason, [conversation, session]] of got) {
+      expect([reason, session], reason).to.deep.equal([reason, reason.split('#')[0]]);
+      expect(conversation, reason).to.equal(SLOW[session!]!.conversationId);
+    }
+  });
+
+  it('never gives an event heard with no session focused the ids of a session focused more than 1 s later', async () => {
+    const { cif, root, logger, widget, clock } = await mountClocked();
+    const warnings = collect<CifKpiWarningDetail>(root, 'cif-kpi-warning');
+    await import('../src/report/stall-reasons.js'); // loaded, so that its import under the fake clock is at once
+    const closed = cif.closeSession('s-1');
+    await clock.tickAsync(1);
+    await closed;
+    await clock.tickAsync(300);
+    reportKpi(widget, { kpiEventName: 'Orphan' });
+    await clock.tickAsync(1500);
+    await focus(cif, clock, 's-3');
+    reportKpi(widget, { kpiEventName: 'OnThree' });
+    await clock.tickAsync(100);
+    await drained(logger, clock);
+    expect(rows(cif)).to.deep.equal([['conv-3', 's-3', 'OnThree']]);
+    expect(logger.pendingCount, 'the orphan waits for conversation-id').to.equal(1);
+    await clock.tickAsync(6000);
+    const missing = warnings.filter((w) => w.code === 'ids-missing');
+    expect(missing.map((w) => w.message)).to.deep.equal([
+      '1 event(s) held over 5 s (heard while no session of this provider was focused, they take the ids set on the logger, not a session’s): conversation-id is not set',
+    ]);
+    logger.conversationId = 'conv-explicit';
+    await clock.tickAsync(100);
+    await drained(logger, clock);
+    expect(rows(cif)).to.deep.equal([
+      ['conv-3', 's-3', 'OnThree'],
+      ['conv-explicit', '', 'Orphan'],
+    ]);
+  });
+
+  it('gives an event heard between the two notices of a switch the session focused next (within 1 s)', async () => {
+    const { cif, logger, widget, clock } = await mountClocked();
+    const moved = cif.focusSession('s-3'); // s-1 focused:false now, s-3 focused:true in a task of its own
+    await Promise.resolve();
+    await clock.tickAsync(0);
+    reportKpi(widget, { kpiEventName: 'Between' });
+    await clock.tickAsync(10);
+    await moved;
+    await clock.tickAsync(100);
+    await drained(logger, clock);
+    expect(rows(cif)).to.deep.equal([['conv-3', 's-3', 'Between']]);
+  });
+
+  it('takes a conversationId answered as a number as text, and never another session’s for an unusable one', async () => {
+    const sessions = {
+      's-1': { conversationId: 'conv-1' },
+      num: { conversationId: 4242 },
+      obj: { conversationId: { id: 'x' } },
+    };
+    const { cif, root, logger, widget, clock } = await mountClocked({}, { sessions });
+    const errors = collect<CifKpiErrorDetail>(root, 'cif-kpi-error');
+    await focus(cif, clock, 'num');
+    reportKpi(widget, { kpiEventName: 'Number' });
+    await focus(cif, clock, 'obj');
+    reportKpi(widget, { kpiEventName: 'Object' });
+    await focus(cif, clock, 's-1');
+    reportKpi(widget, { kpiEventName: 'One' });
+    await clock.tickAsync(100);
+    await drained(logger, clock);
+    expect(rows(cif).sort()).to.deep.equal([
+      ['4242', 'num', 'Number'],
+      ['conv-1', 's-1', 'One'],
+    ]);
+    expect(logger.pendingCount).to.equal(1);
+    expect(errors.map((e) => [e.code, e.field])).to.deep.equal([['invalid-context', 'conversationId']]);
+    expect(errors[0]!.message).to.contain('session obj');
+  });
+
+  it('with conversation-id set, still takes clientSessionId from the session, at once', async () => {
+    const { cif, logger, widget, clock } = await mountClocked({ 'conversation-id': 'conv-explicit' });
+    await focus(cif, clock, 's-2'); // its read takes 400 ms; its conversation is not needed
+    reportKpi(widget, { kpiEventName: 'Explicit' });
+    await drained(logger, clock);
+    expect(rows(cif)).to.deep.equal([['conv-explicit', 's-2', 'Explicit']]);
   });
 });

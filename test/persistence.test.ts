@@ -89,7 +89,7 @@ function accepted(...hosts: SimulatedCifHost[]): string[] {
 }
 
 /** Events stored, then delivered across reloads `RELOAD_GAPS` ms apart (a fixed, varied sequence). */
-const EVENTS_UNDER_RELOADS = 800;
+const EVENTS_UNDER_RELOADS = 500;
 const RELOAD_GAPS = [150, 400, 220, 310, 180, 260, 390, 160, 240, 330];
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
@@ -174,7 +174,7 @@ describe('persistence across real reloads', function () {
       received.push(...accepted(page.win().host));
     }
     await waitUntil(() => received.length + accepted(page.win().host).length >= count, 'delivery', {
-      timeout: 10_000,
+      timeout: 20_000,
       interval: 20,
     });
     await settle();

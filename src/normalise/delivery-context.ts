@@ -30,6 +30,21 @@ export interface ResolvedContext {
   correlationProblem?: CifKpiProblem;
 }
 
+/**
+ * With `auto-context`, what an event heard without its ids waits for: the CIF session it was heard in (`s`: its id,
+ * null for none, undefined while that is not decided yet), the ids set on the logger then (`x`; none for an event
+ * read back after a reload), and when it was heard. The session's conversation, once read, is kept on it (`c`: the
+ * id, null when the session gave none usable, false when it is gone).
+ */
+export class ContextBinding {
+  s?: string | null;
+  c?: string | null | false;
+  constructor(
+    readonly x: ContextInput | undefined,
+    public at: number,
+  ) {}
+}
+
 /** The longest `eventName` argument: it names the analytics event, like `kpiEventName`, whose column holds 100. */
 export const EVENT_NAME_LIMIT = CIF_LIMITS.kpiEventName;
 

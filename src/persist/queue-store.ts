@@ -24,8 +24,12 @@ import { problem, type CifKpiProblem } from '../vocabulary/problems.js';
 
 export const PREFIX = 'cif-kpi-logger:v2:';
 export const LOCK_PREFIX = 'cif-kpi-logger:owner:';
-/** Storage format version, written with every segment. */
-const VERSION = 2;
+/**
+ * Storage format version, written with every segment: 3 adds the session an event waiting for its ids is bound to
+ * (`s`), which a reader of version 2 would not know of (it drops such segments as unreadable rather than misread
+ * them).
+ */
+const VERSION = 3;
 /** The longest error message stored with failed events (the whole message stays in memory and in the events). */
 export const STORED_MESSAGE_LIMIT = 500;
 
@@ -255,6 +259,7 @@ function serialise(items: readonly QueuedEvent[]): string {
         : { id: item.id, e: item.event, t: item.heldSince };
     if (item.attempts > 0) entry.a = item.attempts;
     if (item.context) entry.c = indexOf(contexts, JSON.stringify(item.context));
+    else if (item.binding) entry.s = item.binding.s ?? null;
     if (item.problem) entry.p = indexOf(problems, item.problem);
     return entry;
   });
@@ -282,6 +287,8 @@ interface StoredItem {
   a?: number;
   /** Index of its context in the segment's `contexts`. */
   c?: number;
+  /** Without a context, with `auto-context`: the session it waits for the ids of (null: none, or not decided). */
+  s?: string | null;
   /** Index of its error in the segment's `problems`. */
   p?: number;
 }

@@ -4,15 +4,15 @@
  * events another page left (its own chunk in the ES bundle).
  */
 import { normaliseKpiEvent } from '../normalise/kpi-event.js';
-import { resolveContext } from '../normalise/delivery-context.js';
+import { ContextBinding, resolveContext } from '../normalise/delivery-context.js';
 import type { QueuedEvent } from '../queue/delivery-queue.js';
 import { CALL_FIELDS, type DeliveryContext } from '../vocabulary/cif-contract.js';
 import { own } from '../vocabulary/own.js';
 import { problem, type CifKpiProblem } from '../vocabulary/problems.js';
 import { LOCK_PREFIX, PREFIX } from './queue-store.js';
 
-/** The storage format version this reads. */
-const VERSION = 2;
+/** The storage format versions this reads (3 adds the session an event waiting for its ids is bound to). */
+const VERSIONS = [2, 3];
 /** How long to wait for the lock of a page that may still be unloading, in ms. */
 const UNLOAD_GRACE = 1000;
 
@@ -94,7 +94,7 @@ export function parseEntry(text: string | null): ReadBack {
   }
   const items = own(parsed, 'items');
   const version = own(parsed, 'v');
-  if (version !== VERSION || !Array.isArray(items)) {
+  if (!VERSIONS.includes(version as number) || !Array.isArray(items)) {
     return { items: [], unreadable: Array.isArray(items) ? items.length : 1 };
   }
   // Each event stored briefly, with what the segment's events share stored once.
@@ -117,14 +117,13 @@ export function parseEntry(text: string | null): ReadBack {
     };
     const c = own(raw, 'c');
     const context = c === undefined ? undefined : typeof c === 'number' ? (contexts[c] ?? null) : null;
-    const item = readItem(whole, context, shared(problems, own(raw, 'p')));
+    const item = readBinding(readItem(whole, context, shared(problems, own(raw, 'p'))), own(raw, 's'));
     if (item) out.push(item);
     else unreadable += 1;
   }
   return { items: out, unreadable };
 }
 
-/** One stored event, or undefined when it cannot be read back as one this logger wrote. */
 /**
  * One stored context as the ids an event is sent with: written as text by this logger, so anything else means it
  * is damaged (null). Its events share the object, as events captured together do.
@@ -141,6 +140,19 @@ function storedContext(context: unknown): DeliveryContext | null {
   return resolved.state.status === 'complete' ? resolved.state.context : null;
 }
 
+/**
+ * An event that waited for its ids bound to a session (`s`, with `auto-context`): its ids come from that session
+ * again, and from the ids set on the logger that takes it over.
+ */
+function readBinding(item: QueuedEvent | undefined, session: unknown): QueuedEvent | undefined {
+  if (!item || session === undefined) return item;
+  if (item.context || (session !== null && typeof session !== 'string')) return undefined;
+  item.binding = new ContextBinding(undefined, item.heldSince);
+  item.binding.s = session;
+  return item;
+}
+
+/** One stored event, or undefined when it cannot be read back as one this logger wrote. */
 function readItem(raw: unknown, context: DeliveryContext | null | undefined, stored: unknown): QueuedEvent | undefined {
   try {
     const id = own(raw, 'id');

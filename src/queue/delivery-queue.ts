@@ -1,4 +1,4 @@
-import { batchKey, buildCall } from '../normalise/delivery-context.js';
+import { batchKey, buildCall, type ContextBinding } from '../normalise/delivery-context.js';
 import { callLogAnalyticsEvent, type CallOutcome, type CifHostAccess } from '../deliver/cif-host.js';
 import type { CifAnalyticsCall, CifKpiEvent, DeliveryContext } from '../vocabulary/cif-contract.js';
 import type { DeliveryOutcome, DeliveryStats, DropReason } from '../vocabulary/logger-events.js';
@@ -23,6 +23,8 @@ export interface QueuedEvent {
   heldSince: number;
   /** Why it was given up; set on failed events. */
   problem?: CifKpiProblem;
+  /** With `auto-context`, the session it waits for the ids of (stored as the session's id). */
+  binding?: ContextBinding;
   // Not stored:
   /** Batch key, while it is queued with a context. */
   key?: string;
@@ -78,6 +80,8 @@ export interface DeliveryQueueOptions extends Partial<DeliveryOptions> {
   reporter: DeliveryReporter;
   /** What the id of an event numbered by the queue starts with (`<owner>.`); default: none. */
   idPrefix?: string;
+  /** The ids an event held without them is sent with, once they are complete; default: none yet. */
+  contextFor?: (item: QueuedEvent) => DeliveryContext | undefined;
 }
 
 /**
@@ -160,8 +164,7 @@ export class DeliveryQueue {
   #contextTimer: ReturnType<typeof setTimeout> | undefined;
   #paused = false;
   #flushing = 0;
-  /** The ids in force, while they are complete: what events that arrive without them are stamped with. */
-  #context: DeliveryContext | undefined;
+  #contextFor: (item: QueuedEvent) => DeliveryContext | undefined;
   /**
    * The ids whose stored size was counted last. Ids are stored once per segment of events in a row: an event
    * whose ids differ from the event before it pays for them.
@@ -171,8 +174,9 @@ export class DeliveryQueue {
 
   #idPrefix: string;
 
-  constructor({ host, reporter, idPrefix = '', ...options }: DeliveryQueueOptions) {
+  constructor({ host, reporter, idPrefix = '', contextFor = () => undefined, ...options }: DeliveryQueueOptions) {
     this.#host = host;
+    this.#contextFor = contextFor;
     this.#reporter = reporter;
     this.#idPrefix = idPrefix;
     this.#options = { ...DEFAULTS, ...options };
@@ -224,8 +228,8 @@ export class DeliveryQueue {
   }
 
   /**
-   * Queues a valid event captured at `capturedAt`, stamped with `context` (or waiting for one when undefined); `id`
-   * is its id, or a number the queue's `idPrefix` goes before.
+   * Queues a valid event captured at `capturedAt`, stamped with `context` (or waiting for one when undefined, bound
+   * to `binding` with `auto-context`); `id` is its id, or a number the queue's `idPrefix` goes before.
    * Returns false, and reports a drop, when the queue is full (by count or by size). `onSettled` is called once
    * with how delivery ended.
    */
@@ -236,6 +240,7 @@ export class DeliveryQueue {
     onSettled: ((outcome: DeliveryOutcome) => void) | undefined,
     size: number,
     capturedAt = Date.now(),
+    binding?: ContextBinding,
   ): boolean {
     const waiters = onSettled ? [onSettled] : undefined;
     const counted = this.#withIds(size, context);
@@ -255,6 +260,7 @@ export class DeliveryQueue {
             size: counted,
             waiters,
           };
+    if (binding) queued.binding = binding;
     this.#reporter.queued(queued);
     if (!this.#fits(queued.size!) && !this.#makeRoom(queued.size!)) {
       this.#drop([queued], 'queue-full');
@@ -316,20 +322,19 @@ export class DeliveryQueue {
     return fresh.length;
   }
 
-  /**
-   * The ids in force changed: complete ones (`context`) stamp the events that waited for them, and any that arrive
-   * without ids from now on (taken over from an earlier page); undefined while they are missing or unusable.
-   */
-  provideContext(context: DeliveryContext | undefined): void {
-    this.#context = context;
-    if (!context || this.#waiting.length === 0) return;
+  /** The ids in force, or a session's, changed: the events that waited and now have their ids are queued. */
+  recheck(): void {
     const waiting = this.#waiting;
     this.#waiting = [];
+    let queued = false;
     for (const item of waiting) {
-      this.#stamp(item, context);
       this.#admit(item);
-      this.#keeper.changed(item);
+      if (item.context) {
+        this.#keeper.changed(item);
+        queued = true;
+      }
     }
+    if (!queued) return;
     this.#reporter.changed();
     this.#schedule();
   }
@@ -548,9 +553,12 @@ export class DeliveryQueue {
     return size + JSON.stringify(context).length + 1;
   }
 
-  /** Places an event by whether its ids are complete; one without them takes the ids in force, if complete. */
+  /** Places an event by whether its ids are complete; one without them takes its ids if they are known now. */
   #admit(item: QueuedEvent): void {
-    if (!item.context && this.#context) this.#stamp(item, this.#context);
+    if (!item.context) {
+      const context = this.#contextFor(item);
+      if (context) this.#stamp(item, context);
+    }
     if (!item.context) {
       item.state = 'waiting';
       this.#waiting.push(item);

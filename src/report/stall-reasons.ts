@@ -14,6 +14,8 @@ export interface StallView {
   held: number;
   /** The required id properties that are not set (`conversationId`, …). */
   missingIds: readonly string[];
+  /** Whether events wait that were heard, with `auto-context`, while no session of the provider was focused. */
+  unbound?: boolean;
   hostReady: boolean;
   /** The names of the logger element's attributes. */
   attributes: readonly string[];
@@ -37,7 +39,10 @@ export function stallReasons(view: StallView): CifKpiWarning[] {
       .map((a) => [a, names.find((name) => bare(name) === bare(a))] as const)
       .filter(([, name]) => name !== undefined)
       .map(([a, name]) => `; the element has "${a}": did you mean "${name}"?`);
-    const message = `${waited}: ${names.join(' and ')} ${names.length > 1 ? 'are' : 'is'} not set${nearMisses.join('')}`;
+    const unbound = view.unbound
+      ? ' (heard while no session of this provider was focused, they take the ids set on the logger, not a session’s)'
+      : '';
+    const message = `${waited}${unbound}: ${names.join(' and ')} ${names.length > 1 ? 'are' : 'is'} not set${nearMisses.join('')}`;
     found.push(problem('ids-missing', message, names[0]));
   }
   if (!view.hostReady) {

@@ -72,10 +72,21 @@ export interface SimulatedCifHostOptions {
    * `searchAndOpenRecords` answers with. Default: none.
    */
   kpiDefinitions?: readonly string[];
-  /** This provider's sessions (Omnichannel multi-session), by CIF session id, with their conversation ids. */
-  sessions?: Readonly<Record<string, { conversationId?: string; context?: unknown }>>;
+  /**
+   * This provider's sessions (Omnichannel multi-session), by CIF session id, with their conversation ids (as given:
+   * a page may see a number) and, for a slow answer, how long `getSession` of each takes in ms (default: `latency`).
+   */
+  sessions?: Readonly<Record<string, SimulatedSession>>;
   /** The focused session: one of `sessions`, or null when none of this provider's is focused. Default: null. */
   focusedSession?: string | null;
+}
+
+/** One session of the provider, as the simulated host keeps it. */
+export interface SimulatedSession {
+  conversationId?: unknown;
+  context?: unknown;
+  /** How long `getSession` of it takes to answer, in ms; default: the host's `latency`. */
+  delay?: number;
 }
 
 /**
@@ -103,7 +114,7 @@ export class SimulatedCifHost extends EventTarget {
   /** How `searchAndOpenRecords` answers. */
   searchReply: SearchReply = 'object';
   /** This provider's sessions, by CIF session id. */
-  sessions: Map<string, { conversationId?: string; context?: unknown }>;
+  sessions: Map<string, SimulatedSession>;
   /** The focused session of this provider, or null. */
   focusedSession: string | null;
   /**
@@ -168,17 +179,21 @@ export class SimulatedCifHost extends EventTarget {
         searchAndOpenRecords: this.#searchAndOpenRecords,
         getFocusedSession: () => this.#sessionAnswer('getFocusedSession', () => this.focusedSession),
         getSession: (id: unknown) =>
-          this.#sessionAnswer('getSession', () => {
-            const session = typeof id === 'string' ? this.sessions.get(id) : undefined;
-            if (!session) throw `Session with ID:${String(id)} does not exist`;
-            const fields = {
-              sessionId: id,
-              focused: id === this.focusedSession,
-              context: session.context ?? {},
-              conversationId: session.conversationId,
-            };
-            return this.sessionReply === 'object' ? fields : new Map(Object.entries(fields));
-          }),
+          this.#sessionAnswer(
+            'getSession',
+            () => {
+              const session = typeof id === 'string' ? this.sessions.get(id) : undefined;
+              if (!session) throw `Session with ID:${String(id)} does not exist`;
+              const fields = {
+                sessionId: id,
+                focused: id === this.focusedSession,
+                context: session.context ?? {},
+                conversationId: session.conversationId,
+              };
+              return this.sessionReply === 'object' ? fields : new Map(Object.entries(fields));
+            },
+            (typeof id === 'string' ? this.sessions.get(id)?.delay : undefined) ?? this.#options.latency,
+          ),
         // Kept by the library itself, in a Set per name; it returns nothing to chain on.
         addHandler: (name: string, handler: (payload: string) => unknown) => {
           let set = this.handlers.get(name);
@@ -349,7 +364,7 @@ export class SimulatedCifHost extends EventTarget {
   }
 
   /** A session API's answer after `latency`; outside Omnichannel (`sessionReply: 'reject'`) its failure `Map`. */
-  #sessionAnswer(name: string, answer: () => unknown): Promise<unknown> {
+  #sessionAnswer(name: string, answer: () => unknown, delay = this.#options.latency): Promise<unknown> {
     return new Promise((resolve, reject) => {
       this.#later(() => {
         try {
@@ -363,7 +378,7 @@ export class SimulatedCifHost extends EventTarget {
             ]),
           );
         }
-      }, this.#options.latency);
+      }, delay);
     });
   }
 

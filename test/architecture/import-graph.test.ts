@@ -9,7 +9,7 @@ import { importsOf, sourceFiles, sourceText } from './source.js';
 const MAY_IMPORT: Record<string, readonly string[]> = {
   vocabulary: [],
   normalise: ['vocabulary'],
-  deliver: ['vocabulary'],
+  deliver: ['vocabulary', 'normalise'],
   queue: ['vocabulary', 'normalise', 'deliver'],
   persist: ['vocabulary', 'normalise', 'queue'],
   capture: ['vocabulary', 'normalise'],

@@ -56,7 +56,7 @@ describe('QueueStore', function () {
     expect(s.write(1, [queued('z')])).to.equal(undefined);
     expect(JSON.parse(sessionStorage.getItem(s.indexKey)!)).to.deep.equal([0, 1]);
     const stored = JSON.parse(sessionStorage.getItem(`${V2}${owner}:0`)!);
-    expect(stored.v).to.equal(2);
+    expect(stored.v).to.equal(3);
     expect(stored.items.map((i: QueuedEvent) => i.id)).to.deep.equal(['x', 'y']);
     expect(stored.contexts, 'ids shared by its events are stored once').to.have.length(1);
     s.write(0, []);

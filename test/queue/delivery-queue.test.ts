@@ -280,14 +280,18 @@ describe('DeliveryQueue', () => {
   });
 
   describe('ids not ready', () => {
-    it('holds events without ids until provideContext(), then sends them first', async () => {
+    it('holds events without ids until recheck() finds theirs, then sends them first', async () => {
       host.appear();
-      const q = queue({ flushDelay: 0 });
+      let ids: DeliveryContext | undefined = undefined;
+      const q = queue({ flushDelay: 0, contextFor: () => ids });
       add(q, waiting('A', 1));
       add(q, waiting('A', 2));
       await clock.tickAsync(100);
+      q.recheck();
+      await clock.tickAsync(100);
       expect(host.calls).to.have.length(0);
-      q.provideContext({ conversationId: 'late', providerSessionId: 'p' });
+      ids = { conversationId: 'late', providerSessionId: 'p' };
+      q.recheck();
       await clock.tickAsync(20);
       expect(host.calls.map((c) => (c.data as { conversationId: string }).conversationId)).to.deep.equal(['late']);
       expect(stamps(host.calls[0]!)).to.deep.equal([1, 2]);
