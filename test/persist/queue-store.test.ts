@@ -1,6 +1,8 @@
 import { expect } from '@open-wc/testing';
 import { QueueStore, type DocumentOwners } from '../../src/persist/queue-store.js';
 import type { QueuedEvent } from '../../src/queue/delivery-queue.js';
+import { parseEntry } from '../../src/persist/stored-segments.js';
+import { ContextBinding } from '../../src/normalise/delivery-context.js';
 
 /** A segment as a page of `owner` would have stored it: events whole (`id`), their ids shared by index. */
 function storeSegment(owner: string, n: number, items: unknown[], contexts: unknown[] = [ctx]): void {
@@ -47,6 +49,39 @@ describe('QueueStore', function () {
     open.push(s);
     return s;
   };
+
+  it('keeps the session an event waiting for its ids is bound to, and reads version 2 without one', async () => {
+    const owner = uniqueOwner('bound');
+    const s = store(owner);
+    await s.open();
+    const bound = (id: string, session: string | null): QueuedEvent => {
+      const binding = new ContextBinding({ providerSessionId: 'p' }, 1);
+      binding.s = session;
+      return { ...queued(id), context: undefined, binding };
+    };
+    expect(s.write(0, [bound('on-two', 's-2'), bound('none', null), queued('stamped')])).to.equal(undefined);
+    const text = sessionStorage.getItem(`${V2}${owner}:0`);
+    const { items, unreadable } = parseEntry(text);
+    expect(unreadable).to.equal(0);
+    expect(items.map((item) => [item.id, item.binding?.s, item.context?.conversationId])).to.deep.equal([
+      ['on-two', 's-2', undefined],
+      ['none', null, undefined],
+      ['stamped', undefined, 'c'],
+    ]);
+    // Version 2 had no sessions: its events are read as they were.
+    const v2 = JSON.parse(text!) as { v: number; items: Array<{ s?: unknown }> };
+    v2.v = 2;
+    for (const item of v2.items) delete item.s;
+    expect(parseEntry(JSON.stringify(v2)).items.map((item) => item.binding)).to.deep.equal([
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    // A session that is not text is damaged: that event is unreadable, the others are read.
+    v2.v = 3;
+    v2.items[0]!.s = { id: 's-2' };
+    expect(parseEntry(JSON.stringify(v2)).unreadable).to.equal(1);
+  });
 
   it('writes segments under keys of their own, listed by its index, and removes each when asked', async () => {
     const owner = uniqueOwner('w');
