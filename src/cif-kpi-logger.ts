@@ -383,14 +383,21 @@ export class CifKpiLoggerElement extends ReactiveElement {
    * session's ids.
    */
   #cifAware(feature: 'names' | 'sessions', on: boolean): void {
-    this.#features[feature]?.stop?.();
+    // Events whose session was not decided yet are decided by the next one.
+    const bindings: ContextBinding[] = (feature === 'sessions' && this.#features.sessions?.stop?.()) || [];
+    if (feature === 'names') this.#features.names?.stop?.();
     if (feature === 'sessions') this.#context.fallBackTo(undefined);
     const names = new Set<string>();
-    const bindings: ContextBinding[] = [];
-    const placeholder = (this.#features[feature] = on
-      ? { seen: (name: string) => void names.add(name), bind: (binding: ContextBinding) => void bindings.push(binding) }
-      : undefined);
-    if (placeholder) {
+    // Kept while off too for sessions (the logger left the page): bindings wait for it to come back.
+    const placeholder = (this.#features[feature] =
+      on || feature === 'sessions'
+        ? {
+            seen: (name: string) => void names.add(name),
+            bind: (binding: ContextBinding) => void bindings.push(binding),
+            stop: () => bindings,
+          }
+        : undefined);
+    if (on) {
       void import('./deliver/cif-aware.js').then(({ KpiNameCheck, SessionContext }) => {
         if (this.#features[feature] !== placeholder) return;
         if (feature === 'names') this.#features.names = new KpiNameCheck(window, this.#reporter, names);

@@ -139,7 +139,9 @@ describe('auto-context', () => {
   });
 });
 
-describe('auto-context: each event keeps the session it was heard in', () => {
+describe('auto-context: each event keeps the session it was heard in', function () {
+  // Hundreds of steps of a fake clock: quick, but more than the default on a loaded machine.
+  this.timeout(20_000);
   /** Conversations by session, slow ones marked with their getSession delay. */
   const SLOW: Record<string, SimulatedSession> = {
     's-1': { conversationId: 'conv-1' },
@@ -275,6 +277,19 @@ describe('auto-context: each event keeps the session it was heard in', () => {
     await clock.tickAsync(100);
     await drained(logger, clock);
     expect(rows(cif)).to.deep.equal([['conv-3', 's-3', 'Between']]);
+  });
+
+  it('decides the session of an event heard with none focused also when the logger is moved meanwhile', async () => {
+    const { cif, root, logger, widget, clock } = await mountClocked();
+    await focus(cif, clock, null);
+    reportKpi(widget, { kpiEventName: 'Moved' });
+    logger.remove();
+    root.append(logger);
+    await clock.tickAsync(200);
+    await focus(cif, clock, 's-3');
+    await clock.tickAsync(100);
+    await drained(logger, clock);
+    expect(rows(cif)).to.deep.equal([['conv-3', 's-3', 'Moved']]);
   });
 
   it('takes a conversationId answered as a number as text, and never another session’s for an unusable one', async () => {

@@ -110,12 +110,16 @@ export class SessionContext {
     return undefined;
   }
 
-  /** Stops following: removes the handlers (the very functions added) and gives no more ids. */
-  stop(): void {
+  /**
+   * Stops following: removes the handlers (the very functions added) and gives no more ids. Returns the bindings not
+   * decided yet, for the next one to decide (the logger was moved, or reconnected).
+   */
+  stop(): ContextBinding[] {
     this.#stopped = true;
     this.#cancel();
     clearTimeout(this.#timer);
     for (const [name, handler] of this.#handlers) this.#call('removeHandler', name, handler).catch(() => {});
+    return this.#undecided;
   }
 
   /** The handlers, kept to remove these very functions; each answers the host with a Promise, as it must. */
