@@ -19,7 +19,7 @@ import type { InspectorView } from './report/debug-inspector.js';
 import type { KpiNamesView } from './deliver/kpi-names.js';
 import { attributeOf } from './vocabulary/attribute-names.js';
 import { CALL_FIELDS, type CifKpiEventDetail } from './vocabulary/cif-contract.js';
-import { internalError, type CifKpiProblem } from './vocabulary/problems.js';
+import { internalError } from './vocabulary/problems.js';
 import type { CifKpiFailedEvent, CifKpiLogResult, CifKpiStats } from './vocabulary/logger-events.js';
 
 /**
@@ -181,8 +181,6 @@ export class CifKpiLoggerElement extends ReactiveElement {
   #features: Partial<Record<'names' | 'sessions', { seen?(name: string): void; stop?(): void; view?: KpiNamesView }>> =
     {};
   #nextId = 0;
-  /** The last problem said of each delivery setting, so that each is said once. */
-  #optionProblems = new Map<string, string>();
   #reporter = new Reporter(this);
   /** Numbers events; their ids are `<owner>.<n>`, made only when one is needed. */
   #queue = new DeliveryQueue({
@@ -222,15 +220,9 @@ export class CifKpiLoggerElement extends ReactiveElement {
     this.logLevel = DEFAULT_LOG_LEVEL;
     this.disabled = false;
     this.debug = false;
-    this.#reporter.explainStalls(() => {
+    this.#reporter.explainStalls(this, () => {
       const context = this.#context.current();
-      return {
-        held: this.#queue.size,
-        missingIds: context.status === 'incomplete' ? context.missing : [],
-        hostReady: this.#queue.hostReady,
-        attributes: this.getAttributeNames(),
-        scripts: Array.from(document.scripts, (script) => script.src),
-      };
+      return context.status === 'incomplete' ? context.missing : [];
     });
   }
 
@@ -348,20 +340,11 @@ export class CifKpiLoggerElement extends ReactiveElement {
       this[name] = options[name];
     }
     if (unusable) {
-      // The attribute is quoted as written only while it still says what was given.
-      void import('./queue/option-problems.js').then(({ optionProblems, logLevelProblem }) => {
-        const problems = optionProblems(given, options, (attribute) => this.getAttribute(attribute));
-        if (givenLevel != null && givenLevel !== logLevel(givenLevel)) problems.push(logLevelProblem(givenLevel));
-        for (const p of problems) this.#sayOption(p);
-      });
+      void import('./queue/option-problems.js').then(({ sayOptionProblems }) =>
+        sayOptionProblems(this, given, options, givenLevel, (p) => this.#reporter.error(p)),
+      );
     }
     this.#queue.configure(options);
-  }
-
-  /** Says a problem with a setting, once per setting and message. */
-  #sayOption(p: CifKpiProblem): void {
-    if (this.#optionProblems.get(p.field!) !== p.message) this.#reporter.error(p);
-    this.#optionProblems.set(p.field!, p.message);
   }
 
   /**
@@ -390,11 +373,9 @@ export class CifKpiLoggerElement extends ReactiveElement {
   }
 
   #inspectorView = (): InspectorView => ({
-    ids: this,
+    logger: this,
     context: this.#context.current(),
-    hostReady: this.hostReady,
-    stats: this.stats,
-    scope: { root: this.#capture.scopeRoot, attribute: this.scope, parent: this.parentNode, capturing: !this.disabled },
+    root: this.#capture.scopeRoot,
     kpiNames: this.#features.names?.view,
   });
 

@@ -91,7 +91,7 @@ export class QueuePersistence implements QueueKeeper {
     this.#store = store;
     window.addEventListener('pagehide', this.saveNow);
     document.addEventListener('visibilitychange', this.#onVisibilityChange);
-    this.#setUnwritten(this.#queue.snapshot());
+    this.#forgetSegments(this.#queue.snapshot());
     this.#queue.keep(this);
     if (this.#unwritten.length > 0) this.#schedule();
     // Events left by the page before a reload are older than anything captured here: they go first.
@@ -122,11 +122,7 @@ export class QueuePersistence implements QueueKeeper {
     this.#timer = this.#soon = undefined;
     this.#store.close();
     this.#store = undefined;
-    this.#setUnwritten([]);
-    this.#segments.clear();
-    this.#stale.clear();
-    this.#segmentOf = new WeakMap();
-    this.#tail = undefined;
+    this.#forgetSegments([]);
     window.removeEventListener('pagehide', this.saveNow);
     document.removeEventListener('visibilitychange', this.#onVisibilityChange);
     this.#queue.resume();
@@ -267,11 +263,16 @@ export class QueuePersistence implements QueueKeeper {
   /** Another page removed this logger's keys: every event held is written again. */
   #rewriteAll(store: QueueStore): void {
     store.forget();
+    this.#forgetSegments(this.#queue.snapshot());
+  }
+
+  /** Knows of no segment written: `items` are to be written (every event held, or none). */
+  #forgetSegments(items: QueuedEvent[]): void {
     this.#segments.clear();
     this.#stale.clear();
     this.#segmentOf = new WeakMap();
     this.#tail = undefined;
-    this.#setUnwritten(this.#queue.snapshot());
+    this.#setUnwritten(items);
   }
 
   /** Storage refused `items`: they stay in memory, to be written when there is room; said once. */
