@@ -44,7 +44,8 @@ export class SessionContext {
     this.#stopped = true;
     this.#generation++;
     this.#cancel();
-    for (const [name, handler] of this.#handlers) this.#call('removeHandler', name, handler);
+    // A library that is not there (or refuses) has nothing to remove: nothing of it reaches the page.
+    for (const [name, handler] of this.#handlers) this.#call('removeHandler', name, handler).catch(() => {});
   }
 
   /** The handlers, kept to remove these very functions; each answers the host with a Promise, as it must. */
