@@ -178,8 +178,9 @@ export class CifKpiLoggerElement extends ReactiveElement {
 
   #ownerId = newOwnerId();
   /** The CIF-aware features on: `check-kpi-names` (`names`) and `auto-context` (`sessions`). */
-  #features: Partial<Record<'names' | 'sessions', { seen?(name: string): void; stop?(): void; view?: KpiNamesView }>> =
-    {};
+  #features: Partial<
+    Record<'names' | 'sessions', { seen?(name: string): void; start?(): void; stop?(): void; view?: KpiNamesView }>
+  > = {};
   #nextId = 0;
   #reporter = new Reporter(this);
   /** Numbers events; their ids are `<owner>.<n>`, made only when one is needed. */
@@ -187,6 +188,8 @@ export class CifKpiLoggerElement extends ReactiveElement {
     host: new CifHostWatcher(window),
     reporter: this.#reporter,
     idPrefix: `${this.#ownerId}.`,
+    // Removed, it keeps what it holds and lets go once that is delivered (or dropped, or given up).
+    changed: () => this.isConnected || this.#holdWhatIsNeeded(),
   });
   #persistence = new QueuePersistence(
     this.#queue,
@@ -278,6 +281,9 @@ export class CifKpiLoggerElement extends ReactiveElement {
     super.connectedCallback();
     this.#capture.connect();
     this.#queue.watchHost();
+    // Added again: it takes back what it let go of (its first update takes it the first time).
+    if (this.hasUpdated) this.#holdWhatIsNeeded();
+    this.#features.names?.start?.();
     if (this.autoContext) this.#cifAware('sessions', true);
     if (!this.debug && new URLSearchParams(location.search).has('cif-kpi-debug')) this.debug = true;
   }
@@ -285,10 +291,27 @@ export class CifKpiLoggerElement extends ReactiveElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.#capture.disconnect();
+    this.#features.names?.stop?.();
     this.#cifAware('sessions', false);
+    this.#holdWhatIsNeeded();
     this.#persistence.saveNow();
     // What was captured is still delivered: start sending it now.
     void this.#queue.flush();
+  }
+
+  /**
+   * Takes what the logger needs of the page, and lets go of the rest: in the page, or while it holds events, it keeps
+   * its queue in storage (unless `no-persist`); removed and holding nothing, it lets go of everything it took: its
+   * stored keys, then its Web Lock, its listeners and its timers.
+   */
+  #holdWhatIsNeeded(): void {
+    const needed = this.isConnected || this.#queue.size > 0;
+    if (needed && !this.noPersist) this.#persistence.enable();
+    else this.#persistence.disable();
+    if (!needed) {
+      this.#queue.rest();
+      this.#reporter.rest();
+    }
   }
 
   override requestUpdate(name?: PropertyKey, oldValue?: unknown, options?: PropertyDeclaration): void {
@@ -301,10 +324,7 @@ export class CifKpiLoggerElement extends ReactiveElement {
       this.#applyOptions();
       this.#context.current();
       this.#capture.configure(this.scope, this.disabled);
-      if (changed.has('noPersist')) {
-        if (this.noPersist) this.#persistence.disable();
-        else this.#persistence.enable();
-      }
+      if (changed.has('noPersist')) this.#holdWhatIsNeeded();
       if (changed.has('checkKpiNames')) this.#cifAware('names', this.checkKpiNames);
       if (changed.has('autoContext')) this.#cifAware('sessions', this.autoContext && this.isConnected);
       if (changed.has('debug')) {
@@ -360,14 +380,16 @@ export class CifKpiLoggerElement extends ReactiveElement {
     if (placeholder) {
       void import('./deliver/cif-aware.js').then(({ KpiNameCheck, SessionContext }) => {
         if (this.#features[feature] !== placeholder) return;
-        this.#features[feature] =
+        const made = (this.#features[feature] =
           feature === 'names'
             ? new KpiNameCheck(window, this.#reporter, waiting)
             : new SessionContext(
                 window,
                 (ids) => this.#context.fallBackTo(ids),
                 (p) => this.#reporter.error(p),
-              );
+              ));
+        // A removed logger waits for nothing: the check starts again when it is added back.
+        if (!this.isConnected) made.stop();
       });
     }
   }

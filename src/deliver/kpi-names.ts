@@ -79,13 +79,27 @@ export class KpiNameCheck {
   #waiting = new Set<string>();
   #said = new Set<string>();
   #state: KpiNamesView['state'] = 'loading';
-  #cancel: () => void;
+  #win: Window;
+  #timeout: number;
+  /** Stops waiting for the CIF library; undefined while not waiting. */
+  #cancel: (() => void) | undefined;
+  #reading: Promise<void> | undefined;
 
   /** `waiting`: names captured before this was made, checked once the definitions are read. */
   constructor(win: Window, reports: KpiNameReports, waiting: Iterable<string> = [], timeout = LOOKUP_TIMEOUT) {
     this.#reports = reports;
+    this.#win = win;
+    this.#timeout = timeout;
     for (const name of waiting) this.seen(name);
-    this.#cancel = new CifHostWatcher(win).whenReady(() => void this.#read(win, timeout));
+    this.start();
+  }
+
+  /** Waits for the CIF library, then reads the definitions: unless it is waiting, or has read (or is reading). */
+  start(): void {
+    if (this.#cancel || this.#reading) return;
+    this.#cancel = new CifHostWatcher(this.#win).whenReady(() => {
+      this.#reading = this.#read(this.#win, this.#timeout);
+    });
   }
 
   get view(): KpiNamesView {
@@ -111,9 +125,13 @@ export class KpiNameCheck {
     );
   }
 
-  /** Stops waiting for the CIF library (the logger left the page or stopped checking). */
+  /**
+   * Stops waiting for the CIF library (the logger left the page or stopped checking); `start()` waits again. A read
+   * under way goes on: it holds nothing of the page.
+   */
   stop(): void {
-    this.#cancel();
+    this.#cancel?.();
+    this.#cancel = undefined;
   }
 
   async #read(win: Window, timeout: number): Promise<void> {

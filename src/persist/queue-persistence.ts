@@ -44,7 +44,8 @@ interface Segment {
  *   stay in memory, said once, with how many will not survive a reload, and written when storage has room again;
  * - if another page removed this logger's keys (see `QueueStore`), everything is written again.
  * It reads back what an earlier page left before anything newer is sent. Saving follows persistence being on, not
- * the logger being connected: a removed logger still delivers, and its entry must still be kept up to date.
+ * the logger being connected: a removed logger still delivers, and its entry must still be kept up to date (until
+ * it holds nothing: its logger then turns persistence off, which removes its keys and gives back its Web Lock).
  */
 export class QueuePersistence implements QueueKeeper {
   #queue: PersistedQueue;
@@ -110,7 +111,8 @@ export class QueuePersistence implements QueueKeeper {
         }
         if (unreadable > 0) this.#onUnreadable(unreadable);
       })
-      .finally(() => this.#queue.resume());
+      // Unless persistence was turned off meanwhile (then it resumed the queue, and a new store may hold it).
+      .finally(() => this.#store === store && this.#queue.resume());
   }
 
   /** Stops keeping the queue in storage and removes what this logger stored. */

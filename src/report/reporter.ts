@@ -247,6 +247,11 @@ export class Reporter implements DeliveryReporter {
     this.refresh();
   }
 
+  /** Its logger left the page and holds nothing: no look for stalled events is due. */
+  rest(): void {
+    this.#stalls?.rest();
+  }
+
   hostReady(): void {
     this.refresh();
   }
