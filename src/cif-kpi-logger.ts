@@ -20,7 +20,7 @@ import type { KpiNamesView } from './deliver/kpi-names.js';
 import type { SessionContext } from './deliver/session-context.js';
 import { attributeOf } from './vocabulary/attribute-names.js';
 import { CALL_FIELDS, type CifKpiEventDetail, type DeliveryContext } from './vocabulary/cif-contract.js';
-import { internalError, type CifKpiProblem } from './vocabulary/problems.js';
+import { internalError } from './vocabulary/problems.js';
 import type { CifKpiFailedEvent, CifKpiLogResult, CifKpiStats } from './vocabulary/logger-events.js';
 
 /**
@@ -180,12 +180,10 @@ export class CifKpiLoggerElement extends ReactiveElement {
   #ownerId = newOwnerId();
   /** The CIF-aware features on: `check-kpi-names` (`names`) and `auto-context` (`sessions`). */
   #features: {
-    names?: { seen(name: string): void; view?: KpiNamesView; stop?(): void };
+    names?: { seen(name: string): void; view?: KpiNamesView; start?(): void; stop?(): void };
     sessions?: Partial<Pick<SessionContext, 'focused' | 'resolve' | 'stop'>> & Pick<SessionContext, 'bind'>;
   } = {};
   #nextId = 0;
-  /** The last problem said of each delivery setting, so that each is said once. */
-  #optionProblems = new Map<string, string>();
   #reporter = new Reporter(this);
   /** Numbers events; their ids are `<owner>.<n>`, made only when one is needed. */
   #queue = new DeliveryQueue({
@@ -199,6 +197,8 @@ export class CifKpiLoggerElement extends ReactiveElement {
       const state = this.#context.current();
       return state.status === 'complete' ? state.context : undefined;
     },
+    // Removed, it keeps what it holds and lets go once that is delivered (or dropped, or given up).
+    changed: () => this.isConnected || this.#holdWhatIsNeeded(),
   });
   #persistence = new QueuePersistence(
     this.#queue,
@@ -232,18 +232,11 @@ export class CifKpiLoggerElement extends ReactiveElement {
     this.logLevel = DEFAULT_LOG_LEVEL;
     this.disabled = false;
     this.debug = false;
-    this.#reporter.explainStalls(() => {
+    this.#reporter.explainStalls(this, () => {
       // With `auto-context`, events heard with no session focused wait for the ids set on the logger alone.
       const unbound = this.#queue.snapshot().some((item) => item.state === 'waiting' && item.binding?.s === null);
       const context = unbound ? resolveContext(this).state : this.#context.current();
-      return {
-        held: this.#queue.size,
-        missingIds: context.status === 'incomplete' ? context.missing : [],
-        unbound,
-        hostReady: this.#queue.hostReady,
-        attributes: this.getAttributeNames(),
-        scripts: Array.from(document.scripts, (script) => script.src),
-      };
+      return { missingIds: context.status === 'incomplete' ? context.missing : [], unbound };
     });
   }
 
@@ -299,6 +292,9 @@ export class CifKpiLoggerElement extends ReactiveElement {
     super.connectedCallback();
     this.#capture.connect();
     this.#queue.watchHost();
+    // Added again: it takes back what it let go of (its first update takes it the first time).
+    if (this.hasUpdated) this.#holdWhatIsNeeded();
+    this.#features.names?.start?.();
     if (this.autoContext) this.#cifAware('sessions', true);
     if (!this.debug && new URLSearchParams(location.search).has('cif-kpi-debug')) this.debug = true;
   }
@@ -306,10 +302,27 @@ export class CifKpiLoggerElement extends ReactiveElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.#capture.disconnect();
+    this.#features.names?.stop?.();
     this.#cifAware('sessions', false);
+    this.#holdWhatIsNeeded();
     this.#persistence.saveNow();
     // What was captured is still delivered: start sending it now.
     void this.#queue.flush();
+  }
+
+  /**
+   * Takes what the logger needs of the page, and lets go of the rest: in the page, or while it holds events, it keeps
+   * its queue in storage (unless `no-persist`); removed and holding nothing, it lets go of everything it took: its
+   * stored keys, then its Web Lock, its listeners and its timers.
+   */
+  #holdWhatIsNeeded(): void {
+    const needed = this.isConnected || this.#queue.size > 0;
+    if (needed && !this.noPersist) this.#persistence.enable();
+    else this.#persistence.disable();
+    if (!needed) {
+      this.#queue.rest();
+      this.#reporter.rest();
+    }
   }
 
   override requestUpdate(name?: PropertyKey, oldValue?: unknown, options?: PropertyDeclaration): void {
@@ -322,10 +335,7 @@ export class CifKpiLoggerElement extends ReactiveElement {
       this.#applyOptions();
       this.#context.current();
       this.#capture.configure(this.scope, this.disabled);
-      if (changed.has('noPersist')) {
-        if (this.noPersist) this.#persistence.disable();
-        else this.#persistence.enable();
-      }
+      if (changed.has('noPersist')) this.#holdWhatIsNeeded();
       if (changed.has('checkKpiNames')) this.#cifAware('names', this.checkKpiNames);
       if (changed.has('autoContext')) this.#cifAware('sessions', this.autoContext && this.isConnected);
       if (changed.has('debug')) {
@@ -361,20 +371,11 @@ export class CifKpiLoggerElement extends ReactiveElement {
       this[name] = options[name];
     }
     if (unusable) {
-      // The attribute is quoted as written only while it still says what was given.
-      void import('./queue/option-problems.js').then(({ optionProblems, logLevelProblem }) => {
-        const problems = optionProblems(given, options, (attribute) => this.getAttribute(attribute));
-        if (givenLevel != null && givenLevel !== logLevel(givenLevel)) problems.push(logLevelProblem(givenLevel));
-        for (const p of problems) this.#sayOption(p);
-      });
+      void import('./queue/option-problems.js').then(({ sayOptionProblems }) =>
+        sayOptionProblems(this, given, options, givenLevel, (p) => this.#reporter.error(p)),
+      );
     }
     this.#queue.configure(options);
-  }
-
-  /** Says a problem with a setting, once per setting and message. */
-  #sayOption(p: CifKpiProblem): void {
-    if (this.#optionProblems.get(p.field!) !== p.message) this.#reporter.error(p);
-    this.#optionProblems.set(p.field!, p.message);
   }
 
   /**
@@ -400,26 +401,27 @@ export class CifKpiLoggerElement extends ReactiveElement {
     if (on) {
       void import('./deliver/cif-aware.js').then(({ KpiNameCheck, SessionContext }) => {
         if (this.#features[feature] !== placeholder) return;
-        if (feature === 'names') this.#features.names = new KpiNameCheck(window, this.#reporter, names);
-        else
-          this.#features.sessions = new SessionContext(
-            window,
-            {
-              fallBackTo: (ids) => this.#context.fallBackTo(ids),
-              recheck: () => this.#queue.recheck(),
-              error: (p) => this.#reporter.error(p),
-            },
-            bindings,
-          );
+        const made =
+          feature === 'names'
+            ? (this.#features.names = new KpiNameCheck(window, this.#reporter, names))
+            : (this.#features.sessions = new SessionContext(
+                window,
+                {
+                  fallBackTo: (ids) => this.#context.fallBackTo(ids),
+                  recheck: () => this.#queue.recheck(),
+                  error: (p) => this.#reporter.error(p),
+                },
+                bindings,
+              ));
+        // A removed logger waits for nothing: the check starts again when it is added back.
+        if (!this.isConnected) made.stop();
       });
     }
   }
   #inspectorView = (): InspectorView => ({
-    ids: this,
+    logger: this,
     context: this.#context.current(),
-    hostReady: this.hostReady,
-    stats: this.stats,
-    scope: { root: this.#capture.scopeRoot, attribute: this.scope, parent: this.parentNode, capturing: !this.disabled },
+    root: this.#capture.scopeRoot,
     kpiNames: this.#features.names?.view,
   });
 

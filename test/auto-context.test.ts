@@ -3,7 +3,7 @@ import '../src/define.js';
 import type { CifKpiErrorDetail, CifKpiWarningDetail } from '../src/vocabulary/logger-events.js';
 import type sinon from 'sinon';
 import type { SimulatedCifHostOptions, SimulatedSession } from '../src/testing/simulated-cif-host.js';
-import { collect, fakeClock, readyHost, reportKpi, type Logger } from './support/harness.js';
+import { collect, fakeClock, pageErrorsDuring, readyHost, reportKpi, type Logger } from './support/harness.js';
 
 const SESSIONS = {
   'session-A': { conversationId: 'conv-A' },
@@ -136,6 +136,21 @@ describe('auto-context', () => {
     logger.autoContext = false;
     await logger.updateComplete;
     expect(cif.handlers.get('onSessionSwitched')!.size).to.equal(0);
+  });
+
+  it('lets nothing reach the page when it stops following while the CIF library is not there', async () => {
+    const { cif, root, logger } = await mount({}, { initDelay: null });
+    cif.uninstall();
+    delete window.Microsoft;
+    // Its code arrives in real time: then it waits for the library.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const errors = await pageErrorsDuring(async () => {
+      logger.remove();
+      root.append(logger);
+      logger.autoContext = false;
+      await logger.updateComplete;
+    });
+    expect(errors).to.deep.equal([]);
   });
 });
 

@@ -20,6 +20,29 @@ async function mount(attrs = 'check-kpi-names'): Promise<{ root: HTMLElement; lo
   return { root, logger, widget: root.querySelector('span')! };
 }
 
+/** `count` loggers that check, each in a widget of its own, connected in one task. */
+async function mountMany(count: number): Promise<{ root: HTMLElement; loggers: Logger[] }> {
+  const root = await fixture<HTMLElement>(html`<div></div>`);
+  const loggers: Logger[] = [];
+  for (let i = 0; i < count; i++) {
+    const widget = document.createElement('div');
+    const logger = document.createElement('cif-kpi-logger');
+    for (const [name, value] of [
+      ['conversation-id', 'c'],
+      ['provider-session-id', 'p'],
+      ['flush-delay', '0'],
+      ['no-persist', ''],
+      ['check-kpi-names', ''],
+    ])
+      logger.setAttribute(name, value!);
+    widget.append(logger);
+    loggers.push(logger);
+  }
+  root.append(...loggers.map((logger) => logger.parentElement!));
+  await Promise.all(loggers.map((logger) => logger.updateComplete));
+  return { root, loggers };
+}
+
 const kpiWarnings = (warnings: CifKpiWarningDetail[]) =>
   warnings.filter((w) => w.code === 'unknown-kpi-event-name').map((w) => w.message.split(' has no')[0]);
 
@@ -49,6 +72,41 @@ describe('check-kpi-names', () => {
     expect(host.searches).to.have.length(1);
     // The reserved name keeps its own warning only.
     expect(warnings.filter((w) => w.code === 'reserved-kpi-event-name')).to.have.length(1);
+  });
+
+  it('reads the definitions once per page: every logger that checks shares the one read', async () => {
+    const host = readyHost({ kpiDefinitions: ['CallAccepted'] });
+    const { root, loggers } = await mountMany(51);
+    const warnings = collect<CifKpiWarningDetail>(root, 'cif-kpi-warning');
+    for (const logger of loggers) reportKpi(logger.parentElement!, { kpiEventName: 'CallHold' });
+    await waitUntil(() => kpiWarnings(warnings).length === 51, 'a warning from each logger', {
+      timeout: 3000,
+      interval: 10,
+    });
+    expect(host.searches).to.have.length(1);
+    // One added later takes what was read.
+    const { root: later, widget } = await mount();
+    const laterWarnings = collect<CifKpiWarningDetail>(later, 'cif-kpi-warning');
+    reportKpi(widget, { kpiEventName: 'Transferred' });
+    await waitUntil(() => kpiWarnings(laterWarnings).length === 1, 'the warning', { timeout: 2000, interval: 10 });
+    expect(host.searches).to.have.length(1);
+  });
+
+  it('a read that failed is tried again by the next logger that starts checking, not by those that waited for it', async () => {
+    const host = readyHost({ kpiDefinitions: ['A'] });
+    host.searchReply = 'reject';
+    const { root } = await mountMany(2);
+    const errors = collect<CifKpiErrorDetail>(root, 'cif-kpi-error');
+    await waitUntil(() => errors.length === 2, 'an error from each', { timeout: 2000, interval: 10 });
+    expect(errors.map((e) => e.code)).to.deep.equal(['kpi-names-unavailable', 'kpi-names-unavailable']);
+    expect(host.searches).to.have.length(1);
+    host.searchReply = 'object';
+    const third = await mount();
+    const warnings = collect<CifKpiWarningDetail>(third.root, 'cif-kpi-warning');
+    reportKpi(third.widget, { kpiEventName: 'B' });
+    await waitUntil(() => kpiWarnings(warnings).length === 1, 'the warning', { timeout: 2000, interval: 10 });
+    expect(host.searches).to.have.length(2);
+    expect(errors).to.have.length(2);
   });
 
   it('waits for the CIF library before it reads', async () => {

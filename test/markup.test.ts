@@ -2,7 +2,8 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import sinon from 'sinon';
 import '../src/define.js';
 import type { CifKpiErrorDetail, CifKpiWarningDetail } from '../src/vocabulary/logger-events.js';
-import type { CifKpiEvent } from '../src/vocabulary/cif-contract.js';
+import { CALL_FIELDS, CIF_LIMITS, KPI_EVENT_FIELDS, type CifKpiEvent } from '../src/vocabulary/cif-contract.js';
+import type { SimulatedCifHost } from '../src/testing/simulated-cif-host.js';
 import { collect, pageErrorsDuring, readyHost, type Logger } from './support/harness.js';
 
 const LOGGER = 'conversation-id="c" provider-session-id="p" flush-delay="0"';
@@ -302,6 +303,53 @@ describe('data-kpi-* markup', () => {
 describe('markup that could be turned against the page', () => {
   beforeEach(() => {
     (window as unknown as { __host: unknown }).__host = readyHost();
+  });
+
+  it('reads markup through own properties only: fields a page added to Object.prototype never reach the call', async () => {
+    const host = (window as unknown as { __host: SimulatedCifHost }).__host;
+    const { root, logger } = await mount(`
+      <button id="plain" data-kpi="CallHold">Hold</button>
+      <button id="custom" data-kpi="CallResumed" data-kpi-reason="Back" data-kpi-custom-tier="2">Resume</button>`);
+    // Every field name the CIF contract knows, and the names inside a call and a customData item.
+    const names = new Set<string>([
+      ...Object.keys(CIF_LIMITS),
+      ...KPI_EVENT_FIELDS,
+      ...CALL_FIELDS,
+      'events',
+      'attribute',
+    ]);
+    const proto = Object.prototype as Record<string, unknown>;
+    try {
+      for (const name of names) proto[name] = 'polluted';
+      // Each element twice: read the first time, then taken from what was read.
+      for (let i = 0; i < 2; i++) {
+        root.querySelector<HTMLElement>('#plain')!.click();
+        root.querySelector<HTMLElement>('#custom')!.click();
+      }
+      await logger.flush();
+    } finally {
+      for (const name of names) delete proto[name];
+    }
+    expect(host.calls).to.have.length(2);
+    for (const call of host.calls) {
+      expect(call.violations).to.deep.equal([]);
+      expect(call.argumentCount).to.equal(2);
+      const data = call.data as { events: Array<Record<string, unknown>> };
+      expect(Object.keys(data)).to.deep.equal(['conversationId', 'providerSessionId', 'events']);
+      expect(data.events).to.have.length(2);
+    }
+    const events = host.calls.flatMap((call) => (call.data as { events: Array<Record<string, unknown>> }).events);
+    expect(events.map((event) => Object.keys(event))).to.deep.equal([
+      ['kpiEventName', 'eventTimestamp'],
+      ['kpiEventName', 'eventTimestamp'],
+      ['kpiEventName', 'kpiEventReason', 'eventTimestamp', 'customData'],
+      ['kpiEventName', 'kpiEventReason', 'eventTimestamp', 'customData'],
+    ]);
+    for (const event of events.slice(2)) {
+      expect(event.customData).to.deep.equal([{ attribute: 'tier', value: '2' }]);
+      expect(Object.keys((event.customData as object[])[0]!)).to.deep.equal(['attribute', 'value']);
+    }
+    expect(JSON.stringify(host.calls.map((call) => [call.data, call.eventName]))).to.not.contain('polluted');
   });
 
   it('refuses data-kpi-on events that fire by themselves: injected content cannot forge a KPI event', async () => {

@@ -186,6 +186,7 @@ describe('input read and bounded', () => {
     try {
       proto.kpiEventReason = 'polluted';
       proto.clientSessionId = 'polluted';
+      proto.correlationId = 'polluted';
       proto.customData = { polluted: 'yes' };
       proto.attribute = 'polluted';
       reportKpi(widget, { kpiEventName: 'Clean', customData: [{ value: 'v' }] });
@@ -194,10 +195,12 @@ describe('input read and bounded', () => {
     } finally {
       delete proto.kpiEventReason;
       delete proto.clientSessionId;
+      delete proto.correlationId;
       delete proto.customData;
       delete proto.attribute;
     }
     expect(JSON.stringify(host.calls.map((c) => c.data))).to.not.contain('polluted');
+    expect(host.calls.map((c) => c.argumentCount)).to.deep.equal([2]);
     expect(host.events).to.have.length(1);
   });
 

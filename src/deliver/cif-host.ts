@@ -116,11 +116,13 @@ export function callLogAnalyticsEvent(
   timeoutMs: number,
 ): Promise<CallOutcome> {
   let answer: Promise<CallOutcome>;
+  // Its own field only: a page may have added `correlationId` to `Object.prototype`.
+  const correlationId = own(call, 'correlationId') as string | undefined;
   try {
     const returned =
-      call.correlationId === undefined
+      correlationId === undefined
         ? framework.logAnalyticsEvent(call.data, call.eventName)
-        : framework.logAnalyticsEvent(call.data, call.eventName, call.correlationId);
+        : framework.logAnalyticsEvent(call.data, call.eventName, correlationId);
     answer = Promise.resolve(returned).then(
       (result): CallOutcome => ({ ok: true, result }),
       (reason: unknown): CallOutcome => ({ ok: false, problem: hostRejection(reason) }),

@@ -1,10 +1,12 @@
 /**
  * `check-kpi-names`: Dynamics keeps a KPI event in its analytics only when an active KPI event definition
  * (`msdyn_kpieventdefinition`) has its name; otherwise the host accepts the event and it is dropped later, with no
- * error anywhere. Once the CIF library is there, the active definitions are read once with
- * `searchAndOpenRecords` (search only, nothing opens), and each captured name without one is said once. The check is
- * advice: the event is still sent (the organisation may add the definition later). A lookup that fails or does not
- * answer in time is said once and turns the check off. A chunk of its own, loaded only by loggers that check.
+ * error anywhere. Once the CIF library is there, the active definitions are read once a page with
+ * `searchAndOpenRecords` (search only, nothing opens), shared by every logger that checks, and each captured name
+ * without one is said once per logger. The check is advice: the event is still sent (the organisation may add the
+ * definition later). A lookup that fails or does not answer in time is said once by each logger that waited for it
+ * and turns their check off; it is forgotten, so that the next logger to start checking reads again. A chunk of its
+ * own, loaded only by loggers that check.
  */
 import { CIF_FIRST_PARTY_EVENT_NAMES } from '../vocabulary/cif-contract.js';
 import { nearest } from '../vocabulary/nearest.js';
@@ -34,19 +36,70 @@ export interface KpiNameReports {
   refresh(): void;
 }
 
+/**
+ * The page's read of the definitions, by CIF library (a page has one): shared by its loggers. A read that failed is
+ * forgotten, so that the next logger to start checking tries again.
+ */
+const reads = new WeakMap<object, Promise<Set<string>>>();
+
+/** The active definitions' names, read once per CIF library with a deadline of `timeout` ms. */
+function definitions(win: Window, timeout: number): Promise<Set<string>> {
+  const framework = win.Microsoft?.CIFramework;
+  let read = framework && reads.get(framework);
+  if (!read) {
+    read = lookup(framework, timeout);
+    if (framework) {
+      reads.set(framework, read);
+      read.catch(() => reads.get(framework) === read && reads.delete(framework));
+    }
+  }
+  return read;
+}
+
+async function lookup(framework: object | undefined, timeout: number): Promise<Set<string>> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    const search = own(framework, 'searchAndOpenRecords');
+    if (typeof search !== 'function') throw new Error('Microsoft.CIFramework.searchAndOpenRecords is not there');
+    const answer: unknown = await Promise.race([
+      (search as (...args: unknown[]) => Promise<unknown>)(DEFINITION_ENTITY, DEFINITION_QUERY, true),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${timeout / 1000} s`)), timeout);
+      }),
+    ]);
+    return new Set(definitionNames(answer));
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export class KpiNameCheck {
   #reports: KpiNameReports;
   #defined: Set<string> | undefined;
   #waiting = new Set<string>();
   #said = new Set<string>();
   #state: KpiNamesView['state'] = 'loading';
-  #cancel: () => void;
+  #win: Window;
+  #timeout: number;
+  /** Stops waiting for the CIF library; undefined while not waiting. */
+  #cancel: (() => void) | undefined;
+  #reading: Promise<void> | undefined;
 
   /** `waiting`: names captured before this was made, checked once the definitions are read. */
   constructor(win: Window, reports: KpiNameReports, waiting: Iterable<string> = [], timeout = LOOKUP_TIMEOUT) {
     this.#reports = reports;
+    this.#win = win;
+    this.#timeout = timeout;
     for (const name of waiting) this.seen(name);
-    this.#cancel = new CifHostWatcher(win).whenReady(() => void this.#read(win, timeout));
+    this.start();
+  }
+
+  /** Waits for the CIF library, then reads the definitions: unless it is waiting, or has read (or is reading). */
+  start(): void {
+    if (this.#cancel || this.#reading) return;
+    this.#cancel = new CifHostWatcher(this.#win).whenReady(() => {
+      this.#reading = this.#read(this.#win, this.#timeout);
+    });
   }
 
   get view(): KpiNamesView {
@@ -72,23 +125,18 @@ export class KpiNameCheck {
     );
   }
 
-  /** Stops waiting for the CIF library (the logger left the page or stopped checking). */
+  /**
+   * Stops waiting for the CIF library (the logger left the page or stopped checking); `start()` waits again. A read
+   * under way goes on: it holds nothing of the page.
+   */
   stop(): void {
-    this.#cancel();
+    this.#cancel?.();
+    this.#cancel = undefined;
   }
 
   async #read(win: Window, timeout: number): Promise<void> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      const search = own(win.Microsoft?.CIFramework, 'searchAndOpenRecords');
-      if (typeof search !== 'function') throw new Error('Microsoft.CIFramework.searchAndOpenRecords is not there');
-      const answer: unknown = await Promise.race([
-        (search as (...args: unknown[]) => Promise<unknown>)(DEFINITION_ENTITY, DEFINITION_QUERY, true),
-        new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`no answer within ${timeout / 1000} s`)), timeout);
-        }),
-      ]);
-      this.#defined = new Set(definitionNames(answer));
+      this.#defined = await definitions(win, timeout);
       this.#state = 'ready';
       const waiting = [...this.#waiting];
       this.#waiting.clear();
@@ -104,7 +152,6 @@ export class KpiNameCheck {
         ),
       );
     } finally {
-      clearTimeout(timer);
       this.#reports.refresh();
     }
   }

@@ -268,11 +268,12 @@ function pad(n: number, width: number): string {
 
 /**
  * A copy of an event (its `customData` items too) with `eventTimestamp` set to `capturedAt`, fields in the same
- * order: for an event read once and captured many times.
+ * order: for an event read once and captured many times. Its own fields only: a page may have added some to
+ * `Object.prototype`.
  */
 export function restamped(event: CifKpiEvent, capturedAt: number): CifKpiEvent {
   const copy = {} as Record<string, unknown>;
-  for (const field in event) {
+  for (const field of Object.keys(event)) {
     const value = event[field as keyof CifKpiEvent];
     copy[field] =
       field === 'eventTimestamp'

@@ -45,7 +45,8 @@ interface Segment {
  *   stay in memory, said once, with how many will not survive a reload, and written when storage has room again;
  * - if another page removed this logger's keys (see `QueueStore`), everything is written again.
  * It reads back what an earlier page left before anything newer is sent. Saving follows persistence being on, not
- * the logger being connected: a removed logger still delivers, and its entry must still be kept up to date.
+ * the logger being connected: a removed logger still delivers, and its entry must still be kept up to date (until
+ * it holds nothing: its logger then turns persistence off, which removes its keys and gives back its Web Lock).
  */
 export class QueuePersistence implements QueueKeeper {
   #queue: PersistedQueue;
@@ -92,7 +93,7 @@ export class QueuePersistence implements QueueKeeper {
     this.#store = store;
     window.addEventListener('pagehide', this.saveNow);
     document.addEventListener('visibilitychange', this.#onVisibilityChange);
-    this.#setUnwritten(this.#queue.snapshot());
+    this.#forgetSegments(this.#queue.snapshot());
     this.#queue.keep(this);
     if (this.#unwritten.length > 0) this.#schedule();
     // Events left by the page before a reload are older than anything captured here: they go first.
@@ -111,7 +112,8 @@ export class QueuePersistence implements QueueKeeper {
         }
         if (unreadable > 0) this.#onUnreadable(unreadable);
       })
-      .finally(() => this.#queue.resume());
+      // Unless persistence was turned off meanwhile (then it resumed the queue, and a new store may hold it).
+      .finally(() => this.#store === store && this.#queue.resume());
   }
 
   /** Stops keeping the queue in storage and removes what this logger stored. */
@@ -123,11 +125,7 @@ export class QueuePersistence implements QueueKeeper {
     this.#timer = this.#soon = undefined;
     this.#store.close();
     this.#store = undefined;
-    this.#setUnwritten([]);
-    this.#segments.clear();
-    this.#stale.clear();
-    this.#segmentOf = new WeakMap();
-    this.#tail = undefined;
+    this.#forgetSegments([]);
     window.removeEventListener('pagehide', this.saveNow);
     document.removeEventListener('visibilitychange', this.#onVisibilityChange);
     this.#queue.resume();
@@ -272,11 +270,16 @@ export class QueuePersistence implements QueueKeeper {
   /** Another page removed this logger's keys: every event held is written again. */
   #rewriteAll(store: QueueStore): void {
     store.forget();
+    this.#forgetSegments(this.#queue.snapshot());
+  }
+
+  /** Knows of no segment written: `items` are to be written (every event held, or none). */
+  #forgetSegments(items: QueuedEvent[]): void {
     this.#segments.clear();
     this.#stale.clear();
     this.#segmentOf = new WeakMap();
     this.#tail = undefined;
-    this.#setUnwritten(this.#queue.snapshot());
+    this.#setUnwritten(items);
   }
 
   /** Storage refused `items`: they stay in memory, to be written when there is room; said once. */

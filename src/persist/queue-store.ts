@@ -12,7 +12,9 @@ import { problem, type CifKpiProblem } from '../vocabulary/problems.js';
  * its events share once, and a failed event's error once per batch, its message capped.
  *
  * Each logger is an *owner* with a random id, holding the Web Lock `cif-kpi-logger:owner:<owner>` for as long as
- * its document lives. When a page starts, the first logger to open a store looks at every other owner's queue:
+ * it keeps its queue in storage (until its document goes, or until it closes its store: its keys are removed first).
+ * When a page starts, the first logger to open a store looks at every other owner's queue (never one of its own
+ * document's, even closed):
  * - its lock can be taken: that page is gone (reloaded or navigated away), so its events are taken over, once;
  * - its lock stays held: a live page owns it — a sibling frame sharing this storage, or the original of a
  *   duplicated tab whose storage this tab copied. Its keys are removed here without being sent: the live owner
@@ -113,7 +115,8 @@ export class QueueStore {
     }
     this.#here.owners.add(this.ownerId);
     if (this.#locks) await this.#holdOwnLock(this.#locks);
-    if (this.#here.tookOver) return none;
+    // Closed meanwhile (its logger let go at once): another store of the document takes over.
+    if (this.#closed || this.#here.tookOver) return none;
     this.#here.tookOver = true;
 
     const others = new Map<string, string[]>();
@@ -194,7 +197,10 @@ export class QueueStore {
     this.#segments.clear();
   }
 
-  /** Removes this owner's keys and gives up ownership (persistence turned off). */
+  /**
+   * Removes this owner's keys, then gives up its Web Lock (persistence turned off, or its logger let go): a later
+   * page never finds keys of a lock it can take. The owner stays one of this document's, never taken over here.
+   */
   close(): void {
     if (this.#closed) return;
     this.forget();
@@ -204,7 +210,6 @@ export class QueueStore {
       // Nothing stored, nothing to remove.
     }
     this.#closed = true;
-    this.#here.owners.delete(this.ownerId);
     this.#release?.();
   }
 
@@ -227,9 +232,10 @@ export class QueueStore {
       locks
         .request(LOCK_PREFIX + this.ownerId, () => {
           held();
-          return new Promise<void>((release) => (this.#release = release));
+          // Closed before it was granted: given back at once.
+          return this.#closed ? undefined : new Promise<void>((release) => (this.#release = release));
         })
-        .catch(() => held());
+        .catch(held);
     });
   }
 }

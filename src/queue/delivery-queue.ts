@@ -82,6 +82,8 @@ export interface DeliveryQueueOptions extends Partial<DeliveryOptions> {
   idPrefix?: string;
   /** The ids an event held without them is sent with, once they are complete; default: none yet. */
   contextFor?: (item: QueuedEvent) => DeliveryContext | undefined;
+  /** Told after what it holds changed, once the reporter was (a removed logger lets go when it holds nothing). */
+  changed?: () => void;
 }
 
 /**
@@ -173,12 +175,21 @@ export class DeliveryQueue {
   #stats = { sent: 0, retried: 0 };
 
   #idPrefix: string;
+  #onChange: (() => void) | undefined;
 
-  constructor({ host, reporter, idPrefix = '', contextFor = () => undefined, ...options }: DeliveryQueueOptions) {
+  constructor({
+    host,
+    reporter,
+    idPrefix = '',
+    contextFor = () => undefined,
+    changed,
+    ...options
+  }: DeliveryQueueOptions) {
     this.#host = host;
     this.#contextFor = contextFor;
     this.#reporter = reporter;
     this.#idPrefix = idPrefix;
+    this.#onChange = changed;
     this.#options = { ...DEFAULTS, ...options };
   }
 
@@ -269,7 +280,7 @@ export class DeliveryQueue {
     this.#size += queued.size!;
     this.#admit(queued);
     this.#keeper.held(queued);
-    this.#reporter.changed();
+    this.#changed();
     this.#schedule();
     return true;
   }
@@ -317,7 +328,7 @@ export class DeliveryQueue {
     for (const item of fresh) if (item.state !== undefined) this.#keeper.held(item);
     this.#trimFailed();
     if (overflow.length > 0) this.#drop(overflow, 'queue-full');
-    this.#reporter.changed();
+    this.#changed();
     this.#schedule();
     return fresh.length;
   }
@@ -335,7 +346,7 @@ export class DeliveryQueue {
       }
     }
     if (!queued) return;
-    this.#reporter.changed();
+    this.#changed();
     this.#schedule();
   }
 
@@ -372,7 +383,7 @@ export class DeliveryQueue {
       this.#admit(item);
       this.#keeper.changed(item);
     }
-    this.#reporter.changed();
+    this.#changed();
     return this.flush();
   }
 
@@ -394,8 +405,8 @@ export class DeliveryQueue {
 
   /**
    * Waits for the CIF library if it is not usable (once at a time): when it is, the reporter hears of it and
-   * what is queued is sent. Called whenever sending finds no library, so a library that goes away is waited for
-   * again.
+   * what is queued is sent. Called whenever there is something to send and no library, so a library that goes away
+   * is waited for again.
    */
   watchHost(): void {
     if (this.#hostWait || this.#host.framework) return;
@@ -406,9 +417,21 @@ export class DeliveryQueue {
     });
   }
 
+  /**
+   * Lets go of its timers and of its wait for the CIF library; for a queue that holds nothing (its logger left the
+   * page): anything held from now on takes them again.
+   */
+  rest(): void {
+    this.#clearTimer();
+    clearTimeout(this.#contextTimer);
+    this.#contextTimer = undefined;
+    this.#hostWait?.();
+    this.#hostWait = undefined;
+  }
+
   /** Tries to send now. */
   pump(): void {
-    if (this.#paused || this.#inFlight) return;
+    if (this.#paused || this.#inFlight || !(this.#retry || this.#pendingCount)) return;
     const framework = this.#host.framework;
     if (!framework) return this.watchHost();
     let batch: QueuedEvent[];
@@ -423,7 +446,6 @@ export class DeliveryQueue {
       this.#stats.retried += batch.length;
       for (const item of batch) item.state = 'in-flight';
     } else {
-      if (this.#pendingCount === 0) return;
       batch = this.#takeBatch(); // in flight already
     }
     this.#clearTimer();
@@ -461,7 +483,7 @@ export class DeliveryQueue {
         this.#reporter.attemptFailed(call, batch, outcome.problem, delay);
       }
     }
-    this.#reporter.changed();
+    this.#changed();
     // Events that arrived during the call have waited long enough: send them now.
     this.pump();
   }
@@ -485,7 +507,7 @@ export class DeliveryQueue {
       this.#pendingCount -= 1; // passed over when it reaches the front of the capture order, once sent below
     }
     this.#sent(late, call, result);
-    this.#reporter.changed();
+    this.#changed();
     this.pump();
   }
 
@@ -543,7 +565,7 @@ export class DeliveryQueue {
     if (settle) this.#settle(items, { status: 'dropped', reason });
     else this.#release(items);
     this.#reporter.dropped(items, reason);
-    this.#reporter.changed();
+    this.#changed();
   }
 
   /** `size` and, when they differ from the last ones counted, the stored size of `context`. */
@@ -600,9 +622,9 @@ export class DeliveryQueue {
     if (this.#paused || this.#inFlight) return;
     const urgent = this.#retry !== undefined || this.#flushing > 0 || this.#headBatchIsFull();
     // A send is already due (the hot path of a burst), or nothing can be sent without a host: the host watcher
-    // calls pump() when it appears.
+    // (watching while there is something to send) calls pump() when it appears.
     if (!urgent && this.#timer !== undefined) return;
-    if (!this.#host.framework) return this.watchHost();
+    if (!this.#host.framework) return this.pump();
     if (urgent) this.pump();
     else if (this.#pendingCount > 0) this.#setTimer(this.#options.flushDelay);
   }
@@ -682,6 +704,12 @@ export class DeliveryQueue {
       this.#size -= item.size!;
       this.#keeper.gone(item);
     }
+  }
+
+  /** What it holds changed: the reporter hears it, then `changed`. */
+  #changed(): void {
+    this.#reporter.changed();
+    this.#onChange?.();
   }
 
   #clearTimer(): void {

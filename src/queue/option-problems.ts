@@ -4,7 +4,7 @@
  */
 import { attributeOf } from '../vocabulary/attribute-names.js';
 import { problem, type CifKpiProblem } from '../vocabulary/problems.js';
-import { DEFAULT_LOG_LEVEL, LOG_LEVELS } from '../vocabulary/log-level.js';
+import { DEFAULT_LOG_LEVEL, LOG_LEVELS, logLevel } from '../vocabulary/log-level.js';
 import { COUNTS, DEFAULTS, DELIVERY_OPTION_NAMES, MAX_DELAY, MIN, type DeliveryOptions } from './delivery-options.js';
 
 /**
@@ -41,6 +41,31 @@ export function optionProblems(
     found.push(problem('invalid-attribute', `${attribute} ${shown} ${why}`, attribute));
   }
   return found;
+}
+
+/** The last problem said of each setting, by logger: each is said once. */
+const said = new WeakMap<object, Map<string, string>>();
+
+/**
+ * Says with `say` what a logger was given that it cannot use: its delivery settings as `given` (`used` instead)
+ * and its `log-level` as `givenLevel`; each problem once per setting and message, the attribute quoted as written
+ * while it still says what was given.
+ */
+export function sayOptionProblems(
+  logger: { getAttribute(name: string): string | null },
+  given: Readonly<Partial<Record<keyof DeliveryOptions, unknown>>>,
+  used: Readonly<DeliveryOptions>,
+  givenLevel: unknown,
+  say: (problem: CifKpiProblem) => void,
+): void {
+  const problems = optionProblems(given, used, (attribute) => logger.getAttribute(attribute));
+  if (givenLevel != null && givenLevel !== logLevel(givenLevel)) problems.push(logLevelProblem(givenLevel));
+  let last = said.get(logger);
+  if (!last) said.set(logger, (last = new Map()));
+  for (const p of problems) {
+    if (last.get(p.field!) !== p.message) say(p);
+    last.set(p.field!, p.message);
+  }
 }
 
 /** What to say of a `log-level` that is not a level (the default is used). */

@@ -6,23 +6,33 @@ import { ActivityLog, type ActivityEntry } from './activity-log.js';
 
 export { ActivityLog };
 
+/** What the inspector reads of the logger element itself: what its public properties say. */
+export interface InspectedLogger extends ContextInput {
+  readonly scope: string | null;
+  readonly disabled: boolean;
+  readonly hostReady: boolean;
+  readonly stats: CifKpiStats;
+  readonly parentNode: Node | null;
+}
+
 /** What the inspector shows of its logger besides the events. */
 export interface InspectorView {
-  /** The ids and call arguments as set. */
-  ids: ContextInput;
-  /** The context they make. */
+  /** The logger: its ids and call arguments as set, `scope`, whether it is disabled, the host, its counts. */
+  logger: InspectedLogger;
+  /** The context its ids make. */
   context: ContextState;
-  hostReady: boolean;
-  stats: CifKpiStats;
-  /** Where the logger listens: the node (none while it is not there), `scope` as set, the logger's parent. */
-  scope: { root: EventTarget | undefined; attribute: string | null; parent: Node | null; capturing: boolean };
+  /** The node it listens on; none while it is not capturing or its scope is not there. */
+  root: EventTarget | undefined;
   /** `check-kpi-names`: the definitions checked against, while it is on. */
   kpiNames?: { state: 'loading' | 'ready' | 'failed'; names: readonly string[] } | undefined;
 }
 
 /** Where the logger listens, in words: `its parent, <div id="widgets">`. */
-function describeScope({ root, attribute, parent, capturing }: InspectorView['scope']): string {
-  if (!capturing) return 'nowhere: the logger is disabled';
+function describeScope(
+  root: EventTarget | undefined,
+  { scope: attribute, parentNode: parent, disabled }: InspectedLogger,
+): string {
+  if (disabled) return 'nowhere: the logger is disabled';
   if (!(root instanceof Node)) return attribute ? `nowhere yet: scope "${attribute}" names no element` : 'nowhere';
   if (root instanceof Document) return 'the whole document';
   const name =
@@ -229,23 +239,24 @@ export class DebugInspector {
 
   render(): void {
     const view = this.#view();
+    const { logger } = view;
     const problems = [...this.#log.problems.values()].reverse();
     if (this.collapsed) {
-      const { sent, held } = view.stats;
+      const { sent, held } = logger.stats;
       const text = `KPI · ${sent} sent · ${held} held${problems.length ? ` · ${problems.length} problem(s)` : ''}`;
       this.#badge.textContent = text;
       this.#badge.setAttribute('aria-label', `${text}: show the CIF KPI logger inspector`);
       return;
     }
-    this.#status.textContent = view.hostReady ? 'CIF host: ready' : 'CIF host: waiting';
-    this.#status.className = `status ${view.hostReady ? 'ready' : 'waiting'}`;
+    this.#status.textContent = logger.hostReady ? 'CIF host: ready' : 'CIF host: waiting';
+    this.#status.className = `status ${logger.hostReady ? 'ready' : 'waiting'}`;
 
-    const ids: Node[] = [el('dt', undefined, 'listens on'), el('dd', 'scope', describeScope(view.scope))];
+    const ids: Node[] = [el('dt', undefined, 'listens on'), el('dd', 'scope', describeScope(view.root, logger))];
     const { context } = view;
     for (const field of CALL_FIELDS) {
       // An id the logger does not set may come from the focused session (auto-context): shown as such.
       const resolved = context.status === 'complete' ? context.context[field] : undefined;
-      const shown = view.ids[field] ?? (resolved === undefined ? '—' : `${resolved} (focused session)`);
+      const shown = logger[field] ?? (resolved === undefined ? '—' : `${resolved} (focused session)`);
       ids.push(el('dt', undefined, attributeOf(field)), el('dd', undefined, shown));
     }
     const note =
@@ -255,7 +266,7 @@ export class DebugInspector {
           ? context.problem.message
           : '';
     if (note) ids.push(el('dt', undefined, 'note'), el('dd', undefined, note));
-    if (!view.hostReady) ids.push(el('dt', undefined, 'host'), el('dd', undefined, HOST_HINT));
+    if (!logger.hostReady) ids.push(el('dt', undefined, 'host'), el('dd', undefined, HOST_HINT));
     if (view.kpiNames) {
       const { state, names } = view.kpiNames;
       const shown =
@@ -269,7 +280,7 @@ export class DebugInspector {
     this.#ids.replaceChildren(...ids);
 
     this.#stats.replaceChildren(
-      ...Object.entries(view.stats).map(([name, count]) => el('li', 'stat', `${name} ${count}`)),
+      ...Object.entries(logger.stats).map(([name, count]) => el('li', 'stat', `${name} ${count}`)),
     );
 
     this.#problemsTitle.textContent = `Problems (${problems.length})`;

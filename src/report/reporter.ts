@@ -19,7 +19,7 @@ import type { ActivityProblem } from './problem-count.js';
 import type { Diagnostics, Said } from './diagnostics.js';
 import { DEFAULT_LOG_LEVEL, prints, type LogLevel } from '../vocabulary/log-level.js';
 import { StallHints } from './stall-hints.js';
-import type { StallView } from './stall-reasons.js';
+import type { StalledLogger, StallView } from './stall-reasons.js';
 import type { DebugInspector, InspectorActions, InspectorView } from './debug-inspector.js';
 
 /** The diagnostics module, once loaded (once per page). */
@@ -112,11 +112,11 @@ export class Reporter implements DeliveryReporter {
   }
 
   /**
-   * From now on, events held for a while are explained from what `view` shows then; the code that explains is
-   * loaded only when it is needed (if it cannot be, nothing is said).
+   * From now on, events held for a while are explained from what `logger` and `missingIds` (the required ids it
+   * lacks) show then; the code that explains is loaded only when it is needed (if it cannot be, nothing is said).
    */
-  explainStalls(view: () => StallView): void {
-    const look = () => import('./stall-reasons.js').then(({ stallReasons }) => stallReasons(view()));
+  explainStalls(logger: StalledLogger, ids: () => Pick<StallView, 'missingIds' | 'unbound'>): void {
+    const look = () => import('./stall-reasons.js').then(({ stallReasonsOf }) => stallReasonsOf(logger, ids()));
     this.#stalls = new StallHints(look, (warning) => this.warn(warning));
   }
 
@@ -245,6 +245,11 @@ export class Reporter implements DeliveryReporter {
 
   changed(): void {
     this.refresh();
+  }
+
+  /** Its logger left the page and holds nothing: no look for stalled events is due. */
+  rest(): void {
+    this.#stalls?.rest();
   }
 
   hostReady(): void {

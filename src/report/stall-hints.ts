@@ -20,6 +20,12 @@ export class StallHints {
     this.#say = say;
   }
 
+  /** Nothing is held any more (by a removed logger): the look that was due is not. */
+  rest(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
   /** An event was held: look again in `STALL_HINT_DELAY`, unless a look is already due. */
   held(): void {
     if (this.#timer !== undefined) return;

@@ -23,6 +23,25 @@ export interface StallView {
   scripts: readonly string[];
 }
 
+/** What a logger tells of itself: its held events, the host, its attributes; its page has the scripts. */
+export interface StalledLogger {
+  readonly pendingCount: number;
+  readonly hostReady: boolean;
+  readonly ownerDocument: Document;
+  getAttributeNames(): string[];
+}
+
+/** The reasons `logger`'s events are held, `ids` saying which required ids it lacks (and why). */
+export function stallReasonsOf(logger: StalledLogger, ids: Pick<StallView, 'missingIds' | 'unbound'>): CifKpiWarning[] {
+  return stallReasons({
+    held: logger.pendingCount,
+    ...ids,
+    hostReady: logger.hostReady,
+    attributes: logger.getAttributeNames(),
+    scripts: Array.from(logger.ownerDocument.scripts, (script) => script.src),
+  });
+}
+
 /** Where Microsoft's CIF 2.0 widget library is loaded from in a provider page. */
 const CIF_LIBRARY = 'msdyn_ciLibrary.js';
 

@@ -170,6 +170,51 @@ describe('QueueStore', function () {
     expect(live.intact(), 'the live owner sees its keys are gone').to.equal(false);
   });
 
+  it('closed, removes its keys before it gives back its Web Lock, and stays an owner of its document', async () => {
+    const here = otherDocument();
+    const owner = uniqueOwner('closing');
+    const s = store(owner, here);
+    await s.open();
+    s.write(0, [queued('sent-meanwhile')]);
+    const lock = `cif-kpi-logger:owner:${owner}`;
+    // When its lock can be taken, its keys are gone: a later page finds nothing of it to take over.
+    const keysWhenFree = navigator.locks.request(lock, () =>
+      Object.keys(sessionStorage).filter((k) => k.includes(owner)),
+    );
+    s.close();
+    expect(await keysWhenFree).to.deep.equal([]);
+    // A store of the same document that looks for earlier pages' queues never takes the closed owner for one.
+    here.tookOver = false;
+    storeSegment(owner, 0, [brief('not-an-earlier-page')]);
+    const other = await store(uniqueOwner('sibling'), here).open();
+    expect(other.restored).to.deep.equal([]);
+  });
+
+  it('closed before its Web Lock is granted, gives it back as soon as it is, and takes nothing over', async () => {
+    storeSegment('gone-earlier', 0, [brief('for-the-next-store')]);
+    const here = otherDocument();
+    const owner = uniqueOwner('early-close');
+    const lock = `cif-kpi-logger:owner:${owner}`;
+    let letGo!: () => void;
+    const held = new Promise<void>((resolve) => (letGo = resolve));
+    // Someone holds the lock a moment, so that the store waits for it.
+    void navigator.locks.request(lock, () => held);
+    const s = store(owner, here);
+    const opened = s.open();
+    s.close();
+    letGo();
+    expect((await opened).restored).to.deep.equal([]);
+    let names: Array<string | undefined> = [lock];
+    for (let i = 0; i < 100 && names.includes(lock); i++) {
+      const { held: locks = [], pending = [] } = await navigator.locks.query();
+      names = [...locks, ...pending].map((l) => l.name);
+    }
+    expect(names).to.not.include(lock);
+    expect(here.tookOver, 'another store of the document takes over instead').to.equal(false);
+    const next = await store(uniqueOwner('next'), here).open();
+    expect(next.restored.map((i) => i.id)).to.deep.equal(['for-the-next-store']);
+  });
+
   it('skips malformed entries and items instead of throwing', async () => {
     sessionStorage.setItem(`${V2}bad-json:0`, '{nope');
     sessionStorage.setItem(`${V2}bad-version:0`, JSON.stringify({ v: 99, items: [brief('v99')] }));

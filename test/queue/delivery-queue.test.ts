@@ -338,6 +338,35 @@ describe('DeliveryQueue', () => {
       expect(changes).to.be.greaterThan(0);
     });
   });
+
+  describe('resting', () => {
+    it('tells `changed` after each change, and rests without timers or a wait for the library; what it holds next takes them again', async () => {
+      // (The simulated library's own wait for each answer is the host's timer, not the queue's: left out here.)
+      host = new SimulatedCifHost({ initDelay: null, latency: 10, libraryTimeout: null });
+      let told = 0;
+      let ids: typeof ctx | undefined = undefined;
+      const q = queue({ changed: () => told++, contextFor: () => ids });
+      q.watchHost(); // as a logger in the page does, the library not there yet
+      add(q, waiting('W', 1));
+      expect(told).to.equal(1);
+      expect(clock.countTimers(), 'the context timeout and the poll for the library').to.equal(2);
+      ids = ctx;
+      q.recheck();
+      host.appear();
+      await clock.tickAsync(100);
+      expect(host.calls).to.have.length(1);
+      expect(q.size).to.equal(0);
+      expect(told).to.equal(3);
+      q.rest();
+      expect(clock.countTimers(), 'not even the spent context timeout').to.equal(0);
+      host.uninstall();
+      add(q, item('Later', 2));
+      expect(clock.countTimers(), 'the poll for the library, again').to.equal(1);
+      host.appear();
+      await clock.tickAsync(300);
+      expect(host.calls).to.have.length(2);
+    });
+  });
 });
 
 describe('DeliveryQueue bounds', () => {
