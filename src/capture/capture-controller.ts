@@ -111,10 +111,6 @@ export class CaptureController {
   });
   #markupTypes = new Set<string>();
   #markup = new MarkupReader();
-  /** The unknown `data-kpi-*` attributes said of each element, so that each is said once. */
-  #saidUnknown = new WeakMap<Element, Set<string>>();
-  /** Elements whose `data-kpi-on` was refused, so that each is reported once. */
-  #refused = new WeakSet<Element>();
   #rules: RuleSet;
   /** Events heard for rules before the rule compiler arrived. */
   #heldForRules: HeldEvent[] = [];
@@ -283,25 +279,11 @@ export class CaptureController {
 
   /**
    * A `data-kpi-on` type found in scope: listened for, unless it fires by itself (then refused, said once per
-   * element, a moment later: the words are in the advice chunk).
+   * element, a moment later: the words, and what was said already, are in the advice chunk).
    */
   #markupAsks(type: string, element: Element): void {
     if (userCanFire(type)) return this.#listenForMarkup(type);
-    if (this.#refused.has(element)) return;
-    this.#refused.add(element);
-    withAdvice(({ refusedTrigger }) => this.#sink.problem(refusedTrigger(type, element)));
-  }
-
-  /** Says once per element and attribute (a moment later: the advice is a chunk) that markup does not know one. */
-  #unknownAttributes(element: Element, names: readonly string[]): void {
-    let said = this.#saidUnknown.get(element);
-    if (!said) this.#saidUnknown.set(element, (said = new Set()));
-    const unsaid = names.filter((name) => !said.has(name));
-    if (unsaid.length === 0) return;
-    for (const name of unsaid) said.add(name);
-    withAdvice(({ unknownAttribute }) => {
-      for (const name of unsaid) this.#sink.warning(unknownAttribute(element, name));
-    });
+    withAdvice(({ refusedMarkup }) => refusedMarkup(this.#sink, type, element));
   }
 
   #listenForMarkup(type: string): void {
@@ -340,7 +322,9 @@ export class CaptureController {
       const source = kpiSourceOf(event, light ?? pathOf(), root);
       if (source) {
         markup = this.#markup.read(source);
-        if (markup.unknown) this.#unknownAttributes(source, markup.unknown);
+        // Said once per element and attribute, a moment later: the words are in the advice chunk.
+        const { unknown } = markup;
+        if (unknown) withAdvice(({ unknownAttributes }) => unknownAttributes(this.#sink, source, unknown));
       }
     }
     if (holding) {

@@ -129,6 +129,28 @@ describe('CaptureController', () => {
     ]);
   });
 
+  it('says an attribute markup does not know once per element and logger, before and after the advice loads', async () => {
+    const { root, capture, heard } = await setUp();
+    const button = root.querySelector<HTMLButtonElement>('#hold')!;
+    button.setAttribute('data-kpi-reasn', 'typo');
+    capture.connect();
+    button.click();
+    button.click();
+    const advice = await import('../../src/capture/capture-advice.js');
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    button.click();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(heard.warnings.map((w) => w.field)).to.deep.equal(['data-kpi-reasn']);
+    expect(heard.mapped).to.have.length(3);
+    // Another logger says it once too: what was said is remembered by logger.
+    const other: CifKpiWarning[] = [];
+    const otherSink = { problem: () => {}, warning: (w: CifKpiWarning) => other.push(w) };
+    advice.unknownAttributes(otherSink, button, ['data-kpi-reasn']);
+    advice.unknownAttributes(otherSink, button, ['data-kpi-reasn']);
+    expect(other.map((w) => w.field)).to.deep.equal(['data-kpi-reasn']);
+    capture.disconnect();
+  });
+
   describe('events outside the scope', () => {
     /** What to say of an event outside the scope is a chunk of its own, loaded when one happens: a task later. */
     const settled = async () => {
