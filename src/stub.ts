@@ -5,12 +5,11 @@
  * `<cif-kpi-logger>` element is defined; each logger that connects then takes the events in its scope and maps
  * them as if it had heard them live.
  */
-import { STUB_GLOBAL, STUB_LIMIT, type StubBuffer } from './vocabulary/stub.js';
+import { STUB_KEY, STUB_LIMIT, type StubBuffer } from './vocabulary/stub.js';
 
-const win = window as unknown as Record<string, StubBuffer | undefined>;
-if (!win[STUB_GLOBAL]) {
-  const buffer: StubBuffer = { heard: [], lost: 0 };
-  win[STUB_GLOBAL] = buffer;
+const win = window as unknown as { [STUB_KEY]?: StubBuffer };
+if (!win[STUB_KEY]) {
+  const buffer: StubBuffer = (win[STUB_KEY] = { heard: [], lost: 0 });
   const hear = (event: Event) => {
     if (customElements.get('cif-kpi-logger')) return; // the logger hears for itself now
     const path = event.composedPath();

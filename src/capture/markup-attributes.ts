@@ -157,6 +157,12 @@ export interface MarkupRead {
   unknown?: string[];
 }
 
+/** What an element describes, read now. */
+export function markupOf(element: Element): MarkupRead {
+  const { detail, refused, unknown } = detailFromAttributes(element);
+  return { detail, result: refused ?? normaliseKpiEvent(detail, Date.now()), unknown };
+}
+
 /**
  * Reads `data-kpi` elements, each once until its attributes change: a click on an element met before costs a
  * fresh timestamp, not a parse. Each element read is watched for attribute changes, and changes made just before
@@ -171,8 +177,7 @@ export class MarkupReader {
     this.#forget(this.#observer.takeRecords());
     let read = this.#read.get(element);
     if (!read) {
-      const { detail, refused, unknown } = detailFromAttributes(element);
-      read = { detail, result: refused ?? normaliseKpiEvent(detail, Date.now()), unknown };
+      read = markupOf(element);
       this.#read.set(element, read);
       this.#observer.observe(element, { attributes: true });
     }

@@ -1,10 +1,19 @@
 /**
  * The stub's buffer, shared by the stub (`src/stub.ts`, a classic script that runs before the bundle) and the
- * loggers that take its events: on `window`, under `STUB_GLOBAL`.
+ * loggers that take its events (`src/capture/stub-take-over.ts`): on `window`, under `STUB_KEY`.
  */
 
-/** Where the stub keeps what it heard. */
-export const STUB_GLOBAL = '__cifKpiStub';
+/**
+ * Where the stub keeps what it heard: a symbol, which no markup can name. (A string key can be: an element with it
+ * as `id`, or an `<img>`, `<form>`, `<embed>`, `<object>` or `<iframe>` with it as `name`, is `window[key]`.)
+ */
+export const STUB_KEY: unique symbol = Symbol.for('cif-kpi-stub');
+
+/**
+ * Where the stub of 0.1.0 kept it (a page may have inlined that one). Still read, but only what has the buffer's
+ * shape there is taken: markup can put an element, a collection or a window at this key.
+ */
+export const EARLIER_STUB_KEY = '__cifKpiStub';
 
 /** Most events the stub keeps; more are counted in `lost`. */
 export const STUB_LIMIT = 500;
