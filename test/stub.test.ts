@@ -94,6 +94,10 @@ const EARLIER_STUB = `if (!window.__cifKpiStub) {
 
 const names = (host: SimulatedCifHost) => host.events.map((e) => (e as { kpiEventName: string }).kpiEventName);
 
+/** A logger without rules. */
+const PLAIN =
+  '<cif-kpi-logger conversation-id="c" provider-session-id="p" flush-delay="0" no-persist></cif-kpi-logger>';
+
 /** A logger that takes its conversation from the host's focused session: it works only if its connect ran whole. */
 const AUTO = '<cif-kpi-logger auto-context provider-session-id="p" flush-delay="0" no-persist></cif-kpi-logger>';
 const SESSIONS = "{ initDelay: 0, sessions: { s1: { conversationId: 'conv-1' } }, focusedSession: 's1' }";
@@ -105,6 +109,17 @@ async function settle(win: Frame, count: number): Promise<void> {
     interval: 10,
   }).catch(() => {});
 }
+
+/** The fields of the events the host received that these tests look at. */
+const rows = (host: SimulatedCifHost) =>
+  host.events.map((e) => {
+    const { kpiEventName, kpiEventReason, customData } = e as {
+      kpiEventName: string;
+      kpiEventReason?: string;
+      customData?: Array<{ value: string }>;
+    };
+    return [kpiEventName, kpiEventReason, customData?.map((item) => item.value)];
+  });
 
 /** Every trap of a Proxy, each throwing. */
 const THROWING_PROXY = `new Proxy([], Object.fromEntries(
@@ -284,6 +299,139 @@ describe('cif-kpi-stub.js', () => {
       await settle(win, 3);
       expect(win.errors).to.deep.equal([]);
       expect(names(win.host!)).to.deep.equal(['EarlyEvent', 'EarlyClick', 'EarlyRule']);
+    });
+  });
+
+  describe('keeps the page as it was at each event', () => {
+    it('a detail the widget reuses, and its customData', async () => {
+      const { doc, win } = await page(
+        `<div id="scope"><span id="w"></span>${PLAIN}</div>
+         <script>
+           const w = document.getElementById('w');
+           const report = (detail) => w.dispatchEvent(new CustomEvent('cif-kpi', { bubbles: true, composed: true, detail }));
+           const call = { kpiEventName: 'CallHold', customData: [{ attribute: 'msdyn_customattribute1', value: 'A' }] };
+           report(call);
+           call.kpiEventName = 'CallResume';
+           call.customData[0].value = 'B';
+           report(call);
+           call.kpiEventName = 'CallEnded';
+           call.kpiEventReason = 'Changed after';
+           call.customData[0].value = 'C';
+           const transfer = { kpiEventName: 'Transfer', customData: { msdyn_customattribute2: 'X' } };
+           report(transfer);
+           transfer.kpiEventName = 'Changed';
+           transfer.customData.msdyn_customattribute2 = 'Y';
+         </script>`,
+      );
+      loadBundle(doc);
+      await settle(win, 3);
+      expect(rows(win.host!)).to.deep.equal([
+        ['CallHold', undefined, ['A']],
+        ['CallResume', undefined, ['B']],
+        ['Transfer', undefined, ['X']],
+      ]);
+    });
+
+    it('a toggle button whose data-kpi its own click handler flips', async () => {
+      const { doc, win } = await page(
+        `<div id="scope"><button id="t" data-kpi="Hold" data-kpi-reason="Click 0">t</button>${PLAIN}</div>
+         <script>
+           const toggle = document.getElementById('t');
+           let clicks = 0;
+           toggle.addEventListener('click', () => {
+             clicks++;
+             toggle.dataset.kpi = toggle.dataset.kpi === 'Hold' ? 'Resume' : 'Hold';
+             toggle.dataset.kpiReason = 'Click ' + clicks;
+           });
+           toggle.click();
+           toggle.click();
+           toggle.click();
+         </script>`,
+      );
+      loadBundle(doc);
+      await settle(win, 3);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      // The queue batches events by name: Resume goes in a call of its own, after the two Holds.
+      expect(rows(win.host!)).to.have.deep.members([
+        ['Hold', 'Click 0', undefined],
+        ['Resume', 'Click 1', undefined],
+        ['Hold', 'Click 2', undefined],
+      ]);
+    });
+
+    it('data-kpi-ignore on the way, as it was at each click', async () => {
+      const { doc, win } = await page(
+        `<div id="scope">
+           <div id="ignored-then" data-kpi-ignore><button data-kpi="IgnoredThen">a</button></div>
+           <div id="ignored-since"><button data-kpi="Counted">b</button></div>
+           ${PLAIN}
+         </div>
+         <script>
+           for (const button of document.querySelectorAll('button')) button.click();
+           document.getElementById('ignored-then').removeAttribute('data-kpi-ignore');
+           document.getElementById('ignored-since').setAttribute('data-kpi-ignore', '');
+         </script>`,
+      );
+      loadBundle(doc);
+      await settle(win, 1);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(names(win.host!)).to.deep.equal(['Counted']);
+    });
+
+    it('markup with an attribute it does not know, said once as for live clicks', async () => {
+      const { doc, win } = await page(
+        `<div id="scope"><button id="typo" data-kpi="Typo" data-kpi-reasn="Busy">t</button>${PLAIN}</div>
+         <script>
+           const button = document.getElementById('typo');
+           button.click();
+           button.removeAttribute('data-kpi-reasn');
+           button.click();
+         </script>`,
+      );
+      const warnings: string[] = [];
+      doc.addEventListener('cif-kpi-warning', (event) =>
+        warnings.push((event as CustomEvent<{ field: string }>).detail.field),
+      );
+      loadBundle(doc);
+      await settle(win, 2);
+      await waitUntil(() => warnings.length > 0, 'the warning', { timeout: 3000, interval: 10 });
+      doc.getElementById('typo')!.setAttribute('data-kpi-reasn', 'Busy');
+      doc.getElementById('typo')!.click();
+      await settle(win, 3);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(names(win.host!)).to.deep.equal(['Typo', 'Typo', 'Typo']);
+      expect(warnings).to.deep.equal(['data-kpi-reasn']);
+    });
+
+    it('throws nothing into the page, whatever the details and markup', async () => {
+      const { doc, win } = await page(
+        `<div id="scope"><span id="w"></span>
+           <form data-kpi="FormSent" onsubmit="event.preventDefault()">
+             <input name="attributes"><input name="hasAttribute"><input name="getAttributeNames"><button id="send">Send</button>
+           </form>${PLAIN}</div>
+         <script>
+           const w = document.getElementById('w');
+           const report = (detail) => w.dispatchEvent(new CustomEvent('cif-kpi', { bubbles: true, composed: true, detail }));
+           report({ get kpiEventName() { throw new Error('getter'); } });
+           report(${THROWING_PROXY});
+           report(null);
+           report('CallHold');
+           report({ kpiEventName: 'Fine' });
+           document.getElementById('send').click();
+         </script>`,
+      );
+      expect(win.errors).to.deep.equal([]);
+      const invalid: string[] = [];
+      doc.addEventListener('cif-kpi-error', (event) =>
+        invalid.push((event as CustomEvent<{ code: string }>).detail.code),
+      );
+      loadBundle(doc);
+      await settle(win, 2);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(win.errors).to.deep.equal([]);
+      expect(names(win.host!)).to.deep.equal(['Fine', 'FormSent']);
+      // What could not be copied is read when the logger takes it, as a live logger would have read it.
+      expect(invalid).to.deep.equal(['invalid-detail', 'invalid-detail', 'invalid-detail', 'invalid-detail']);
     });
   });
 });
