@@ -318,8 +318,9 @@ export class CaptureController {
 
   /**
    * Turns an event heard in scope into KPI events: a `cif-kpi` detail, `data-kpi-*` markup, matching rules. While
-   * the rule compiler loads, every KPI event heard waits for it (what can be read of it is read now, with the ids
-   * in force), so that all are logged in the order they happened and with the ids of that moment.
+   * the rule compiler or the stub's take-over loads, every KPI event heard waits for it (what can be read of it is
+   * read now, with the ids in force), so that all are logged in the order they happened and with the ids of that
+   * moment.
    */
   #onEvent(event: Event, pathOf: () => readonly EventTarget[]): boolean {
     const type = event.type;
