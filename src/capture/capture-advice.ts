@@ -37,6 +37,34 @@ export function outsideScope(
   );
 }
 
+/** Where a logger's capture says its advice: each logger has its own. */
+export interface AdviceSink {
+  problem(problem: CifKpiProblem): void;
+  warning(warning: CifKpiWarning): void;
+}
+
+/** What each logger said of each element already, so that each thing is said once per logger and element. */
+const said = new WeakMap<AdviceSink, WeakMap<Element, Set<string>>>();
+
+/** Whether `logger` has not said `what` of `element` yet; from now on, it has. */
+function unsaid(logger: AdviceSink, element: Element, what: string): boolean {
+  let byElement = said.get(logger);
+  if (!byElement) said.set(logger, (byElement = new WeakMap()));
+  let saidOf = byElement.get(element);
+  if (!saidOf) byElement.set(element, (saidOf = new Set()));
+  return saidOf.size !== saidOf.add(what).size;
+}
+
+/** Says, once per logger, element and attribute, that markup does not know these `data-kpi-*` attributes. */
+export function unknownAttributes(logger: AdviceSink, element: Element, names: readonly string[]): void {
+  for (const name of names) if (unsaid(logger, element, name)) logger.warning(unknownAttribute(element, name));
+}
+
+/** Says, once per logger and element, that markup names an event that fires by itself for `data-kpi-on`. */
+export function refusedMarkup(logger: AdviceSink, type: string, element: Element): void {
+  if (unsaid(logger, element, 'refused')) logger.problem(refusedTrigger(type, element));
+}
+
 /**
  * The warning for a `data-kpi-*` attribute markup does not know, naming the element and the attribute it looks like
  * (`data-kpi-reasn` → `data-kpi-reason`).

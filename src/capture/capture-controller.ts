@@ -1,6 +1,6 @@
 import type { NormaliseResult } from '../normalise/kpi-event.js';
 import { CIF_KPI_EVENT, type DropReason } from '../vocabulary/logger-events.js';
-import { STUB_GLOBAL, type StubBuffer } from '../vocabulary/stub.js';
+import { EARLIER_STUB_KEY, STUB_KEY } from '../vocabulary/stub.js';
 import { internalError, problem, type CifKpiProblem, type CifKpiWarning } from '../vocabulary/problems.js';
 import { ScopedCapture } from './event-capture.js';
 import { RULE_CHANGE_EVENT } from './kpi-rule-element.js';
@@ -33,6 +33,32 @@ function withAdvice(say: (loaded: Advice) => void): void {
 export function loadAdviceWith(load: () => Promise<Advice> = loadAdviceChunk): void {
   loadAdvice = load;
   advice = undefined;
+}
+
+type TakeOver = typeof import('./stub-take-over.js');
+const loadTakeOverChunk = () => import('./stub-take-over.js');
+/** Taking over the events the stub kept before the bundle loaded: a chunk loaded only on a page where a stub left them. */
+let takeOver: Promise<TakeOver> | undefined;
+let loadTakeOver = loadTakeOverChunk;
+
+/**
+ * Whether a stub left its buffer on this page: under its own key, or under the key earlier stubs used, where markup
+ * can put an element (`<div id="__cifKpiStub">`), so only a buffer's shape counts. Reading either may throw (a getter
+ * a page defined): that is no buffer.
+ */
+function stubLeftEvents(): unknown {
+  const win = window as unknown as Record<PropertyKey, { heard?: unknown } | undefined>;
+  try {
+    return win[STUB_KEY] || Array.isArray(win[EARLIER_STUB_KEY]?.heard);
+  } catch {
+    // No buffer there.
+  }
+}
+
+/** For tests: loads the stub's take-over with `load` from now on (the chunk's own import when undefined). */
+export function loadTakeOverWith(load: () => Promise<TakeOver> = loadTakeOverChunk): void {
+  loadTakeOver = load;
+  takeOver = undefined;
 }
 
 /**
@@ -72,10 +98,10 @@ export interface CaptureSink {
 }
 
 /**
- * An event heard while the rule compiler loads, with when it was heard and what was read of it then: its
- * `cif-kpi` detail or its markup's, and, for rules, the event and its path.
+ * An event heard while the rule compiler or the stub's take-over loads, or by the stub, with when it was heard and
+ * what was read of it then: its `cif-kpi` detail or its markup's, and, for rules, the event and its path.
  */
-interface HeldEvent {
+export interface HeldEvent {
   at: HeardAt;
   detail?: unknown;
   markup?: MarkupRead;
@@ -85,8 +111,9 @@ interface HeldEvent {
 /**
  * Capturing for one logger: owns its scope (resolved from `scope`, waited for when it is not there yet), the
  * listeners in it and in the open shadow roots inside it, the event types markup asks for, the logger's
- * `<cif-kpi-rule>` children, and the events held while the rule compiler loads. It hands what it hears to a
- * `CaptureSink` as plain details (or, for rules, normalised events) and knows nothing of queues or delivery.
+ * `<cif-kpi-rule>` children, the events the stub kept before the bundle loaded, and the events held while the rule
+ * compiler or the stub's take-over loads. It hands what it hears to a `CaptureSink` as plain details (or, for rules
+ * and markup, normalised events) and knows nothing of queues or delivery.
  */
 export class CaptureController {
   #logger: HTMLElement;
@@ -111,13 +138,11 @@ export class CaptureController {
   });
   #markupTypes = new Set<string>();
   #markup = new MarkupReader();
-  /** The unknown `data-kpi-*` attributes said of each element, so that each is said once. */
-  #saidUnknown = new WeakMap<Element, Set<string>>();
-  /** Elements whose `data-kpi-on` was refused, so that each is reported once. */
-  #refused = new WeakSet<Element>();
   #rules: RuleSet;
-  /** Events heard for rules before the rule compiler arrived. */
-  #heldForRules: HeldEvent[] = [];
+  /** Events heard while the rule compiler or the stub's take-over loads, in the order they were heard. */
+  #held: HeldEvent[] = [];
+  /** The stub's take-over last asked for, while it loads: events heard meanwhile wait behind the stub's. */
+  #stubTaken: Promise<void> | undefined;
   /**
    * Sees rules changed without a synchronous notice (an `Attr` node's value set directly), by the next microtask;
    * every other change is told synchronously by the rule element.
@@ -139,18 +164,10 @@ export class CaptureController {
       listen: (type) => this.#capture.listen(type),
       unlisten: (type) => this.#capture.unlisten(type),
       malformed: (rule, message) => sink.problem(problem('invalid-rule', `${rule}: ${message}`)),
-      compiled: () => {
-        const held = this.#heldForRules;
-        this.#heldForRules = [];
-        for (const { at, detail, markup, rules } of held) {
-          if (detail !== undefined) sink.detail(detail, at);
-          if (markup) this.#takeMarkup(markup, at);
-          if (rules) this.#mapByRules(rules.event, () => rules.path, at);
-        }
-      },
+      compiled: () => this.#release(),
       unavailable: (error) => {
-        const count = this.#heldForRules.length;
-        this.#heldForRules = [];
+        const count = this.#held.length;
+        this.#held = [];
         sink.problem(problem('internal-error', `The <cif-kpi-rule> code could not be loaded: ${String(error)}`));
         if (count > 0) sink.dropped('rules-unavailable', count);
       },
@@ -162,9 +179,12 @@ export class CaptureController {
     logger.addEventListener(RULE_CHANGE_EVENT, () => this.#rules.refresh(logger));
   }
 
-  /** Resolves once the rules read so far are compiled and the events held for them were mapped. */
+  /**
+   * Resolves once the stub's events are taken, the rules read so far are compiled, and the events held for them
+   * were mapped.
+   */
   whenReady(): Promise<void> {
-    return this.#rules.whenReady();
+    return Promise.resolve(this.#stubTaken).then(() => this.#rules.whenReady());
   }
 
   /** The node the logger listens on; undefined while it is not capturing or its scope is not there. */
@@ -283,25 +303,11 @@ export class CaptureController {
 
   /**
    * A `data-kpi-on` type found in scope: listened for, unless it fires by itself (then refused, said once per
-   * element, a moment later: the words are in the advice chunk).
+   * element, a moment later: the words, and what was said already, are in the advice chunk).
    */
   #markupAsks(type: string, element: Element): void {
     if (userCanFire(type)) return this.#listenForMarkup(type);
-    if (this.#refused.has(element)) return;
-    this.#refused.add(element);
-    withAdvice(({ refusedTrigger }) => this.#sink.problem(refusedTrigger(type, element)));
-  }
-
-  /** Says once per element and attribute (a moment later: the advice is a chunk) that markup does not know one. */
-  #unknownAttributes(element: Element, names: readonly string[]): void {
-    let said = this.#saidUnknown.get(element);
-    if (!said) this.#saidUnknown.set(element, (said = new Set()));
-    const unsaid = names.filter((name) => !said.has(name));
-    if (unsaid.length === 0) return;
-    for (const name of unsaid) said.add(name);
-    withAdvice(({ unknownAttribute }) => {
-      for (const name of unsaid) this.#sink.warning(unknownAttribute(element, name));
-    });
+    withAdvice(({ refusedMarkup }) => refusedMarkup(this.#sink, type, element));
   }
 
   #listenForMarkup(type: string): void {
@@ -312,23 +318,23 @@ export class CaptureController {
 
   /**
    * Turns an event heard in scope into KPI events: a `cif-kpi` detail, `data-kpi-*` markup, matching rules. While
-   * the rule compiler loads, every KPI event heard waits for it (what can be read of it is read now, with the ids
-   * in force), so that all are logged in the order they happened and with the ids of that moment.
+   * the rule compiler or the stub's take-over loads, every KPI event heard waits for it (what can be read of it is
+   * read now, with the ids in force), so that all are logged in the order they happened and with the ids of that
+   * moment.
    */
-  #onEvent(event: Event, pathOf: () => readonly EventTarget[], at?: HeardAt): boolean {
+  #onEvent(event: Event, pathOf: () => readonly EventTarget[]): boolean {
     const type = event.type;
-    const holding = this.#rules.holding;
+    const holding = this.#rules.holding || this.#stubTaken;
     if (type === CIF_KPI_EVENT) {
       const detail = (event as CustomEvent<unknown>).detail;
-      if (holding) return this.#hold({ at: at ?? this.#heardNow(), detail });
-      this.#sink.detail(detail, at);
+      if (holding) return this.#hold({ at: this.#heardNow(), detail });
+      this.#sink.detail(detail);
       return true;
     }
     const root = this.#capture.root!;
     const markupType = this.#markupTypes.has(type);
-    // Most events come from light DOM: then their path is walked up to the scope, without the composed path. (Not
-    // for an event the stub heard earlier: the DOM may have changed since.)
-    const light = at === undefined && (markupType || type === 'focusin') ? lightPathOf(event, root) : undefined;
+    // Most events come from light DOM: then their path is walked up to the scope, without the composed path.
+    const light = markupType || type === 'focusin' ? lightPathOf(event, root) : undefined;
     // A shadow root met on the way of a focus or click (attached after its host was scanned) is listened in from
     // now on, so that its non-composed events (`change`, `submit`) are heard too.
     if (!light && (type === 'focusin' || type === 'click')) {
@@ -340,41 +346,62 @@ export class CaptureController {
       const source = kpiSourceOf(event, light ?? pathOf(), root);
       if (source) {
         markup = this.#markup.read(source);
-        if (markup.unknown) this.#unknownAttributes(source, markup.unknown);
+        // Said once per element and attribute, a moment later: the words are in the advice chunk.
+        const { unknown } = markup;
+        if (unknown) withAdvice(({ unknownAttributes }) => unknownAttributes(this.#sink, source, unknown));
       }
     }
     if (holding) {
-      const rules = this.#rules.holds(type) ? { event, path: [...pathOf()] } : undefined;
-      return markup || rules ? this.#hold({ at: at ?? this.#heardNow(), markup, rules }) : false;
+      const rules = this.#rules.covers(type) ? { event, path: [...pathOf()] } : undefined;
+      return markup || rules ? this.#hold({ at: this.#heardNow(), markup, rules }) : false;
     }
-    if (markup) this.#takeMarkup(markup, at);
-    return this.#mapByRules(event, pathOf, at) || markup !== undefined;
+    if (markup) this.#takeMarkup(markup);
+    return this.#mapByRules(event, pathOf) || markup !== undefined;
   }
 
   /**
    * Takes what the stub (`cif-kpi-stub.js`) heard in this scope before the bundle loaded, and maps it as if heard
-   * live, with its capture time; what the stub could not keep is reported dropped.
+   * live, with its capture time and the ids in force now; what the stub could not keep is reported dropped. The
+   * code for it is a chunk, loaded only when a stub left its buffer: events heard meanwhile wait behind the stub's.
    */
   #takeStubbed(root: EventTarget): void {
-    const buffer = (window as unknown as Record<string, StubBuffer | undefined>)[STUB_GLOBAL];
-    if (!buffer) return;
-    if (buffer.lost > 0) this.#sink.dropped('before-load', buffer.lost);
-    buffer.lost = 0;
+    if (!stubLeftEvents()) return;
     const stamp = this.#sink.stamp();
-    buffer.heard = buffer.heard.filter(([event, capturedAt, path]) => {
-      if (!path.includes(root)) return true;
-      this.#onEvent(event, () => path, { capturedAt, stamp });
-      return false;
-    });
+    const loading: Promise<void> = (this.#stubTaken = (takeOver ??= loadTakeOver())
+      .then(
+        ({ takeStubbed }) => takeStubbed(root, stamp, this.#sink),
+        (error: unknown) => {
+          this.#sink.problem(internalError(error));
+          return [];
+        },
+      )
+      .then((taken) => {
+        if (this.#stubTaken === loading) this.#stubTaken = undefined;
+        // The stub's events happened before every event heard since.
+        this.#held.unshift(...taken);
+        this.#release();
+      }));
+  }
+
+  /** Hands on the events held, in order, once nothing they wait for is loading. */
+  #release(): void {
+    if (this.#rules.holding || this.#stubTaken) return;
+    const held = this.#held;
+    this.#held = [];
+    for (const { at, detail, markup, rules } of held) {
+      if (detail !== undefined) this.#sink.detail(detail, at);
+      if (markup) this.#takeMarkup(markup, at);
+      if (rules) this.#mapByRules(rules.event, () => rules.path, at);
+    }
   }
 
   #heardNow(): HeardAt {
     return { capturedAt: Date.now(), stamp: this.#sink.stamp() };
   }
 
-  /** Keeps an event until the rule compiler arrives, as far as `maxHeld` allows. */
+  /** Keeps an event until what it waits for has arrived, as far as `maxHeld` allows. */
   #hold(held: HeldEvent): true {
-    if (this.#heldForRules.length < this.#sink.maxHeld()) this.#heldForRules.push(held);
+    if (this.#held.length < this.#sink.maxHeld()) this.#held.push(held);
     else this.#sink.dropped('queue-full', 1);
     return true;
   }

@@ -56,8 +56,14 @@ export function userCanFire(type: string): boolean {
   return !SELF_FIRING.has(name) && !name.startsWith('animation') && !name.startsWith('transition');
 }
 
+/**
+ * What markup reads of an element: its attributes and its name. An element, or what the stub copied of one before
+ * the bundle loaded (`stub-take-over.ts`).
+ */
+export type MarkupElement = Pick<Element, 'hasAttribute' | 'getAttribute' | 'getAttributeNames' | 'localName'>;
+
 /** The DOM event that fires a `data-kpi` element. */
-function triggerOf(element: Element): string {
+function triggerOf(element: MarkupElement): string {
   const chosen = element.getAttribute(KPI_ON_ATTRIBUTE)?.trim();
   if (chosen) return chosen;
   switch (element.localName) {
@@ -92,19 +98,29 @@ export function lightPathOf(event: Event, root: EventTarget): Element[] | undefi
  * The element whose `data-kpi` this event fires: the nearest one on the event's path (across shadow roots) whose
  * trigger is this event's type, below `root`. None when `data-kpi-ignore` is on the way. Markup is looked up only
  * for the types it may be fired by (`userCanFire`): the caller checks that once, when it starts listening.
+ * `elementOf` gives what is read of each node on the path (the stub's copies give what they copied).
  */
-export function kpiSourceOf(event: Event, path: readonly EventTarget[], root: EventTarget): Element | undefined {
-  let source: Element | undefined;
+export function kpiSourceOf(event: Event, path: readonly EventTarget[], root: EventTarget): Element | undefined;
+export function kpiSourceOf<T extends MarkupElement>(
+  event: Event,
+  path: readonly EventTarget[],
+  root: EventTarget,
+  elementOf: (node: EventTarget) => T | undefined,
+): T | undefined;
+export function kpiSourceOf(
+  event: Event,
+  path: readonly EventTarget[],
+  root: EventTarget,
+  elementOf = (node: EventTarget): MarkupElement | undefined => (node instanceof Element ? node : undefined),
+): MarkupElement | undefined {
+  let source: MarkupElement | undefined;
   for (const node of path) {
     if (node === root) break;
-    if (!(node instanceof Element)) continue;
-    if (node.hasAttribute(KPI_IGNORE_ATTRIBUTE)) return undefined;
-    if (!source && node.hasAttribute(KPI_ATTRIBUTE) && triggerOf(node) === event.type) {
-      source = node;
-    }
+    const element = elementOf(node);
+    if (element?.hasAttribute(KPI_IGNORE_ATTRIBUTE)) return undefined;
+    if (!source && element?.hasAttribute(KPI_ATTRIBUTE) && triggerOf(element) === event.type) source = element;
   }
-  if (root instanceof Element && root.hasAttribute(KPI_IGNORE_ATTRIBUTE)) return undefined;
-  return source;
+  return elementOf(root)?.hasAttribute(KPI_IGNORE_ATTRIBUTE) ? undefined : source;
 }
 
 /**
@@ -113,7 +129,7 @@ export function kpiSourceOf(event: Event, path: readonly EventTarget[], root: Ev
  * `unknown` lists the `data-kpi-*` attributes markup does not know (a typo such as `data-kpi-reasn`, or another
  * tool's), which are not sent.
  */
-export function detailFromAttributes(element: Element): {
+export function detailFromAttributes(element: MarkupElement): {
   detail: Record<string, unknown>;
   refused?: NormaliseResult;
   unknown?: string[];
@@ -157,6 +173,12 @@ export interface MarkupRead {
   unknown?: string[];
 }
 
+/** What an element describes, read now. */
+export function markupOf(element: MarkupElement): MarkupRead {
+  const { detail, refused, unknown } = detailFromAttributes(element);
+  return { detail, result: refused ?? normaliseKpiEvent(detail, Date.now()), unknown };
+}
+
 /**
  * Reads `data-kpi` elements, each once until its attributes change: a click on an element met before costs a
  * fresh timestamp, not a parse. Each element read is watched for attribute changes, and changes made just before
@@ -171,8 +193,7 @@ export class MarkupReader {
     this.#forget(this.#observer.takeRecords());
     let read = this.#read.get(element);
     if (!read) {
-      const { detail, refused, unknown } = detailFromAttributes(element);
-      read = { detail, result: refused ?? normaliseKpiEvent(detail, Date.now()), unknown };
+      read = markupOf(element);
       this.#read.set(element, read);
       this.#observer.observe(element, { attributes: true });
     }

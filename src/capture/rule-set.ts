@@ -37,8 +37,9 @@ export interface RuleSetHost {
  * The `<cif-kpi-rule>` children of a logger, compiled and indexed by event type. `refresh()` rereads them; each
  * malformed rule is reported once per distinct problem, and the others keep working.
  *
- * Until the compiler has loaded, rules are heard by their `on` alone: `holds(type)` says that an event must be
- * held (with its capture time and path) and mapped once `compiled()` is called, so nothing is lost meanwhile.
+ * Until the compiler has loaded, rules are heard by their `on` alone: while `holding`, an event of a type they
+ * `cover` must be held (with its capture time and path) and mapped once `compiled()` is called, so nothing is lost
+ * meanwhile.
  */
 /** What an event type no rule maps gets: nothing, made once. */
 const NO_RULES: readonly KpiRule[] = Object.freeze([]);
@@ -72,9 +73,9 @@ export class RuleSet {
     return this.#ready !== undefined;
   }
 
-  /** Whether an event of `type` must be held until the rules are compiled. */
-  holds(type: string): boolean {
-    return this.#ready !== undefined && this.#types.has(type);
+  /** Whether rules listen for events of `type` (while the compiler loads, by their `on` alone). */
+  covers(type: string): boolean {
+    return this.#types.has(type);
   }
 
   /** Resolves once the rules read so far are compiled and the events held for them were handed over. */

@@ -28,5 +28,6 @@ export const MARKUP_ATTRIBUTES: readonly string[] = [
   KPI_ATTRIBUTE,
   KPI_ON_ATTRIBUTE,
   KPI_IGNORE_ATTRIBUTE,
-  ...FIELD_ATTRIBUTE_NAMES.map(([name]) => `${KPI_ATTRIBUTE}-${name}`),
+  // Pure: a bundle that needs only the names above (the stub) leaves this list out.
+  .../* @__PURE__ */ FIELD_ATTRIBUTE_NAMES.map(([name]) => `${KPI_ATTRIBUTE}-${name}`),
 ];

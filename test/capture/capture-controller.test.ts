@@ -1,8 +1,14 @@
 import { expect, fixture, html } from '@open-wc/testing';
-import { CaptureController, loadAdviceWith, type CaptureSink } from '../../src/capture/capture-controller.js';
+import {
+  CaptureController,
+  loadAdviceWith,
+  loadTakeOverWith,
+  type CaptureSink,
+} from '../../src/capture/capture-controller.js';
 import '../../src/define.js';
 import type { NormaliseResult } from '../../src/normalise/kpi-event.js';
 import type { CifKpiProblem, CifKpiWarning } from '../../src/vocabulary/problems.js';
+import { STUB_KEY } from '../../src/vocabulary/stub.js';
 
 /** A capture controller on a plain element (no logger, no queue), and what it hands to its sink. */
 async function setUp(markup = '', maxHeld = 100) {
@@ -127,6 +133,28 @@ describe('CaptureController', () => {
     expect(problems.map((p) => [p.code, p.message])).to.deep.equal([
       ['internal-error', 'The logger failed to handle an event: Error: sink broke'],
     ]);
+  });
+
+  it('says an attribute markup does not know once per element and logger, before and after the advice loads', async () => {
+    const { root, capture, heard } = await setUp();
+    const button = root.querySelector<HTMLButtonElement>('#hold')!;
+    button.setAttribute('data-kpi-reasn', 'typo');
+    capture.connect();
+    button.click();
+    button.click();
+    const advice = await import('../../src/capture/capture-advice.js');
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    button.click();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(heard.warnings.map((w) => w.field)).to.deep.equal(['data-kpi-reasn']);
+    expect(heard.mapped).to.have.length(3);
+    // Another logger says it once too: what was said is remembered by logger.
+    const other: CifKpiWarning[] = [];
+    const otherSink = { problem: () => {}, warning: (w: CifKpiWarning) => other.push(w) };
+    advice.unknownAttributes(otherSink, button, ['data-kpi-reasn']);
+    advice.unknownAttributes(otherSink, button, ['data-kpi-reasn']);
+    expect(other.map((w) => w.field)).to.deep.equal(['data-kpi-reasn']);
+    capture.disconnect();
   });
 
   describe('events outside the scope', () => {
@@ -254,6 +282,64 @@ describe('CaptureController', () => {
       report(outside.querySelector('#accept')!, { kpiEventName: 'Gone' });
       await settled();
       expect(other.heard.warnings).to.deep.equal([]);
+    });
+  });
+
+  describe("the stub's events", () => {
+    /** A stub's buffer on this window, so that a logger that connects asks for the take-over. */
+    beforeEach(() => {
+      (window as unknown as Record<symbol, unknown>)[STUB_KEY] = { heard: [], lost: 0 };
+    });
+    afterEach(() => {
+      delete (window as unknown as Record<symbol, unknown>)[STUB_KEY];
+      loadTakeOverWith();
+    });
+
+    it('go before the events heard while their take-over loads', async () => {
+      let arrive!: () => void;
+      loadTakeOverWith(async () => {
+        await new Promise<void>((resolve) => (arrive = resolve));
+        return {
+          takeStubbed: (_root, stamp) => [{ at: { capturedAt: 1, stamp }, detail: { kpiEventName: 'Stubbed' } }],
+        };
+      });
+      const { capture, heard, widget } = await setUp();
+      capture.connect();
+      report(widget, { kpiEventName: 'Live' });
+      await Promise.resolve();
+      expect(heard.details).to.deep.equal([]);
+      arrive();
+      await capture.whenReady();
+      expect(heard.details).to.deep.equal([{ kpiEventName: 'Stubbed' }, { kpiEventName: 'Live' }]);
+      capture.disconnect();
+    });
+
+    it('cost only themselves when their take-over cannot be loaded: it is said, and what waited is handed on', async () => {
+      loadTakeOverWith(() => Promise.reject(new Error('offline')));
+      const { capture, heard, widget } = await setUp();
+      capture.connect();
+      report(widget, { kpiEventName: 'Live' });
+      await capture.whenReady();
+      expect(heard.problems.map((p) => [p.code, p.message])).to.deep.equal([
+        ['internal-error', 'The logger failed to handle an event: Error: offline'],
+      ]);
+      expect(heard.details).to.deep.equal([{ kpiEventName: 'Live' }]);
+      capture.disconnect();
+    });
+
+    it('are not asked for where no stub left its buffer', async () => {
+      delete (window as unknown as Record<symbol, unknown>)[STUB_KEY];
+      let asked = 0;
+      loadTakeOverWith(() => {
+        asked++;
+        return Promise.reject(new Error('not needed'));
+      });
+      const { capture, heard, widget } = await setUp();
+      capture.connect();
+      report(widget, { kpiEventName: 'Live' });
+      expect(heard.details).to.deep.equal([{ kpiEventName: 'Live' }]);
+      expect(asked).to.equal(0);
+      capture.disconnect();
     });
   });
 });

@@ -26,8 +26,9 @@ describe('RuleSet', () => {
     );
     set.refresh(container);
     expect(calls).to.deep.equal(['listen call-ended']);
-    expect(set.holds('call-ended')).to.equal(true);
-    expect(set.holds('click')).to.equal(false);
+    expect(set.holding).to.equal(true);
+    expect(set.covers('call-ended')).to.equal(true);
+    expect(set.covers('click')).to.equal(false);
     expect(set.rulesFor('call-ended')).to.have.length(0);
 
     const ready = set.whenReady();
@@ -37,7 +38,8 @@ describe('RuleSet', () => {
       'malformed <cif-kpi-rule> #2 on="call-ended": it needs kpi="NAME": the KPI event name',
       'compiled',
     ]);
-    expect(set.holds('call-ended')).to.equal(false);
+    expect(set.holding).to.equal(false);
+    expect(set.covers('call-ended')).to.equal(true);
     expect(set.rulesFor('call-ended').map((rule) => rule.element.getAttribute('kpi'))).to.deep.equal(['Ended']);
   });
 
@@ -51,7 +53,7 @@ describe('RuleSet', () => {
     await set.whenReady().catch(() => undefined);
     await Promise.resolve();
     expect(calls).to.deep.equal(['listen call-ended', 'unavailable Error: offline']);
-    expect(set.holds('call-ended')).to.equal(false);
+    expect(set.holding).to.equal(false);
 
     set.refresh(container);
     await set.whenReady();
