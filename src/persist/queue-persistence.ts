@@ -91,7 +91,7 @@ export class QueuePersistence implements QueueKeeper {
     if (this.#store) return;
     const store = new QueueStore({ ownerId: this.#ownerId });
     this.#store = store;
-    window.addEventListener('pagehide', this.saveNow);
+    window.addEventListener('pagehide', this.#onPageHide);
     document.addEventListener('visibilitychange', this.#onVisibilityChange);
     this.#forgetSegments(this.#queue.snapshot());
     this.#queue.keep(this);
@@ -126,7 +126,7 @@ export class QueuePersistence implements QueueKeeper {
     this.#store.close();
     this.#store = undefined;
     this.#forgetSegments([]);
-    window.removeEventListener('pagehide', this.saveNow);
+    window.removeEventListener('pagehide', this.#onPageHide);
     document.removeEventListener('visibilitychange', this.#onVisibilityChange);
     this.#queue.resume();
   }
@@ -169,6 +169,12 @@ export class QueuePersistence implements QueueKeeper {
     clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#write(Infinity);
+  };
+
+  /** The page goes: everything is written, and the store says the page went. */
+  #onPageHide = (): void => {
+    this.saveNow();
+    this.#store?.leaving();
   };
 
   #onVisibilityChange = (): void => {

@@ -16,7 +16,9 @@ import { problem, type CifKpiProblem } from '../vocabulary/problems.js';
  * When a page starts, the first logger to open a store looks at every other owner's queue (never one of its own
  * document's, even closed):
  * - its lock can be taken: that page is gone (reloaded or navigated away), so its events are taken over, once;
- * - its lock stays held: a live page owns it — a sibling frame sharing this storage, or the original of a
+ * - its lock is held, and its index says its page went (`pagehide` writes `LEFT` into it): the page is still being
+ *   unloaded (a browser can take seconds to let go of its lock), so its events are taken over once it has let go;
+ * - its lock stays held otherwise: a live page owns it — a sibling frame sharing this storage, or the original of a
  *   duplicated tab whose storage this tab copied. Its keys are removed here without being sent: the live owner
  *   still has those events in memory, sees its index gone at its next save (at the latest when it is hidden) and
  *   writes them all again, and in a duplicated tab the copy would otherwise be sent a second time once the
@@ -26,6 +28,8 @@ import { problem, type CifKpiProblem } from '../vocabulary/problems.js';
 
 export const PREFIX = 'cif-kpi-logger:v2:';
 export const LOCK_PREFIX = 'cif-kpi-logger:owner:';
+/** In an owner's index: its page has gone (`pagehide`), though its Web Lock may not be let go yet. */
+export const LEFT = 'left';
 /**
  * Storage format version, written with every segment: 3 adds the session an event waiting for its ids is bound to
  * (`s`), which a reader of version 2 would not know of (it drops such segments as unreadable rather than misread
@@ -217,10 +221,19 @@ export class QueueStore {
     return `${PREFIX}${this.ownerId}:${n}`;
   }
 
-  #writeIndex(storage: Storage): CifKpiProblem | undefined {
+  /**
+   * The page is going (`pagehide`): its index says so (`LEFT`), and the next page waits for its Web Lock however
+   * long it takes to be let go, rather than take the page for a live one.
+   */
+  leaving(): void {
+    const storage = this.#storage();
+    if (storage) this.#writeIndex(storage, LEFT);
+  }
+
+  #writeIndex(storage: Storage, left?: string): CifKpiProblem | undefined {
     try {
       if (this.#segments.size === 0) storage.removeItem(this.indexKey);
-      else storage.setItem(this.indexKey, JSON.stringify([...this.#segments]));
+      else storage.setItem(this.indexKey, JSON.stringify(left ? [...this.#segments, left] : [...this.#segments]));
       return undefined;
     } catch (error) {
       return unavailable(`the queue could not be stored: ${describeError(error)}`);

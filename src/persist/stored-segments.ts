@@ -9,7 +9,7 @@ import type { QueuedEvent } from '../queue/delivery-queue.js';
 import { CALL_FIELDS, type DeliveryContext } from '../vocabulary/cif-contract.js';
 import { own } from '../vocabulary/own.js';
 import { problem, type CifKpiProblem } from '../vocabulary/problems.js';
-import { LOCK_PREFIX, PREFIX } from './queue-store.js';
+import { LEFT, LOCK_PREFIX, PREFIX } from './queue-store.js';
 
 /** The storage format versions this reads (3 adds the session an event waiting for its ids is bound to). */
 const VERSIONS = [2, 3];
@@ -65,6 +65,15 @@ async function takeOverOne(
     return read;
   };
   if (!locks) return take();
+  if (storage.getItem(PREFIX + owner)?.includes(`"${LEFT}"`)) {
+    // Its page went: its events are taken once it lets go of its lock, however long that takes. Until then the
+    // queue does not wait for them (they are handed over through `taken` when they come).
+    const later = locks.request(LOCK_PREFIX + owner, take);
+    const grace = new Promise<ReadBack>((resolve) =>
+      setTimeout(() => resolve({ items: [], unreadable: 0 }), UNLOAD_GRACE),
+    );
+    return Promise.race([later, grace]);
+  }
   try {
     return await locks.request(LOCK_PREFIX + owner, { signal: AbortSignal.timeout(UNLOAD_GRACE) }, take);
   } catch {
