@@ -6,7 +6,7 @@ export { version } from './version.js';
 export { CifKpiRuleElement } from './capture/kpi-rule-element.js';
 export { normaliseKpiEvent } from './normalise/kpi-event.js';
 export { DEFAULTS } from './queue/delivery-options.js';
-export { hostErrorMessage } from './deliver/cif-host.js';
+export { hostErrorMessage } from './deliver/host-errors.js';
 export {
   CIF_LIMITS,
   CIF_FIRST_PARTY_EVENT_NAMES,

@@ -1,6 +1,6 @@
 /**
  * Delivering: the one module that touches the CIF library (`Microsoft.CIFramework`). It finds the library, makes
- * one `logAnalyticsEvent` call with its own deadline, and reads the host's error shapes.
+ * one `logAnalyticsEvent` call with its own deadline; a refusal is read by the host-errors chunk.
  */
 import type { CifAnalyticsCall } from '../vocabulary/cif-contract.js';
 import { own } from '../vocabulary/own.js';
@@ -123,12 +123,9 @@ export function callLogAnalyticsEvent(
       correlationId === undefined
         ? framework.logAnalyticsEvent(call.data, call.eventName)
         : framework.logAnalyticsEvent(call.data, call.eventName, correlationId);
-    answer = Promise.resolve(returned).then(
-      (result): CallOutcome => ({ ok: true, result }),
-      (reason: unknown): CallOutcome => ({ ok: false, problem: hostRejection(reason) }),
-    );
+    answer = Promise.resolve(returned).then((result): CallOutcome => ({ ok: true, result }), refused);
   } catch (error) {
-    return Promise.resolve({ ok: false, problem: hostRejection(error) });
+    return refused(error);
   }
   if (!(timeoutMs > 0) || !Number.isFinite(timeoutMs)) return answer;
 
@@ -147,64 +144,20 @@ export function callLogAnalyticsEvent(
   });
 }
 
-/** How Microsoft's CIF library rejects a call it stopped waiting for (after 10 s; it never re-sends one). */
-const LIBRARY_TIMEOUT = /^Timeout occurred as no response was received/i;
+/** The host-errors chunk, once loaded: later refusals are read without waiting for it. */
+let hostErrors: typeof import('./host-errors.js') | undefined;
 
-function hostRejection(reason: unknown): CifKpiProblem {
-  const message = hostErrorMessage(reason);
-  return LIBRARY_TIMEOUT.test(message)
-    ? problem('host-timeout', `The CIF library stopped waiting for the host's answer: ${message}`)
-    : problem('host-rejected', message);
+/** Loads the host-errors chunk (the first refusal does; tests load it ahead of a fake clock). */
+export function loadHostErrors(): Promise<typeof import('./host-errors.js')> {
+  return import('./host-errors.js').then((loaded) => (hostErrors = loaded));
 }
 
-/**
- * The CIF host rejects with a `Map` (`message`, `msdyn_name`; or the host's own failure answer, `value:
- * "Failure"`, with no message), a JSON string, a plain object or an Error, depending on API and version. This
- * reduces all of them to one readable message, reading objects' own fields only.
- */
-export function hostErrorMessage(reason: unknown): string {
-  const fallback = 'The CIF host rejected the call without a message';
-  try {
-    if (reason instanceof Map) {
-      return fromFields(reason.get('message'), reason.get('msdyn_name')) ?? answered(reason.get('value')) ?? fallback;
-    }
-    if (typeof reason === 'string') {
-      const text = reason.trim();
-      if (text.startsWith('{')) {
-        try {
-          const parsed: unknown = JSON.parse(text);
-          if (typeof parsed === 'object' && parsed !== null) return hostErrorMessage(parsed);
-        } catch {
-          // Not JSON after all: the string is the message.
-        }
-      }
-      return text || fallback;
-    }
-    if (reason instanceof Error) return reason.message || reason.name || fallback;
-    if (typeof reason === 'object' && reason !== null) {
-      return (
-        fromFields(
-          own(reason, 'message') ?? own(reason, 'Message') ?? own(reason, 'errorMsg'),
-          own(reason, 'msdyn_name'),
-        ) ??
-        answered(own(reason, 'value')) ??
-        (JSON.stringify(reason) === '{}' ? fallback : JSON.stringify(reason))
-      );
-    }
-    return reason === undefined || reason === null ? fallback : String(reason);
-  } catch {
-    return fallback;
-  }
-}
-
-/** The host's answer without a message, such as its own `"Failure"`. */
-function answered(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() ? `The CIF host answered "${value.trim()}"` : undefined;
-}
-
-function fromFields(message: unknown, name: unknown): string | undefined {
-  const text = typeof message === 'string' && message.trim() ? message.trim() : undefined;
-  const label = typeof name === 'string' && name.trim() ? name.trim() : undefined;
-  if (text && label && !text.includes(label)) return `${text} (${label})`;
-  return text ?? label;
+/** A refused call's outcome, its problem read by the host-errors chunk (or said plainly if that cannot load). */
+function refused(reason: unknown): Promise<CallOutcome> {
+  const outcome = ({ hostRejection }: typeof import('./host-errors.js')): CallOutcome => ({
+    ok: false,
+    problem: hostRejection(reason),
+  });
+  if (hostErrors) return Promise.resolve(outcome(hostErrors));
+  return loadHostErrors().then(outcome, () => ({ ok: false, problem: problem('host-rejected', String(reason)) }));
 }

@@ -12,7 +12,8 @@ import { CIF_FIRST_PARTY_EVENT_NAMES } from '../vocabulary/cif-contract.js';
 import { nearest } from '../vocabulary/nearest.js';
 import { own } from '../vocabulary/own.js';
 import { problem, type CifKpiProblem, type CifKpiWarning } from '../vocabulary/problems.js';
-import { CifHostWatcher, hostErrorMessage } from './cif-host.js';
+import { CifHostWatcher } from './cif-host.js';
+import { hostErrorMessage } from './host-errors.js';
 
 /** The entity and query read: the names of the active definitions. */
 export const DEFINITION_ENTITY = 'msdyn_kpieventdefinition';

@@ -16,7 +16,8 @@ import { resolveContext, type ContextBinding, type ContextInput } from '../norma
 import type { DeliveryContext } from '../vocabulary/cif-contract.js';
 import { own } from '../vocabulary/own.js';
 import { problem, type CifKpiProblem } from '../vocabulary/problems.js';
-import { CifHostWatcher, hostErrorMessage } from './cif-host.js';
+import { CifHostWatcher } from './cif-host.js';
+import { hostErrorMessage } from './host-errors.js';
 
 /** The ids a session gives: its conversation and the CIF session id. */
 export interface SessionIds {

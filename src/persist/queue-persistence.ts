@@ -2,6 +2,7 @@ import type { QueueKeeper, QueuedEvent } from '../queue/delivery-queue.js';
 import { Fifo } from '../queue/fifo.js';
 import { problem, type CifKpiProblem } from '../vocabulary/problems.js';
 import { QueueStore } from './queue-store.js';
+import type { StorageFault } from './storage-problems.js';
 
 /** What persistence needs of the queue it keeps. */
 export interface PersistedQueue {
@@ -14,6 +15,15 @@ export interface PersistedQueue {
   resume(): void;
   /** Tells the keeper of every event held, changed and gone. */
   keep(keeper: QueueKeeper | undefined): void;
+}
+
+type StorageWords = typeof import('./storage-problems.js');
+/** The storage-problems chunk, once loaded: later faults are said at once. */
+let storageWords: StorageWords | undefined;
+
+/** Loads the storage-problems chunk (the first storage fault does; tests load it ahead of a fake clock). */
+export function loadStorageWords(): Promise<StorageWords> {
+  return import('./storage-problems.js').then((loaded) => (storageWords = loaded));
 }
 
 /** How often changes are written at most, besides at once when the page is hidden or goes. */
@@ -105,10 +115,10 @@ export class QueuePersistence implements QueueKeeper {
         this.#queue.restore(items);
         this.saveNow();
       })
-      .then(({ unreadable, problem }) => {
-        if (problem) {
+      .then(({ unreadable, fault }) => {
+        if (fault) {
           this.#refused = true; // said now, not again for each write
-          this.#onProblem(problem);
+          this.#say(fault);
         }
         if (unreadable > 0) this.#onUnreadable(unreadable);
       })
@@ -289,17 +299,19 @@ export class QueuePersistence implements QueueKeeper {
   }
 
   /** Storage refused `items`: they stay in memory, to be written when there is room; said once. */
-  #refuse(refused: CifKpiProblem, items: QueuedEvent[]): void {
+  #refuse(refused: StorageFault, items: QueuedEvent[]): void {
     this.#setUnwritten([...items, ...this.#unwritten.toArray()].filter((item) => item.state !== 'done'));
     if (this.#refused) return;
     this.#refused = true;
-    const count = this.#unwritten.length;
-    const events = count === 1 ? '1 event is' : `${count} events are`;
-    this.#onProblem(
-      problem(
-        'storage-unavailable',
-        `${refused.message.replace(/; events are kept.*$/, '')}; ${events} kept in memory only and will not survive a reload until it has room`,
-      ),
+    this.#say(refused, this.#unwritten.length);
+  }
+
+  /** Says a storage fault, in the words of the storage-problems chunk (loaded at the first: storage seldom fails). */
+  #say(fault: StorageFault, kept?: number): void {
+    const say = ({ storageProblem }: StorageWords) => this.#onProblem(storageProblem(fault, kept));
+    if (storageWords) return say(storageWords);
+    loadStorageWords().then(say, () =>
+      this.#onProblem(problem('storage-unavailable', 'sessionStorage cannot be used')),
     );
   }
 }

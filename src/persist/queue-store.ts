@@ -1,6 +1,7 @@
 import type { QueuedEvent } from '../queue/delivery-queue.js';
 import type { CifKpiEvent, DeliveryContext } from '../vocabulary/cif-contract.js';
-import { problem, type CifKpiProblem } from '../vocabulary/problems.js';
+import type { CifKpiProblem } from '../vocabulary/problems.js';
+import type { StorageFault } from './storage-problems.js';
 
 /**
  * Keeps a logger's queue in the tab's sessionStorage so that it survives a reload, and hands events left by an
@@ -102,20 +103,20 @@ export class QueueStore {
 
   /**
    * Takes ownership and returns the events left by earlier pages of this tab (oldest first) with how many of
-   * them could not be read back, or a problem when storage cannot be used here. `taken` hears each earlier page's
+   * them could not be read back, or what went wrong when storage cannot be used here. `taken` hears each earlier page's
    * events the moment its keys are removed (in the same task), so that no event is only in memory, waiting for
    * another page's lock, when this page goes.
    */
   async open(
     taken: (items: QueuedEvent[]) => void = () => {},
-  ): Promise<{ restored: QueuedEvent[]; unreadable: number; problem?: CifKpiProblem }> {
+  ): Promise<{ restored: QueuedEvent[]; unreadable: number; fault?: StorageFault }> {
     const storage = this.#storage();
     const none = { restored: [], unreadable: 0 };
-    if (!storage) return { ...none, problem: unavailable('sessionStorage is not available on this page') };
+    if (!storage) return { ...none, fault: { missing: true } };
     try {
       storage.getItem(this.indexKey);
     } catch (error) {
-      return { ...none, problem: unavailable(`sessionStorage cannot be read: ${describeError(error)}`) };
+      return { ...none, fault: { read: error } };
     }
     this.#here.owners.add(this.ownerId);
     if (this.#locks) await this.#holdOwnLock(this.#locks);
@@ -137,31 +138,25 @@ export class QueueStore {
     } catch (error) {
       // Left where they are: the next page tries again.
       this.#here.tookOver = false;
-      return {
-        ...none,
-        problem: problem(
-          'storage-unavailable',
-          `The code that reads back events an earlier page stored could not be loaded (${describeError(error)}); they stay stored for the next page`,
-        ),
-      };
+      return { ...none, fault: { reader: error } };
     }
     return reader.takeOver(storage, others, this.#locks, taken);
   }
 
   /**
-   * Writes segment `n` with `items` (replacing what it held), or removes it when `items` is empty. Returns a
-   * problem if storage refused it; the segment is then not stored at all (never left stale).
+   * Writes segment `n` with `items` (replacing what it held), or removes it when `items` is empty. Returns what
+   * went wrong if storage refused it; the segment is then not stored at all (never left stale).
    */
-  write(n: number, items: readonly QueuedEvent[]): CifKpiProblem | undefined {
+  write(n: number, items: readonly QueuedEvent[]): StorageFault | undefined {
     if (this.#closed) return undefined;
     if (items.length === 0) return this.remove(n);
     const storage = this.#storage();
-    if (!storage) return unavailable('sessionStorage is not available on this page');
+    if (!storage) return { missing: true };
     try {
       storage.setItem(this.#segmentKey(n), serialise(items));
     } catch (error) {
       this.remove(n);
-      return unavailable(`the queue could not be stored: ${describeError(error)}`);
+      return { write: error };
     }
     if (!this.#segments.has(n)) {
       this.#segments.add(n);
@@ -171,7 +166,7 @@ export class QueueStore {
   }
 
   /** Removes segment `n`. */
-  remove(n: number): CifKpiProblem | undefined {
+  remove(n: number): StorageFault | undefined {
     const storage = this.#storage();
     try {
       storage?.removeItem(this.#segmentKey(n));
@@ -230,13 +225,13 @@ export class QueueStore {
     if (storage) this.#writeIndex(storage, LEFT);
   }
 
-  #writeIndex(storage: Storage, left?: string): CifKpiProblem | undefined {
+  #writeIndex(storage: Storage, left?: string): StorageFault | undefined {
     try {
       if (this.#segments.size === 0) storage.removeItem(this.indexKey);
       else storage.setItem(this.indexKey, JSON.stringify(left ? [...this.#segments, left] : [...this.#segments]));
       return undefined;
     } catch (error) {
-      return unavailable(`the queue could not be stored: ${describeError(error)}`);
+      return { write: error };
     }
   }
 
@@ -322,12 +317,4 @@ function indexOf<T>(list: T[] | Map<T, number>, value: T): number {
   }
   const index = list.indexOf(value);
   return index >= 0 ? index : list.push(value) - 1;
-}
-
-function unavailable(message: string): CifKpiProblem {
-  return problem('storage-unavailable', `${message}; events are kept in memory only and will not survive a reload`);
-}
-
-function describeError(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

@@ -1,11 +1,7 @@
 import { expect } from '@open-wc/testing';
 import sinon from 'sinon';
-import {
-  CifHostWatcher,
-  callLogAnalyticsEvent,
-  hostErrorMessage,
-  type CifFramework,
-} from '../../src/deliver/cif-host.js';
+import { CifHostWatcher, callLogAnalyticsEvent, type CifFramework } from '../../src/deliver/cif-host.js';
+import { hostErrorMessage } from '../../src/deliver/host-errors.js';
 import { LIBRARY_TIMEOUT_MESSAGE, SimulatedCifHost } from '../../src/testing/simulated-cif-host.js';
 import type { CifAnalyticsCall } from '../../src/vocabulary/cif-contract.js';
 

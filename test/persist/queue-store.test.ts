@@ -2,6 +2,7 @@ import { expect } from '@open-wc/testing';
 import { QueueStore, type DocumentOwners } from '../../src/persist/queue-store.js';
 import type { QueuedEvent } from '../../src/queue/delivery-queue.js';
 import { parseEntry } from '../../src/persist/stored-segments.js';
+import { storageProblem } from '../../src/persist/storage-problems.js';
 import { ContextBinding } from '../../src/normalise/delivery-context.js';
 
 /** A segment as a page of `owner` would have stored it: events whole (`id`), their ids shared by index. */
@@ -140,8 +141,8 @@ describe('QueueStore', function () {
     });
     open.push(failing);
     const result = await failing.open();
-    expect(result.problem?.code).to.equal('storage-unavailable');
-    expect(result.problem?.message).to.contain('stay stored for the next page');
+    expect(storageProblem(result.fault!).code).to.equal('storage-unavailable');
+    expect(storageProblem(result.fault!).message).to.contain('stay stored for the next page');
     expect(sessionStorage.getItem(`${V2}gone-offline:0`)).to.not.equal(null);
     const next = await store(uniqueOwner('next')).open();
     expect(next.restored.map((i) => i.id)).to.deep.equal(['kept-for-later']);
@@ -253,8 +254,9 @@ describe('QueueStore', function () {
       documentOwners: otherDocument(),
     });
     const result = await s.open();
-    expect(result.problem?.code).to.equal('storage-unavailable');
-    expect(result.problem?.message).to.contain('SecurityError');
+    expect(storageProblem(result.fault!).message).to.equal(
+      'sessionStorage cannot be read: SecurityError: denied; events are kept in memory only and will not survive a reload',
+    );
     const full = {
       getItem: () => null,
       setItem() {
@@ -267,7 +269,9 @@ describe('QueueStore', function () {
       locks: undefined,
       documentOwners: otherDocument(),
     });
-    expect(t.write(0, [queued('x')])?.message).to.contain('QuotaExceededError');
+    expect(storageProblem(t.write(0, [queued('x')])!, 3).message).to.equal(
+      'the queue could not be stored: QuotaExceededError: full; 3 events are kept in memory only and will not survive a reload until it has room',
+    );
   });
 });
 

@@ -5,7 +5,7 @@ import type { DeliveryOutcome, DropReason } from '../../src/vocabulary/logger-ev
 import { SimulatedCifHost } from '../../src/testing/simulated-cif-host.js';
 import type { CifAnalyticsCall, DeliveryContext } from '../../src/vocabulary/cif-contract.js';
 import type { CifKpiProblem } from '../../src/vocabulary/problems.js';
-import { CifHostWatcher } from '../../src/deliver/cif-host.js';
+import { CifHostWatcher, loadHostErrors } from '../../src/deliver/cif-host.js';
 import { normaliseKpiEvent } from '../../src/normalise/kpi-event.js';
 
 const ctx: DeliveryContext = { conversationId: 'c', providerSessionId: 'p' };
@@ -36,6 +36,8 @@ const waiting = (name: string, n = 0) => ({
 const stamps = (call: { data: unknown }) =>
   (call.data as { events: Array<{ eventTimestamp: string }> }).events.map((e) => new Date(e.eventTimestamp).getTime());
 
+// A refusal is read by the host-errors chunk: loaded ahead of the fake clock, which its fetch does not follow.
+before(() => loadHostErrors());
 describe('DeliveryQueue', () => {
   let clock: sinon.SinonFakeTimers;
   let host: SimulatedCifHost;

@@ -2,6 +2,8 @@ import sinon from 'sinon';
 import { SimulatedCifHost, type SimulatedCifHostOptions } from '../../src/testing/simulated-cif-host.js';
 import type { CifKpiLoggerElement } from '../../src/cif-kpi-logger.js';
 import { loadDiagnostics } from '../../src/report/reporter.js';
+import { loadHostErrors } from '../../src/deliver/cif-host.js';
+import { loadStorageWords } from '../../src/persist/queue-persistence.js';
 
 // Test files may run one after another in the same tab: start without queues left by an earlier file.
 for (const key of Object.keys(sessionStorage)) if (key.startsWith('cif-kpi-logger:')) sessionStorage.removeItem(key);
@@ -10,8 +12,11 @@ const hosts: SimulatedCifHost[] = [];
 
 // Loggers print (and count problems) synchronously once the diagnostics chunk is loaded, which they do the first
 // time they have something to say; tests that read the console want it loaded. The first load itself is tested in
-// test/cif-kpi-logger.test.ts, in a frame of its own.
-before(() => loadDiagnostics());
+// test/cif-kpi-logger.test.ts, in a frame of its own. The words for a host's refusal and for a storage fault are
+// chunks too, loaded at the first one: loaded here, so that a fake clock (which a chunk's fetch does not follow)
+// sees them said at once. Their first loads are tested in test/deliver/cif-host.test.ts and
+// test/persist/queue-persistence.test.ts.
+before(() => Promise.all([loadDiagnostics(), loadHostErrors(), loadStorageWords()]));
 
 /** A simulated CIF library on this window; removed after each test. */
 export function startHost(options: SimulatedCifHostOptions = {}): SimulatedCifHost {
