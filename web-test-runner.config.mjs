@@ -41,6 +41,18 @@ export default {
   },
   browsers: [chromeLauncher({ launchOptions: await chromiumLaunchOptions() })],
   middleware: [
+    // `/slow-<chunk>-<n>/dist/cdn/…` serves dist/cdn with the bundle's chunk of that name 1.5 s late: a test can
+    // then act while it loads. The path is new for each <n>, so the browser cannot answer from its cache.
+    async function slowChunk(context, next) {
+      const via = /^\/slow-([a-z-]+)-\d+(\/dist\/cdn\/.*)$/.exec(context.path);
+      if (via) {
+        if (via[2].startsWith(`/dist/cdn/cif-kpi-logger-${via[1]}-`)) {
+          await new Promise((resolve) => setTimeout(resolve, 1500));
+        }
+        context.path = via[2];
+      }
+      await next();
+    },
     async function strictCsp(context, next) {
       await next();
       if (context.path.startsWith('/test/pages/csp-')) context.set('Content-Security-Policy', STRICT_CSP);
@@ -55,6 +67,8 @@ export default {
     esbuildPlugin({ ts: true, tsx: true, target: 'es2021', tsconfig: './tsconfig.json' }),
   ],
   reporters: [defaultReporter(), closingLineReporter()],
+  // A long property run (`FC_RUNS`, as `npm run test:model` sets) takes what it needs; the default is 2 minutes.
+  ...(process.env.FC_RUNS ? { testsFinishTimeout: 4 * 3_600_000 } : {}),
   // `npm test -- --coverage` (as .ci/run does) fails below these: the figures reached, less a margin for the
   // branches that depend on timing.
   coverageConfig: {

@@ -205,6 +205,7 @@ export class CifKpiLoggerElement extends ReactiveElement {
     this.#ownerId,
     (p) => this.#reporter.error(p),
     (count) => this.#reporter.droppedOnArrival('stored-unreadable', count),
+    () => this.#capture.release(true),
   );
   /** Resolved again as soon as an id changes (not at Lit's next update), so each event gets the ids in force. */
   #context = new ContextTracker(this, (_, problems) => {

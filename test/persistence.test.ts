@@ -77,6 +77,43 @@ async function providerFrame(name: string, mode: HostMode, query = ''): Promise<
   };
 }
 
+type ModelWindow = Window & typeof globalThis & { SimulatedCifHost: typeof SimulatedCifHost; pageErrors: string[] };
+
+/**
+ * The model test's provider page (test/pages/model-page.html; `query` as it takes it), with no CIF host yet: a test
+ * starts one in it with `new (page.win().SimulatedCifHost)({ window: page.win() })`, after each load.
+ */
+async function modelPage(query: string) {
+  const frame = document.createElement('iframe');
+  frames.push(frame);
+  const win = () => frame.contentWindow as ModelWindow;
+  const load = async () => {
+    await new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
+    await waitUntil(() => win().customElements?.get('cif-kpi-logger') && win().SimulatedCifHost, 'the page', {
+      timeout: 4000,
+      interval: 5,
+    });
+  };
+  const loaded = load();
+  frame.src = `/test/pages/model-page.html?${query}`;
+  document.body.append(frame);
+  await loaded;
+  return {
+    win,
+    doc: () => frame.contentDocument!,
+    logger: () => frame.contentDocument!.querySelector('cif-kpi-logger') as CifKpiLoggerElement,
+    fire: (id: string, type: string, detail: unknown) =>
+      frame
+        .contentDocument!.getElementById(id)!
+        .dispatchEvent(new (win().CustomEvent)(type, { bubbles: true, composed: true, detail })),
+    reload: async () => {
+      const reloaded = load();
+      win().location.reload();
+      await reloaded;
+    },
+  };
+}
+
 /** Reasons of the events each host accepted. */
 function accepted(...hosts: SimulatedCifHost[]): string[] {
   return hosts.flatMap((host) =>
@@ -237,6 +274,60 @@ describe('persistence across real reloads', function () {
     await waitUntil(() => accepted(page.win().host).length >= 2, 'delivery', { timeout: 4000, interval: 10 });
     await settle();
     expect(accepted(page.win().host)).to.deep.equal(['t1', 't2']);
+  });
+
+  it('keeps what was heard while the rule code loads when the page goes, and counts the rule events it could not map', async () => {
+    // The rule compiler arrives 1.5 s late on this page: events heard meanwhile wait for it, in order.
+    const page = await modelPage(`name=rules-loading&via=/slow-kpi-rule-${Date.now()}`);
+    const logger = page.logger();
+    logger.setAttribute('conversation-id', 'c');
+    await logger.updateComplete;
+    page.fire('widget', 'cif-kpi', { kpiEventName: 'CallHold', kpiEventReason: 'heard-first' });
+    page.doc().getElementById('markup')!.setAttribute('data-kpi-reason', 'clicked');
+    page.doc().getElementById('markup')!.click();
+    page.fire('widget', 'model-thing', { m: 'by-rule' });
+    expect(logger.stats.captured, 'all three wait for the rule code').to.equal(0);
+    let atPageHide: unknown;
+    page.win().addEventListener('pagehide', () => (atPageHide = { ...logger.stats }));
+    await page.reload();
+    expect(
+      atPageHide,
+      'the rule event, which needs the rule code, counted as dropped as the page went',
+    ).to.deep.include({ captured: 3, dropped: 1, held: 2 });
+    const host = new (page.win().SimulatedCifHost)({ window: page.win(), latency: 1 }).install();
+    await waitUntil(() => accepted(host).length >= 2, 'delivery', { timeout: 4000, interval: 10 });
+    await settle();
+    expect(accepted(host)).to.deep.equal(['heard-first', 'clicked']);
+    expect(page.win().pageErrors).to.deep.equal([]);
+  });
+
+  it("auto-context: an event restored before its session's conversation was read takes that conversation, not ids set later", async () => {
+    const sessions = { 's-slow': { conversationId: 'conv-slow', delay: 300 } };
+    const page = await modelPage('name=restored-session&auto');
+    /** A host with the slow session focused, and when the logger has had its first getFocusedSession answer. */
+    const start = () => {
+      const win = page.win();
+      const host = new win.SimulatedCifHost({ window: win, latency: 1, sessions, focusedSession: 's-slow' }).install();
+      const answered = waitUntil(() => host.sessionAnswers.includes('getFocusedSession'), 'the focus', {
+        timeout: 4000,
+        interval: 5,
+      });
+      return { host, answered };
+    };
+    await start().answered; // the logger knows the focus; reading the session's conversation takes 300 ms
+    page.fire('widget', 'cif-kpi', { kpiEventName: 'CallHold', kpiEventReason: 'before-the-read' });
+    await page.reload();
+    const { host } = start();
+    // Set on the logger after the event was heard: the session's conversation, still being read, is the event's.
+    page.logger().setAttribute('conversation-id', 'conv-set-later');
+    await waitUntil(() => host.calls.length > 0, 'delivery', { timeout: 4000, interval: 10 });
+    await settle();
+    expect(
+      host.calls.map((call) => {
+        const { conversationId, clientSessionId } = call.data as Record<string, string>;
+        return [conversationId, clientSessionId];
+      }),
+    ).to.deep.equal([['conv-slow', 's-slow']]);
   });
 
   it('with two live pages sharing storage, each event is delivered once, by its own page', async () => {

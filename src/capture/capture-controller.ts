@@ -164,7 +164,7 @@ export class CaptureController {
       listen: (type) => this.#capture.listen(type),
       unlisten: (type) => this.#capture.unlisten(type),
       malformed: (rule, message) => sink.problem(problem('invalid-rule', `${rule}: ${message}`)),
-      compiled: () => this.#release(),
+      compiled: () => this.release(),
       unavailable: (error) => {
         const count = this.#held.length;
         this.#held = [];
@@ -379,20 +379,28 @@ export class CaptureController {
         if (this.#stubTaken === loading) this.#stubTaken = undefined;
         // The stub's events happened before every event heard since.
         this.#held.unshift(...taken);
-        this.#release();
+        this.release();
       }));
   }
 
-  /** Hands on the events held, in order, once nothing they wait for is loading. */
-  #release(): void {
-    if (this.#rules.holding || this.#stubTaken) return;
+  /**
+   * Hands on the events held, in order, once nothing they wait for is loading; or at once when the page goes
+   * (`leaving`, on `pagehide`), so that they are stored with the rest: then what only rules can map, while their code
+   * has not arrived, is counted as dropped (`rules-unavailable`). The stub's own events, while its take-over loads,
+   * stay where it keeps them.
+   */
+  release(leaving?: boolean): void {
+    if (!leaving && (this.#rules.holding || this.#stubTaken)) return;
     const held = this.#held;
     this.#held = [];
+    let unmapped = 0;
     for (const { at, detail, markup, rules } of held) {
       if (detail !== undefined) this.#sink.detail(detail, at);
       if (markup) this.#takeMarkup(markup, at);
-      if (rules) this.#mapByRules(rules.event, () => rules.path, at);
+      if (rules && this.#rules.holding) unmapped++;
+      else if (rules) this.#mapByRules(rules.event, () => rules.path, at);
     }
+    if (unmapped) this.#sink.dropped('rules-unavailable', unmapped);
   }
 
   #heardNow(): HeardAt {

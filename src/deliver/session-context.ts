@@ -101,12 +101,17 @@ export class SessionContext {
         if (binding.c) ids.conversationId = binding.c;
       }
     }
+    // The session is still being read: its conversation, not one set on the logger later, is the event's.
+    const reading = session !== null && binding.c === undefined;
+    if (!binding.x) {
+      // Read back after a reload, it kept no ids of its own: its session's come first, the logger's fill in the rest.
+      const state = reading ? undefined : resolveContext(ids ?? {}, explicit).state;
+      return state?.status === 'complete' ? state.context : undefined;
+    }
     for (const given of [binding.x, explicit]) {
-      if (!given) continue;
       const state = resolveContext(given, ids).state;
       if (state.status === 'complete') return state.context;
-      // The session is still being read: its conversation, not one set on the logger later, is the event's.
-      if (session !== null && binding.c === undefined) return undefined;
+      if (reading) return undefined;
     }
     return undefined;
   }

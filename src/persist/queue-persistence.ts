@@ -63,6 +63,8 @@ export class QueuePersistence implements QueueKeeper {
   #ownerId: string;
   #onProblem: (problem: CifKpiProblem) => void;
   #onUnreadable: (count: number) => void;
+  /** Hands on what is heard but not queued yet, when the page goes. */
+  #beforeLeaving: () => void;
   #store: QueueStore | undefined;
   /**
    * Held events in no segment yet, oldest first. One settled meanwhile (`done`) is never written: it is skipped when
@@ -82,18 +84,21 @@ export class QueuePersistence implements QueueKeeper {
 
   /**
    * `onProblem` hears storage faults (once per spell of them); `onUnreadable` how many events left by an earlier
-   * page could not be read back (they are dropped).
+   * page could not be read back (they are dropped); `beforeLeaving` is called first on `pagehide`, to queue what
+   * was heard but waits for code still loading.
    */
   constructor(
     queue: PersistedQueue,
     ownerId: string,
     onProblem: (problem: CifKpiProblem) => void,
     onUnreadable: (count: number) => void,
+    beforeLeaving: () => void = () => {},
   ) {
     this.#queue = queue;
     this.#ownerId = ownerId;
     this.#onProblem = onProblem;
     this.#onUnreadable = onUnreadable;
+    this.#beforeLeaving = beforeLeaving;
   }
 
   /** Starts keeping the queue in storage, after taking over what an earlier page of the tab left. */
@@ -181,8 +186,9 @@ export class QueuePersistence implements QueueKeeper {
     this.#write(Infinity);
   };
 
-  /** The page goes: everything is written, and the store says the page went. */
+  /** The page goes: what was heard is queued, everything is written, and the store says the page went. */
   #onPageHide = (): void => {
+    this.#beforeLeaving();
     this.saveNow();
     this.#store?.leaving();
   };

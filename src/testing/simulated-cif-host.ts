@@ -122,6 +122,8 @@ export class SimulatedCifHost extends EventTarget {
    * `reject` as outside Omnichannel (every session API rejects with the library's failure `Map`).
    */
   sessionReply: 'map' | 'object' | 'reject' = 'map';
+  /** Every session API call answered (`getFocusedSession`, `getSession`), by name, in the order answered. */
+  readonly sessionAnswers: string[] = [];
   /** The handlers the page added with `addHandler`, by event name (a Set, as the library keeps them). */
   readonly handlers = new Map<string, Set<(payload: string) => unknown>>();
   #win: Window;
@@ -367,6 +369,7 @@ export class SimulatedCifHost extends EventTarget {
   #sessionAnswer(name: string, answer: () => unknown, delay = this.#options.latency): Promise<unknown> {
     return new Promise((resolve, reject) => {
       this.#later(() => {
+        this.sessionAnswers.push(name);
         try {
           if (this.sessionReply === 'reject') throw 'Associated Provider record not found';
           resolve(answer());
