@@ -40,6 +40,7 @@ type Command =
   | { k: 'invalid' }
   | { k: 'ids'; conversation: 'c-1' | 'c-2' | null }
   | { k: 'focus'; session: Session | null }
+  | { k: 'close'; session: Session }
   | { k: 'reply'; reply: Reply }
   | { k: 'reload' }
   | { k: 'storage'; full: boolean }
@@ -53,6 +54,7 @@ const SESSIONS: Record<Session, { conversationId: string; delay: number }> = {
 };
 
 /** The page's settings the model relies on (model-page.html): its call deadline and the library's. */
+const CALL_TIMEOUT = 120;
 const LIBRARY_TIMEOUT = 300;
 
 function answer(reply: Reply): HostReply {
@@ -96,6 +98,10 @@ const command: fc.Arbitrary<Command> = fc.oneof(
     }),
   },
   {
+    weight: 1,
+    arbitrary: fc.record({ k: fc.constant('close' as const), session: fc.constantFrom<Session>('s-1', 's-2', 's-3') }),
+  },
+  {
     weight: 3,
     arbitrary: fc.record({
       k: fc.constant('reply' as const),
@@ -130,6 +136,8 @@ interface Reception {
   call: RecordedCall;
   markers: string[];
   acknowledged: boolean;
+  /** The page (load of the frame) that sent it. */
+  page: number;
 }
 
 type ModelWindow = Window &
@@ -139,6 +147,7 @@ type ModelWindow = Window &
     reported: Array<{ type: string; detail: { code?: string; message?: string } }>;
     storageFull: boolean;
     listeners: { pagehide: number; visibilitychange: number };
+    timers: Set<number>;
   };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -159,6 +168,8 @@ class Run {
   reply: Reply = 'accept';
   storageFull = false;
   connected = true;
+  /** Loads of the frame so far. */
+  page = 0;
   #host: SimulatedCifHost | undefined;
   #next = 0;
   #removed: HTMLElement | undefined;
@@ -196,6 +207,7 @@ class Run {
     });
     this.#removed = undefined;
     this.connected = true;
+    this.page += 1;
     const win = this.win;
     win.storageFull = this.storageFull;
     if (this.conversation !== null) this.logger.setAttribute('conversation-id', this.conversation);
@@ -214,11 +226,21 @@ class Run {
         (e) => e.kpiEventReason ?? '',
       );
       for (const marker of markers) {
-        if (this.receptions.some((r) => r.acknowledged && r.markers.includes(marker))) {
-          this.problems.push(`${marker} sent again after the host acknowledged it`);
+        for (const earlier of this.receptions) {
+          if (!earlier.markers.includes(marker)) continue;
+          if (earlier.acknowledged) this.problems.push(`${marker} sent again after the host acknowledged it`);
+          // Sent again while a call of it may still be answered: only when that call's page went (in flight at a
+          // reload) or its deadline passed (call-timeout, 120 ms).
+          else if (
+            earlier.call.outcome === undefined &&
+            earlier.page === this.page &&
+            call.at - earlier.call.at < CALL_TIMEOUT - 5
+          ) {
+            this.problems.push(`${marker} sent again while its call was in flight`);
+          }
         }
       }
-      this.receptions.push({ call, markers, acknowledged: false });
+      this.receptions.push({ call, markers, acknowledged: false, page: this.page });
     });
     host.addEventListener('settle', (event) => {
       const call = (event as CustomEvent<RecordedCall>).detail;
@@ -335,8 +357,27 @@ class Run {
     if (!this.auto || session === this.focused) return;
     this.#decide(null, performance.now());
     this.focused = session;
+    // A session closed earlier is opened again (a new one, with the same id and conversation).
+    if (session !== null && !this.#host!.sessions.has(session)) this.#host!.sessions.set(session, SESSIONS[session]);
     await this.#host!.focusSession(session);
     this.#decide(session, performance.now());
+  }
+
+  /**
+   * The session closes (and loses the focus if it had it). Its events whose conversation the logger had not read
+   * yet take none: they go with the ids set on the logger (at the end); those read go with the session's.
+   */
+  async close(session: Session): Promise<void> {
+    if (!this.auto || !this.#host!.sessions.has(session)) return;
+    this.#decide(null, performance.now());
+    for (const event of this.events.values()) {
+      if (event.ids?.clientSessionId === session && !this.acknowledged(event.marker)) {
+        event.either = [event.ids];
+        event.ids = undefined;
+      }
+    }
+    await this.#host!.closeSession(session);
+    if (this.focused === session) this.focused = null;
   }
 
   setReply(reply: Reply): void {
@@ -398,6 +439,7 @@ class Run {
         this.setIds(c.conversation);
         await sleep(0);
       } else if (c.k === 'focus') await this.focus(c.session);
+      else if (c.k === 'close') await this.close(c.session);
       else if (c.k === 'reply') this.setReply(c.reply);
       else if (c.k === 'storage') this.setStorage(c.full);
       else if (c.k === 'connect') await this.toggleConnect();
@@ -472,6 +514,8 @@ class Run {
     const locks = await this.win.navigator.locks.query();
     const held = (locks.held ?? []).filter((lock) => lock.name?.startsWith('cif-kpi-logger:'));
     if (held.length > 0) this.problems.push(`Web Locks left: ${held.length}`);
+    // The host's own timers are done by now (its library timeout is the longest): what is left is the logger's.
+    if (this.win.timers.size > 0) this.problems.push(`timers left: ${this.win.timers.size}`);
     const { pagehide, visibilitychange } = this.win.listeners;
     if (pagehide !== 0 || visibilitychange !== 0) {
       this.problems.push(`listeners left: pagehide ${pagehide}, visibilitychange ${visibilitychange}`);

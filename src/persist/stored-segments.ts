@@ -69,10 +69,12 @@ async function takeOverOne(
     // Its page went: its events are taken once it lets go of its lock, however long that takes. Until then the
     // queue does not wait for them (they are handed over through `taken` when they come).
     const later = locks.request(LOCK_PREFIX + owner, take);
-    const grace = new Promise<ReadBack>((resolve) =>
-      setTimeout(() => resolve({ items: [], unreadable: 0 }), UNLOAD_GRACE),
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const grace = new Promise<ReadBack>(
+      (resolve) => (timer = setTimeout(() => resolve({ items: [], unreadable: 0 }), UNLOAD_GRACE)),
     );
-    return Promise.race([later, grace]);
+    // No timer is left running once the lock came first.
+    return Promise.race([later, grace]).finally(() => clearTimeout(timer));
   }
   try {
     return await locks.request(LOCK_PREFIX + owner, { signal: AbortSignal.timeout(UNLOAD_GRACE) }, take);
