@@ -208,8 +208,9 @@ export class CifKpiLoggerElement extends ReactiveElement {
     () => this.#capture.release(true),
   );
   /** Resolved again as soon as an id changes (not at Lit's next update), so each event gets the ids in force. */
-  #context = new ContextTracker(this, (_, problems) => {
+  #context = new ContextTracker(this, (state, problems) => {
     for (const p of problems) this.#reporter.error(p);
+    if (state.status === 'complete') this.#capture.stampHeld(state.context);
     this.#queue.recheck();
   });
   #capture = new CaptureController(this, {

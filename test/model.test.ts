@@ -130,6 +130,11 @@ interface ModelEvent {
   unfocusedAt?: number;
   /** Whether it must reach the host (false: the page went while storage refused it, so it may be lost). */
   mustArrive: boolean;
+  /**
+   * It waited for ids at a reload: the next page takes it over a moment after it starts (once the old page has let
+   * go of its Web Lock), and it then takes the ids in force at that moment: any set since the reload, or later ones.
+   */
+  restoring?: boolean;
 }
 
 interface Reception {
@@ -323,7 +328,12 @@ class Run {
     else {
       this.logger.setAttribute('conversation-id', conversation);
       // Events captured without ids take the ids next set.
-      for (const event of this.events.values()) event.ids ??= { conversationId: conversation, providerSessionId: 'p' };
+      const ids = { conversationId: conversation, providerSessionId: 'p' };
+      for (const event of this.events.values()) {
+        if (event.ids) continue;
+        if (event.restoring) (event.either ??= []).push(ids);
+        else event.ids = ids;
+      }
     }
   }
 
@@ -406,6 +416,7 @@ class Run {
     this.checkPage();
     // Undecided bindings are stored as none: such an event is never given a session's ids.
     for (const event of this.events.values()) event.unfocusedAt = undefined;
+    if (!this.auto) for (const event of this.events.values()) if (!event.ids) event.restoring = true;
     if (this.storageFull) {
       // What storage refused is in memory only, and goes with the page (reported as storage-unavailable).
       for (const event of this.events.values()) if (!this.acknowledged(event.marker)) event.mustArrive = false;

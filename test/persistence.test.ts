@@ -301,6 +301,21 @@ describe('persistence across real reloads', function () {
     expect(page.win().pageErrors).to.deep.equal([]);
   });
 
+  it('gives events heard without ids while the rule code loads the ids next set, not those in force when it arrives', async () => {
+    const page = await modelPage(`name=rules-ids&via=/slow-kpi-rule-${Date.now()}`);
+    const host = new (page.win().SimulatedCifHost)({ window: page.win(), latency: 1 }).install();
+    const logger = page.logger();
+    page.fire('widget', 'model-thing', { m: 'by-rule' });
+    page.fire('widget', 'cif-kpi', { kpiEventName: 'CallHold', kpiEventReason: 'by-event' });
+    logger.setAttribute('conversation-id', 'c-next');
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    logger.setAttribute('conversation-id', 'c-after');
+    await waitUntil(() => accepted(host).length >= 2, 'delivery', { timeout: 5000, interval: 10 });
+    expect(
+      host.calls.map((call) => [(call.data as { conversationId: string }).conversationId, ...accepted(host)]),
+    ).to.deep.equal([['c-next', 'by-rule', 'by-event']]);
+  });
+
   it("auto-context: an event restored before its session's conversation was read takes that conversation, not ids set later", async () => {
     const sessions = { 's-slow': { conversationId: 'conv-slow', delay: 300 } };
     const page = await modelPage('name=restored-session&auto');

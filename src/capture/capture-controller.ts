@@ -403,6 +403,14 @@ export class CaptureController {
     if (unmapped) this.#sink.dropped('rules-unavailable', unmapped);
   }
 
+  /**
+   * Ids are complete now (`stamp`): events held without any (heard while they were missing) take these, as they
+   * would have in the queue: the ids next in force, not those in force when what they wait for arrives.
+   */
+  stampHeld(stamp: unknown): void {
+    for (const { at } of this.#held) at.stamp ??= stamp;
+  }
+
   #heardNow(): HeardAt {
     return { capturedAt: Date.now(), stamp: this.#sink.stamp() };
   }
