@@ -11,7 +11,7 @@ import type { CifKpiProblem, CifKpiWarning } from '../../src/vocabulary/problems
 import { STUB_KEY } from '../../src/vocabulary/stub.js';
 
 /** A capture controller on a plain element (no logger, no queue), and what it hands to its sink. */
-async function setUp(markup = '', maxHeld = 100) {
+async function setUp(markup = '', maxHeld = 100, stamp: () => unknown = () => 'ids now') {
   const root = await fixture<HTMLElement>(
     html`<div>
       <button id="hold" data-kpi="CallHold" data-kpi-reason="Hold button">Hold</button>
@@ -27,13 +27,21 @@ async function setUp(markup = '', maxHeld = 100) {
     problems: [] as CifKpiProblem[],
     warnings: [] as CifKpiWarning[],
     drops: [] as string[],
+    /** What each event handed on was stamped with when it was heard (undefined: heard live). */
+    stamps: [] as unknown[],
   };
   const sink: CaptureSink = {
-    detail: (detail) => heard.details.push(detail),
-    mapped: (result) => heard.mapped.push(result),
+    detail: (detail, at) => {
+      heard.details.push(detail);
+      heard.stamps.push(at?.stamp);
+    },
+    mapped: (result, _, at) => {
+      heard.mapped.push(result);
+      heard.stamps.push(at?.stamp);
+    },
     problem: (p) => heard.problems.push(p),
     warning: (w) => heard.warnings.push(w),
-    stamp: () => 'ids now',
+    stamp,
     dropped: (reason, count) => heard.drops.push(`${reason} ${count}`),
     maxHeld: () => maxHeld,
   };
@@ -311,6 +319,23 @@ describe('CaptureController', () => {
       arrive();
       await capture.whenReady();
       expect(heard.details).to.deep.equal([{ kpiEventName: 'Stubbed' }, { kpiEventName: 'Live' }]);
+      capture.disconnect();
+    });
+
+    it('when the page goes while their take-over loads, hand on at once what waited, with the ids next set', async () => {
+      loadTakeOverWith(() => new Promise(() => {})); // never arrives
+      const { root, capture, heard, widget } = await setUp('', 100, () => undefined); // heard while ids are missing
+      capture.connect();
+      report(widget, { kpiEventName: 'Live' });
+      root.querySelector<HTMLElement>('#hold')!.click();
+      await Promise.resolve();
+      expect(heard.details).to.deep.equal([]);
+      capture.stampHeld('the ids next set');
+      capture.stampHeld('ids set after those');
+      capture.release(true);
+      expect(heard.details).to.deep.equal([{ kpiEventName: 'Live' }]);
+      expect(heard.mapped.map((m) => m.ok && m.event.kpiEventName)).to.deep.equal(['CallHold']);
+      expect(heard.stamps).to.deep.equal(['the ids next set', 'the ids next set']);
       capture.disconnect();
     });
 
