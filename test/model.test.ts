@@ -525,7 +525,7 @@ class Run {
     const locks = await this.win.navigator.locks.query();
     const held = (locks.held ?? []).filter((lock) => lock.name?.startsWith('cif-kpi-logger:'));
     if (held.length > 0) this.problems.push(`Web Locks left: ${held.length}`);
-    // The host's own timers are done by now (its library timeout is the longest): what is left is the logger's.
+    // The page counts the logger's timers only (not the simulated host's).
     if (this.win.timers.size > 0) this.problems.push(`timers left: ${this.win.timers.size}`);
     const { pagehide, visibilitychange } = this.win.listeners;
     if (pagehide !== 0 || visibilitychange !== 0) {
