@@ -124,7 +124,10 @@ describe('host answers as the real library gives them', () => {
     expect(host.calls, 'nothing offered to retryFailed()').to.have.length(2);
     expect(logger.stats).to.deep.include({ sent: 1, failed: 0, held: 0 });
     expectAccounted(logger.stats);
-    void failed;
+    expect(
+      failed.map((f) => f.attempts),
+      'given up after its last attempt, before the late answer',
+    ).to.deep.equal([2]);
   });
 
   it('holds timers to what browsers can: a huge call-timeout does not time every call out at once', async () => {
