@@ -373,8 +373,10 @@ export class CifKpiLoggerElement extends ReactiveElement {
       this[name] = options[name];
     }
     if (unusable) {
-      void import('./queue/option-problems.js').then(({ sayOptionProblems }) =>
-        sayOptionProblems(this, given, options, givenLevel, (p) => this.#reporter.error(p)),
+      // If the words cannot be loaded, nothing is said (the values used are on the properties).
+      import('./queue/option-problems.js').then(
+        ({ sayOptionProblems }) => sayOptionProblems(this, given, options, givenLevel, (p) => this.#reporter.error(p)),
+        () => {},
       );
     }
     this.#queue.configure(options);
@@ -401,23 +403,27 @@ export class CifKpiLoggerElement extends ReactiveElement {
           }
         : undefined);
     if (on) {
-      void import('./deliver/cif-aware.js').then(({ KpiNameCheck, SessionContext }) => {
-        if (this.#features[feature] !== placeholder) return;
-        const made =
-          feature === 'names'
-            ? (this.#features.names = new KpiNameCheck(window, this.#reporter, names))
-            : (this.#features.sessions = new SessionContext(
-                window,
-                {
-                  fallBackTo: (ids) => this.#context.fallBackTo(ids),
-                  recheck: () => this.#queue.recheck(),
-                  error: (p) => this.#reporter.error(p),
-                },
-                bindings,
-              ));
-        // A removed logger waits for nothing: the check starts again when it is added back.
-        if (!this.isConnected) made.stop();
-      });
+      import('./deliver/cif-aware.js').then(
+        ({ KpiNameCheck, SessionContext }) => {
+          if (this.#features[feature] !== placeholder) return;
+          const made =
+            feature === 'names'
+              ? (this.#features.names = new KpiNameCheck(window, this.#reporter, names))
+              : (this.#features.sessions = new SessionContext(
+                  window,
+                  {
+                    fallBackTo: (ids) => this.#context.fallBackTo(ids),
+                    recheck: () => this.#queue.recheck(),
+                    error: (p) => this.#reporter.error(p),
+                  },
+                  bindings,
+                ));
+          // A removed logger waits for nothing: the check starts again when it is added back.
+          if (!this.isConnected) made.stop();
+        },
+        // Said once for the attempt still wanted (a later start replaced earlier ones).
+        (error: unknown) => this.#features[feature] === placeholder && this.#reporter.error(internalError(error)),
+      );
     }
   }
   #inspectorView = (): InspectorView => ({

@@ -316,6 +316,18 @@ describe('persistence across real reloads', function () {
     ).to.deep.equal([['c-next', 'by-rule', 'by-event']]);
   });
 
+  it('auto-context: says so when its code cannot be loaded, and nothing reaches the page', async () => {
+    const page = await modelPage(`name=no-cif-aware&auto&via=/fail-cif-aware-${Date.now()}`);
+    const errors: Array<{ code: string; message: string }> = [];
+    page.doc().addEventListener('cif-kpi-error', (event) => errors.push((event as CustomEvent).detail));
+    page.logger().removeAttribute('auto-context');
+    page.logger().setAttribute('auto-context', '');
+    await waitUntil(() => errors.length > 0, 'the error', { timeout: 3000, interval: 10 });
+    await settle();
+    expect(errors.map((e) => e.code)).to.deep.equal(['internal-error']);
+    expect(page.win().pageErrors).to.deep.equal([]);
+  });
+
   it("auto-context: an event restored before its session's conversation was read takes that conversation, not ids set later", async () => {
     const sessions = { 's-slow': { conversationId: 'conv-slow', delay: 300 } };
     const page = await modelPage('name=restored-session&auto');

@@ -51,9 +51,9 @@ export interface DocumentOwners {
 
 const thisDocument: DocumentOwners = { owners: new Set(), tookOver: false };
 
+/** A new owner's id: unique within the tab (the time, then about 50 random bits), short in every stored key. */
 export function newOwnerId(): string {
-  const random = globalThis.crypto?.randomUUID?.();
-  return random ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
+  return Date.now().toString(36) + Math.random().toString(36).slice(2);
 }
 
 function sessionStorageOrUndefined(): Storage | undefined {
