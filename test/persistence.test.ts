@@ -87,14 +87,21 @@ async function modelPage(query: string) {
   const frame = document.createElement('iframe');
   frames.push(frame);
   const win = () => frame.contentWindow as ModelWindow;
-  const load = async () => {
-    await new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
-    await waitUntil(() => win().customElements?.get('cif-kpi-logger') && win().SimulatedCifHost, 'the page', {
-      timeout: 4000,
-      interval: 5,
-    });
-  };
-  const loaded = load();
+  // A new document whose logger is defined (not the frame's load event: Firefox and WebKit hold it back until the
+  // chunks the page imported meanwhile have arrived, and a test may want to act while one loads). Its window is
+  // looked at only once the document is the page's: Chromium reuses the first about:blank's window for it, and one
+  // whose customElements was read before then never upgrades the page's elements.
+  const load = (previous?: Document | null) =>
+    waitUntil(
+      () => {
+        const doc = frame.contentDocument;
+        if (!doc || doc === previous || !doc.URL.includes('/model-page.html')) return false;
+        return win().customElements.get('cif-kpi-logger') && win().SimulatedCifHost;
+      },
+      'the page',
+      { timeout: 4000, interval: 5 },
+    );
+  const loaded = load(null);
   frame.src = `/test/pages/model-page.html?${query}`;
   document.body.append(frame);
   await loaded;
@@ -107,7 +114,7 @@ async function modelPage(query: string) {
         .contentDocument!.getElementById(id)!
         .dispatchEvent(new (win().CustomEvent)(type, { bubbles: true, composed: true, detail })),
     reload: async () => {
-      const reloaded = load();
+      const reloaded = load(frame.contentDocument);
       win().location.reload();
       await reloaded;
     },
@@ -301,6 +308,30 @@ describe('persistence across real reloads', function () {
     expect(page.win().pageErrors).to.deep.equal([]);
   });
 
+  it('when the rule code cannot be loaded, delivers what waited for it and counts the rule events dropped', async () => {
+    const page = await modelPage(`name=rules-missing&via=/fail-kpi-rule-${Date.now()}`);
+    const host = new (page.win().SimulatedCifHost)({ window: page.win(), latency: 1 }).install();
+    const reported: string[] = [];
+    for (const type of ['cif-kpi-error', 'cif-kpi-dropped']) {
+      page.doc().addEventListener(type, (event) => {
+        const { code, reason, count } = (event as CustomEvent).detail as Record<string, unknown>;
+        reported.push(`${type} ${String(code ?? `${String(reason)} ${String(count)}`)}`);
+      });
+    }
+    const logger = page.logger();
+    logger.setAttribute('conversation-id', 'c');
+    page.fire('widget', 'cif-kpi', { kpiEventName: 'CallHold', kpiEventReason: 'heard-first' });
+    page.fire('widget', 'model-thing', { m: 'by-rule' });
+    await waitUntil(() => accepted(host).length >= 1 && reported.length >= 2, 'delivery', {
+      timeout: 4000,
+      interval: 10,
+    });
+    await settle();
+    expect(accepted(host)).to.deep.equal(['heard-first']);
+    expect(reported.sort()).to.deep.equal(['cif-kpi-dropped rules-unavailable 1', 'cif-kpi-error internal-error']);
+    expect(logger.stats).to.deep.include({ captured: 2, sent: 1, dropped: 1 });
+  });
+
   it('gives events heard without ids while the rule code loads the ids next set, not those in force when it arrives', async () => {
     const page = await modelPage(`name=rules-ids&via=/slow-kpi-rule-${Date.now()}`);
     const host = new (page.win().SimulatedCifHost)({ window: page.win(), latency: 1 }).install();
@@ -342,11 +373,15 @@ describe('persistence across real reloads', function () {
       return { host, answered };
     };
     await start().answered; // the logger knows the focus; reading the session's conversation takes 300 ms
+    await new Promise((resolve) => setTimeout(resolve, 0));
     page.fire('widget', 'cif-kpi', { kpiEventName: 'CallHold', kpiEventReason: 'before-the-read' });
     await page.reload();
-    const { host } = start();
-    // Set on the logger after the event was heard: the session's conversation, still being read, is the event's.
+    // Set on the logger after the event was heard: the session's conversation, still to be read, is the event's.
     page.logger().setAttribute('conversation-id', 'conv-set-later');
+    // Taken over before the CIF library is there: its session cannot be read yet, which does not make it gone.
+    await waitUntil(() => page.logger().pendingCount === 1, 'taken over', { timeout: 4000, interval: 10 });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const { host } = start();
     await waitUntil(() => host.calls.length > 0, 'delivery', { timeout: 4000, interval: 10 });
     await settle();
     expect(

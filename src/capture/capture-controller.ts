@@ -165,11 +165,11 @@ export class CaptureController {
       unlisten: (type) => this.#capture.unlisten(type),
       malformed: (rule, message) => sink.problem(problem('invalid-rule', `${rule}: ${message}`)),
       compiled: () => this.release(),
+      // What waited is handed on; what only rules map is counted dropped (Firefox also ends the load this way when
+      // the page goes).
       unavailable: (error) => {
-        const count = this.#held.length;
-        this.#held = [];
         sink.problem(problem('internal-error', `The <cif-kpi-rule> code could not be loaded: ${String(error)}`));
-        if (count > 0) sink.dropped('rules-unavailable', count);
+        this.release(true, true);
       },
     });
     this.#capture.listen(CIF_KPI_EVENT);
@@ -385,11 +385,12 @@ export class CaptureController {
 
   /**
    * Hands on the events held, in order, once nothing they wait for is loading; or at once when the page goes
-   * (`leaving`, on `pagehide`), so that they are stored with the rest: then what only rules can map, while their code
-   * has not arrived, is counted as dropped (`rules-unavailable`). The stub's own events, while its take-over loads,
+   * (`leaving`, on `pagehide`), so that they are stored with the rest, or when the rule code could not be loaded
+   * (`noRules`): then what only rules can map, while their code is not there, is counted as dropped
+   * (`rules-unavailable`). The stub's own events, while its take-over loads,
    * stay where it keeps them.
    */
-  release(leaving?: boolean): void {
+  release(leaving?: boolean, noRules = this.#rules.holding): void {
     if (!leaving && (this.#rules.holding || this.#stubTaken)) return;
     const held = this.#held;
     this.#held = [];
@@ -397,7 +398,7 @@ export class CaptureController {
     for (const { at, detail, markup, rules } of held) {
       if (detail !== undefined) this.#sink.detail(detail, at);
       if (markup) this.#takeMarkup(markup, at);
-      if (rules && this.#rules.holding) unmapped++;
+      if (rules && noRules) unmapped++;
       else if (rules) this.#mapByRules(rules.event, () => rules.path, at);
     }
     if (unmapped) this.#sink.dropped('rules-unavailable', unmapped);

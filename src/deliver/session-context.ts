@@ -61,6 +61,8 @@ export class SessionContext {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #cancel: () => void;
   #stopped = false;
+  /** Whether the CIF library is there: until it is, no session is read (events wait; none is taken for gone). */
+  #ready = false;
 
   /** `undecided`: bindings made while this chunk loaded. */
   constructor(win: Window, hooks: SessionHooks, undecided: readonly ContextBinding[] = []) {
@@ -136,6 +138,9 @@ export class SessionContext {
 
   async #start(): Promise<void> {
     if (this.#stopped) return;
+    this.#ready = true;
+    // Sessions events were bound to before the library was there (read back after a reload) can be read now.
+    this.#hooks.recheck();
     // The library keeps handlers itself and returns nothing to chain on (a promise only for bad arguments).
     for (const [name, handler] of this.#handlers) this.#call('addHandler', name, handler).catch(() => {});
     try {
@@ -229,7 +234,7 @@ export class SessionContext {
   /** A session's conversation if it was read; undefined while it is being read (its reading started if need be). */
   #conversation(id: string): Conversation | undefined {
     const known = this.#conversations.get(id);
-    if (known === undefined) this.#remember(id, this.#read(id));
+    if (known === undefined && this.#ready) this.#remember(id, this.#read(id));
     return known === undefined || known instanceof Promise ? undefined : known;
   }
 
