@@ -387,8 +387,7 @@ export class CaptureController {
    * Hands on the events held, in order, once nothing they wait for is loading; or at once when the page goes
    * (`leaving`, on `pagehide`), so that they are stored with the rest, or when the rule code could not be loaded
    * (`noRules`): then what only rules can map, while their code is not there, is counted as dropped
-   * (`rules-unavailable`). The stub's own events, while its take-over loads,
-   * stay where it keeps them.
+   * (`rules-unavailable`). The stub's own events, while its take-over loads, stay where it keeps them.
    */
   release(leaving?: boolean, noRules = this.#rules.holding): void {
     if (!leaving && (this.#rules.holding || this.#stubTaken)) return;

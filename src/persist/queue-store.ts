@@ -103,9 +103,9 @@ export class QueueStore {
 
   /**
    * Takes ownership and returns the events left by earlier pages of this tab (oldest first) with how many of
-   * them could not be read back, or what went wrong when storage cannot be used here. `taken` hears each earlier page's
-   * events the moment its keys are removed (in the same task), so that no event is only in memory, waiting for
-   * another page's lock, when this page goes.
+   * them could not be read back, or what went wrong when storage cannot be used here. `taken` hears each earlier
+   * page's events the moment its keys are removed (in the same task), so that no event is only in memory, waiting
+   * for another page's lock, when this page goes.
    */
   async open(
     taken: (items: QueuedEvent[]) => void = () => {},
