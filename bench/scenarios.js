@@ -35,17 +35,12 @@ const actions = {
         }),
       );
   },
-  // A click as a person makes it: mousedown, mouseup, click (Application Insights listens to mousedown).
+  // A click alone: all that the logger and its floors hear (mousedown and mouseup would be dispatched to nobody and
+  // pull the ratio towards 1).
   markup: (where = stage) => {
     const buttons = [...where.querySelectorAll('.tagged button')];
-    const init = { bubbles: true, composed: true, cancelable: true, button: 0, view: window };
     let i = 0;
-    return () => {
-      const button = buttons[i++ % buttons.length];
-      button.dispatchEvent(new MouseEvent('mousedown', init));
-      button.dispatchEvent(new MouseEvent('mouseup', init));
-      button.click();
-    };
+    return () => buttons[i++ % buttons.length].click();
   },
   rule: (where = stage) => {
     const phone = where.querySelector('#phone');
@@ -56,6 +51,21 @@ const actions = {
   },
 };
 const floorTypes = { event: 'cif-kpi', markup: 'click', rule: 'call-ended' };
+/**
+ * A click as a person makes it, for the like-for-like rounds: mousedown, mouseup, click (Application Insights hears
+ * mousedown, the others click).
+ */
+function personClicks(where = stage) {
+  const buttons = [...where.querySelectorAll('.tagged button')];
+  const init = { bubbles: true, composed: true, cancelable: true, button: 0, view: window };
+  let i = 0;
+  return () => {
+    const button = buttons[i++ % buttons.length];
+    button.dispatchEvent(new MouseEvent('mousedown', init));
+    button.dispatchEvent(new MouseEvent('mouseup', init));
+    button.click();
+  };
+}
 
 /** µs per event of one round of `n` actions, the microtasks they queued included. */
 async function round(act, n) {
@@ -96,7 +106,12 @@ async function installHost(options) {
   return host;
 }
 
-/** Long tasks (Chromium's Long Tasks API) seen while `during` runs, after a calibration task of 60 ms. */
+/**
+ * The longest main-thread task while `during` runs, as a figure: a loop of `MessageChannel` tasks notes the longest
+ * gap between two of its turns, which holds any task that ran between them (so it is an upper bound, within the
+ * clock's resolution). Beside it, the tasks over 50 ms that Chromium's Long Tasks API saw, after a calibration task
+ * of 60 ms that it must see (`count` is NaN when it did not).
+ */
 async function longTasksDuring(during) {
   const seen = [];
   const observer = new PerformanceObserver((list) => seen.push(...list.getEntries().map((e) => e.duration)));
@@ -106,10 +121,23 @@ async function longTasksDuring(during) {
   await new Promise((resolve) => setTimeout(resolve, 50));
   const observable = seen.length > 0;
   seen.length = 0;
+  const channel = new MessageChannel();
+  let sampling = true;
+  let last = performance.now();
+  let longest = 0;
+  channel.port1.onmessage = () => {
+    const now = performance.now();
+    if (now - last > longest) longest = now - last;
+    last = now;
+    if (sampling) channel.port2.postMessage(0);
+  };
+  channel.port2.postMessage(0);
   await during();
   await new Promise((resolve) => setTimeout(resolve, 50));
+  sampling = false;
+  channel.port1.close();
   observer.disconnect();
-  return { longest: observable ? Math.max(0, ...seen) : NaN, count: seen.length };
+  return { longest, count: observable ? seen.length : NaN };
 }
 
 /** Characters the logger keeps in sessionStorage. */
@@ -135,41 +163,92 @@ async function defaultLogger(scope, extra = '') {
   return logger;
 }
 
-/**
- * What a bare listener does at the end-to-end floor: copies the same fields the logger sends (name, reason, the
- * custom column) into an array, with the time.
- */
 const copied = [];
-const copyFields = {
-  event: (event) => copied.push({ ...event.detail, at: Date.now() }),
+/** The fields of one event as each style's listener reads them: name, reason, the custom column. */
+const readFields = {
+  event: (event) => event.detail,
   markup: (event) => {
     const source = event.target.closest('[data-kpi]');
-    if (!source) return;
+    if (!source) return undefined;
     const { kpi, kpiReason, kpiCustomMsdyn_customattribute1: queue } = source.dataset;
-    copied.push({
+    return {
       kpiEventName: kpi,
       kpiEventReason: kpiReason,
       customData: [{ attribute: 'msdyn_customattribute1', value: queue }],
-      at: Date.now(),
-    });
+    };
   },
-  rule: (event) =>
-    copied.push({
-      kpiEventName: 'CallEnded',
-      kpiEventReason: event.detail.reason,
-      customData: [{ attribute: 'msdyn_customattribute1', value: event.detail.queue }],
-      at: Date.now(),
-    }),
+  rule: (event) => ({
+    kpiEventName: 'CallEnded',
+    kpiEventReason: event.detail.reason,
+    customData: [{ attribute: 'msdyn_customattribute1', value: event.detail.queue }],
+  }),
 };
-/** The same dispatches for the end-to-end rounds: a click alone for markup, since the logger hears only clicks. */
-const e2eActions = {
-  ...actions,
-  markup: (where = stage) => {
-    const buttons = [...where.querySelectorAll('.tagged button')];
-    let i = 0;
-    return () => buttons[i++ % buttons.length].click();
+
+/**
+ * The copy floor: a listener that copies the same fields the logger sends (name, reason, the custom column) into an
+ * array, with the time.
+ */
+const copyFields = {
+  event: (event) => copied.push({ ...event.detail, at: Date.now() }),
+  markup: (event) => {
+    const fields = readFields.markup(event);
+    if (!fields) return;
+    fields.at = Date.now();
+    copied.push(fields);
+  },
+  rule: (event) => {
+    const fields = readFields.rule(event);
+    fields.at = Date.now();
+    copied.push(fields);
   },
 };
+/** Gives `logger` the rule the `rule` style's events are mapped by, and waits until its code is there. */
+async function addRule(logger) {
+  logger.insertAdjacentHTML(
+    'beforeend',
+    '<cif-kpi-rule on="call-ended" kpi="CallEnded" reason="{detail.reason}" custom-msdyn_customattribute1="{detail.queue}"></cif-kpi-rule>',
+  );
+  await logger.flush();
+}
+
+/**
+ * What a provider writes without cif-kpi-logger: a listener that builds the same CIF payload (the ids, and per event
+ * its name, reason, custom column and an ISO timestamp) and calls `logAnalyticsEvent` once per 100 events, or 500 ms
+ * after the first event of a partial batch. `sent` counts the events of calls the host answered.
+ */
+function handWrittenLogger(style) {
+  const logger = { sent: 0 };
+  let batch = [];
+  let timer;
+  const send = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    const events = batch;
+    batch = [];
+    window.Microsoft.CIFramework.logAnalyticsEvent(
+      {
+        conversationId: '7c1f2a9e-0d4b-4e61-9a3c-2b8d5e6f7a10',
+        providerSessionId: 'softphone-session-314',
+        events,
+      },
+      events[0].kpiEventName,
+    ).then(
+      () => (logger.sent += events.length),
+      () => {},
+    );
+  };
+  logger.listener = (event) => {
+    const fields = readFields[style](event);
+    if (!fields) return;
+    const kpi = { kpiEventName: fields.kpiEventName, eventTimestamp: new Date().toISOString() };
+    if (fields.kpiEventReason) kpi.kpiEventReason = fields.kpiEventReason;
+    if (fields.customData) kpi.customData = fields.customData;
+    batch.push(kpi);
+    if (batch.length === 100) send();
+    else if (timer === undefined) timer = setTimeout(send, 500);
+  };
+  return logger;
+}
 /** Dispatches `n` events in tasks of 100 (as widgets do, event by event), resolving after the last task. */
 async function inTasks(act, n) {
   for (let done = 0; done < n; done += 100) {
@@ -178,61 +257,51 @@ async function inTasks(act, n) {
   }
 }
 let e2e;
+/** The end-to-end arms, in the order of the first set of rounds (each set rotates it). */
+const E2E_ARMS = ['ours', 'handWritten', 'copy', 'bare'];
 
 window.scenarios = {
   /**
-   * End to end: the floor (a bare listener copying the fields into an array) and the logger with default settings
-   * (batching, persistence on, a host answering in ~5 ms) in two copies of the same DOM. `e2eRound` dispatches in
-   * tasks of 100; for the logger it waits until every event was sent and stored state settled, so that the page's
-   * CPU time, measured around it from outside (CDP Performance metrics), includes all deferred work.
+   * End to end, in four copies of the same DOM: the logger with default settings (batching, persistence on), a
+   * hand-written CIF logger (the floor: see `handWrittenLogger`), a listener copying the fields into an array and a
+   * listener that only counts, all calling (or not) a bare host that answers in ~5 ms. `e2eRound` dispatches in tasks
+   * of 100, waits until the arm has sent every event (at once for the two listeners) and then 1.2 s more, the
+   * logger's storage writes included; the page's CPU time is measured around it from outside (CDP Performance
+   * metrics).
    */
   async e2eSetup(style) {
-    const floorStage = stage.appendChild(document.createElement('div'));
-    const loggerStage = stage.appendChild(document.createElement('div'));
-    const floorTypesE2e = { event: 'cif-kpi', markup: 'click', rule: 'call-ended' };
-    buildDom(20, floorStage).addEventListener(floorTypesE2e[style], copyFields[style], true);
-    // A bare host that answers in ~5 ms: what is measured ends at the host call (the simulated host would add its
-    // copying and contract checks of each call).
-    let calls = 0;
+    const [ours, handWritten, copy, bare] = E2E_ARMS.map(() => stage.appendChild(document.createElement('div')));
+    // A bare host: what is measured ends at the host call (the simulated host would add its copying and contract
+    // checks of each call).
     window.Microsoft = {
-      CIFramework: {
-        logAnalyticsEvent: () => {
-          calls++;
-          return new Promise((resolve) => setTimeout(() => resolve('Success'), 5));
-        },
-      },
+      CIFramework: { logAnalyticsEvent: () => new Promise((resolve) => setTimeout(() => resolve('Success'), 5)) },
     };
-    const host = {
-      get calls() {
-        return calls;
-      },
+    const hand = handWrittenLogger(style);
+    buildDom(20, handWritten).addEventListener(floorTypes[style], hand.listener, true);
+    buildDom(20, copy).addEventListener(floorTypes[style], copyFields[style], true);
+    let heard = 0;
+    buildDom(20, bare).addEventListener(floorTypes[style], () => heard++, true);
+    const logger = await defaultLogger(buildDom(20, ours));
+    if (style === 'rule') await addRule(logger);
+    e2e = {
+      ours: { act: actions[style](ours), done: () => logger.stats.sent },
+      handWritten: { act: actions[style](handWritten), done: () => hand.sent },
+      copy: { act: actions[style](copy), done: () => copied.length },
+      bare: { act: actions[style](bare), done: () => heard },
     };
-    const logger = await defaultLogger(buildDom(20, loggerStage));
-    if (style === 'rule') {
-      logger.insertAdjacentHTML(
-        'beforeend',
-        '<cif-kpi-rule on="call-ended" kpi="CallEnded" reason="{detail.reason}" custom-msdyn_customattribute1="{detail.queue}"></cif-kpi-rule>',
-      );
-      await logger.flush();
-    }
-    e2e = { floor: e2eActions[style](floorStage), ours: e2eActions[style](loggerStage), logger, host };
     return true;
   },
 
   async e2eRound(which, n) {
-    if (which === 'floor') {
-      copied.length = 0;
-      await inTasks(e2e.floor, n);
-      // The same idle wait as the logger's round, so that the page's own background work counts alike.
-      await new Promise((resolve) => setTimeout(resolve, 1220));
-      return copied.length;
-    }
-    const before = e2e.logger.stats.sent;
-    await inTasks(e2e.ours, n);
-    while (e2e.logger.stats.sent < before + n) await new Promise((resolve) => setTimeout(resolve, 20));
-    // The queue's storage writes after the last send (and its interval) are deferred work too.
+    const arm = e2e[which];
+    copied.length = 0;
+    const before = arm.done();
+    await inTasks(arm.act, n);
+    const until = performance.now() + 30_000;
+    while (arm.done() < before + n && performance.now() < until) await new Promise((r) => setTimeout(r, 20));
+    // Deferred work (the logger's storage writes, a second after the last change) counts; every arm idles alike.
     await new Promise((resolve) => setTimeout(resolve, 1200));
-    return e2e.logger.stats.sent - before;
+    return arm.done() - before;
   },
 
   /**
@@ -284,42 +353,28 @@ window.scenarios = {
     return result;
   },
 
-  /** 10,000 events in one task against a host answering in ~5 ms. */
+  /**
+   * `n` events dispatched in tasks of 100, with default settings, against a host answering in ~5 ms: how long until
+   * all are delivered, in how many calls, and the longest main-thread task meanwhile (storage writes included).
+   */
   async burst(n) {
     const scope = buildDom();
-    const longTasks = [];
-    new PerformanceObserver((list) => longTasks.push(...list.getEntries().map((e) => e.duration))).observe({
-      type: 'longtask',
-    });
     const host = await installHost({ latency: 5 });
-    const logger = await addLogger(scope);
-    logger.flushDelay = 500;
-    logger.maxBatch = 100;
-    await logger.updateComplete;
-    // Calibration: a 60 ms task must be seen, or the figure below means nothing.
-    const busyUntil = performance.now() + 60;
-    while (performance.now() < busyUntil);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const observed = longTasks.length > 0;
-    longTasks.length = 0;
+    const logger = await defaultLogger(scope);
     const act = actions.event();
-    const t0 = performance.now();
-    // Dispatched in tasks of 100, so that a long task seen is the logger's, not the page's own loop.
-    await inTasks(act, n);
-    const dispatchMs = performance.now() - t0;
-    while (logger.stats.sent < n) await new Promise((resolve) => setTimeout(resolve, 1));
-    const deliveredMs = performance.now() - t0;
-    await new Promise((resolve) => setTimeout(resolve, 1200)); // the queue's storage write, a second later
-    return {
-      dispatchMs,
-      deliveredMs,
-      calls: host.calls.length,
-      longestTask: observed ? Math.max(0, ...longTasks) : NaN,
-      longTasks: longTasks.length,
-    };
+    let dispatchMs;
+    let deliveredMs;
+    const tasks = await longTasksDuring(async () => {
+      const t0 = performance.now();
+      await inTasks(act, n);
+      dispatchMs = performance.now() - t0;
+      while (logger.stats.sent < n) await new Promise((resolve) => setTimeout(resolve, 1));
+      deliveredMs = performance.now() - t0;
+      await new Promise((resolve) => setTimeout(resolve, 1200)); // the queue's storage write, a second later
+    });
+    return { dispatchMs, deliveredMs, calls: host.calls.length, longestTask: tasks.longest, longTasks: tasks.count };
   },
 
-  /** Heap growth per event held while the host is absent. */
   /**
    * With `held` events already held against a host that never answers (default settings, persistence on): the
    * cost per event of capturing 3,000 more (dispatched 100 a task: the median of those tasks, the saves of full
@@ -450,15 +505,20 @@ window.scenarios = {
     };
   },
 
-  /** Heap per event held while the host is absent, after a full collection: `cif-kpi` events, or a rule's events. */
-  async heap(n, style = 'event') {
+  /**
+   * Heap per event held while the host is absent, after a full collection: `cif-kpi` events or a rule's events, with
+   * default settings (persistence on; the storage writes done) or `no-persist`.
+   */
+  async heap(n, style = 'event', persist = true) {
     const scope = buildDom();
-    const logger = await addLogger(scope, 'no-persist');
+    const logger = await defaultLogger(scope, persist ? '' : 'no-persist');
+    if (style === 'rule') await addRule(logger);
     const act = actions[style]();
+    await new Promise((resolve) => setTimeout(resolve, 1200));
     gc();
     const before = performance.memory.usedJSHeapSize;
     for (let i = 0; i < n; i++) act();
-    await settle();
+    await new Promise((resolve) => setTimeout(resolve, 1200));
     gc();
     const after = performance.memory.usedJSHeapSize;
     if (logger.pendingCount !== n) throw new Error(`held ${logger.pendingCount} of ${n}`);
@@ -501,23 +561,31 @@ window.scenarios = {
       delivered = () => net.items();
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    tools = { floor: actions.markup(floorStage), tool: actions.markup(stage), flush, delivered, net };
+    tools = { floor: personClicks(floorStage), tool: personClicks(stage), flush, delivered, net };
     return true;
   },
 
   /**
-   * One round of `n` clicks (mousedown, mouseup, click: Application Insights hears mousedown), in tasks of 100.
-   * The tool's round asks it to send what it holds (`flush()`: Application Insights would otherwise wait 15 s) and
-   * lasts until its network has been quiet for 1.2 s, storage writes included; the floor's idles 1.22 s.
+   * One round of `n` clicks (mousedown, mouseup, click: Application Insights hears mousedown): in tasks of 100 (a
+   * burst), or at a person's pace, one click a task every `pace` ms. The tool's round asks it to send what it holds
+   * (`flush()`: Application Insights would otherwise wait 15 s) and lasts until its network has been quiet for 1.2 s,
+   * storage writes included; the floor's idles 1.22 s.
    */
-  async toolRound(which, n) {
+  async toolRound(which, n, pace = 0) {
+    const clicks = which === 'floor' ? tools.floor : tools.tool;
+    copied.length = 0;
+    if (pace) {
+      for (let i = 0; i < n; i++) {
+        clicks();
+        await new Promise((resolve) => setTimeout(resolve, pace));
+      }
+    } else await inTasks(clicks, n);
     if (which === 'floor') {
+      const heard = copied.length;
       copied.length = 0;
-      await inTasks(tools.floor, n);
       await new Promise((resolve) => setTimeout(resolve, 1220));
-      return copied.length;
+      return heard;
     }
-    await inTasks(tools.tool, n);
     tools.flush();
     do await new Promise((resolve) => setTimeout(resolve, 100));
     while (performance.now() - tools.net.last < 1200);
