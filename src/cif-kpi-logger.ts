@@ -21,6 +21,7 @@ import type { SessionContext } from './deliver/session-context.js';
 import { attributeOf } from './vocabulary/attribute-names.js';
 import { CALL_FIELDS, type CifKpiEventDetail, type DeliveryContext } from './vocabulary/cif-contract.js';
 import { internalError } from './vocabulary/problems.js';
+import { lazy } from './vocabulary/lazy.js';
 import type { CifKpiFailedEvent, CifKpiLogResult, CifKpiStats } from './vocabulary/logger-events.js';
 
 /**
@@ -374,7 +375,7 @@ export class CifKpiLoggerElement extends ReactiveElement {
     }
     if (unusable) {
       // If the words cannot be loaded, nothing is said (the values used are on the properties).
-      import('./queue/option-problems.js').then(
+      loadOptionProblems().then(
         ({ sayOptionProblems }) => sayOptionProblems(this, given, options, givenLevel, (p) => this.#reporter.error(p)),
         () => {},
       );
@@ -403,7 +404,7 @@ export class CifKpiLoggerElement extends ReactiveElement {
           }
         : undefined);
     if (on) {
-      import('./deliver/cif-aware.js').then(
+      loadCifAware().then(
         ({ KpiNameCheck, SessionContext }) => {
           if (this.#features[feature] !== placeholder) return;
           const made =
@@ -501,6 +502,11 @@ export class CifKpiLoggerElement extends ReactiveElement {
     }
   }
 }
+
+/** The words for delivery settings given as something unusable: loaded when one is. */
+const loadOptionProblems = lazy(() => import('./queue/option-problems.js'));
+/** The CIF-aware features (`check-kpi-names`, `auto-context`): loaded by loggers that use one. */
+const loadCifAware = lazy(() => import('./deliver/cif-aware.js'));
 
 /** What an event is stamped with when heard: its ids, or with `auto-context` its binding; none while they are missing. */
 type Stamp = DeliveryContext | ContextBinding | undefined;

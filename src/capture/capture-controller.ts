@@ -14,32 +14,15 @@ import {
   type MarkupRead,
 } from './markup-attributes.js';
 import { RuleSet } from './rule-set.js';
+import { withAdvice } from './advice.js';
+import { lazy } from '../vocabulary/lazy.js';
 import { resolveScopeRoot } from './scope.js';
 import { ScopeScanner } from './scope-scanner.js';
 
 /** The events looked at outside a logger's scope: `cif-kpi`, and the ones markup maps by default. */
 const OUTSIDE_TYPES = [CIF_KPI_EVENT, ...DEFAULT_TRIGGERS];
-type Advice = typeof import('./capture-advice.js');
-const loadAdviceChunk = () => import('./capture-advice.js');
-/** Advice about the set-up (events outside the scope, unknown markup attributes): a chunk loaded when needed. */
-let advice: Promise<Advice> | undefined;
-let loadAdvice = loadAdviceChunk;
-/** Gives `say` the advice chunk, loaded the first time; if it cannot be loaded, nothing is said (nor thrown). */
-function withAdvice(say: (loaded: Advice) => void): void {
-  (advice ??= loadAdvice()).then(say).catch(() => {});
-}
-
-/** For tests: loads the advice chunk with `load` from now on (the chunk's own import when undefined). */
-export function loadAdviceWith(load: () => Promise<Advice> = loadAdviceChunk): void {
-  loadAdvice = load;
-  advice = undefined;
-}
-
-type TakeOver = typeof import('./stub-take-over.js');
-const loadTakeOverChunk = () => import('./stub-take-over.js');
-/** Taking over the events the stub kept before the bundle loaded: a chunk loaded only on a page where a stub left them. */
-let takeOver: Promise<TakeOver> | undefined;
-let loadTakeOver = loadTakeOverChunk;
+/** Taking over the events the stub kept before the bundle loaded: a part loaded only on a page where a stub left them. */
+export const loadTakeOver = lazy(() => import('./stub-take-over.js'));
 
 /**
  * Whether a stub left its buffer on this page: under its own key, or under the key earlier stubs used, where markup
@@ -53,12 +36,6 @@ function stubLeftEvents(): unknown {
   } catch {
     // No buffer there.
   }
-}
-
-/** For tests: loads the stub's take-over with `load` from now on (the chunk's own import when undefined). */
-export function loadTakeOverWith(load: () => Promise<TakeOver> = loadTakeOverChunk): void {
-  loadTakeOver = load;
-  takeOver = undefined;
 }
 
 /**
@@ -367,7 +344,7 @@ export class CaptureController {
   #takeStubbed(root: EventTarget): void {
     if (!stubLeftEvents()) return;
     const stamp = this.#sink.stamp();
-    const loading: Promise<void> = (this.#stubTaken = (takeOver ??= loadTakeOver())
+    const loading: Promise<void> = (this.#stubTaken = loadTakeOver()
       .then(
         ({ takeStubbed }) => takeStubbed(root, stamp, this.#sink),
         (error: unknown) => {

@@ -1,4 +1,5 @@
 import { RULE_ATTRIBUTES } from './markup-attributes.js';
+import { withAdvice } from './advice.js';
 
 /** Fired (not bubbling) on a rule's logger when the rule is added, changed or removed. */
 export const RULE_CHANGE_EVENT = 'cif-kpi-rule-change';
@@ -73,10 +74,7 @@ export class CifKpiRuleElement extends ElementBase {
    * loaded then), not left silent.
    */
   #warnOutsideLogger(): void {
-    void import('./capture-advice.js').then(
-      ({ ruleOutsideLogger }) => ruleOutsideLogger(this),
-      () => {},
-    );
+    withAdvice(({ ruleOutsideLogger }) => ruleOutsideLogger(this));
   }
 
   #notify(): void {

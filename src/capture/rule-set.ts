@@ -1,4 +1,5 @@
 import type { KpiRule } from './kpi-rule.js';
+import { lazy } from '../vocabulary/lazy.js';
 
 /** The tag of a rule element, a child of its logger. */
 const RULE_TAG = 'cif-kpi-rule';
@@ -9,18 +10,7 @@ export type Compiler = typeof import('./kpi-rule.js');
  * The rule compiler: a module of its own, loaded the first time a page has a rule, so that pages without rules
  * do not carry it. Once loaded, every logger compiles its rules synchronously.
  */
-let compiler: Compiler | undefined;
-let loading: Promise<Compiler> | undefined;
-
-function loadCompiler(): Promise<Compiler> {
-  return (loading ??= import('./kpi-rule.js').then(
-    (loaded) => (compiler = loaded),
-    (error: unknown) => {
-      loading = undefined; // the next rule seen tries again
-      throw error;
-    },
-  ));
-}
+const loadCompiler = lazy(() => import('./kpi-rule.js'));
 
 /** Tells the owner which event types the rules need heard, which rules are malformed, and when rules arrive. */
 export interface RuleSetHost {
@@ -125,7 +115,7 @@ export class RuleSet {
 
   /** The compiler this set uses: its own loader's result, or the page's shared one once any logger loaded it. */
   get #compiler(): Compiler | undefined {
-    return this.#loaded ?? (this.#load === loadCompiler ? compiler : undefined);
+    return this.#loaded ?? (this.#load === loadCompiler ? loadCompiler.loaded : undefined);
   }
 
   #listenFor(types: Set<string>): void {

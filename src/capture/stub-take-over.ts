@@ -8,6 +8,7 @@
  * read, not the page as it is now.
  */
 import type { CaptureSink, HeldEvent } from './capture-controller.js';
+import { withAdvice } from './advice.js';
 import { kpiSourceOf, markupOf, type MarkupElement, type MarkupRead } from './markup-attributes.js';
 import { CIF_KPI_EVENT } from '../vocabulary/logger-events.js';
 import { internalError } from '../vocabulary/problems.js';
@@ -107,11 +108,7 @@ function markupAt(
     markup = element && markupOf(element);
   }
   const unknown = markup?.unknown;
-  if (element && unknown)
-    import('./capture-advice.js').then(
-      ({ unknownAttributes }) => unknownAttributes(sink, element, unknown),
-      () => {}, // only advice
-    );
+  if (element && unknown) withAdvice(({ unknownAttributes }) => unknownAttributes(sink, element, unknown));
   return markup;
 }
 

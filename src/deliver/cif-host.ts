@@ -4,6 +4,7 @@
  */
 import type { CifAnalyticsCall } from '../vocabulary/cif-contract.js';
 import { own } from '../vocabulary/own.js';
+import { lazy } from '../vocabulary/lazy.js';
 import { problem, type CifKpiProblem } from '../vocabulary/problems.js';
 
 /** The part of `Microsoft.CIFramework` the logger uses. */
@@ -144,13 +145,11 @@ export function callLogAnalyticsEvent(
   });
 }
 
-/** The host-errors chunk, once loaded: later refusals are read without waiting for it. */
-let hostErrors: typeof import('./host-errors.js') | undefined;
-
-/** Loads the host-errors chunk (the first refusal does; tests load it ahead of a fake clock). */
-export function loadHostErrors(): Promise<typeof import('./host-errors.js')> {
-  return import('./host-errors.js').then((loaded) => (hostErrors = loaded));
-}
+/**
+ * The host-errors chunk: the first refusal loads it, later ones are read without waiting for it (tests load it
+ * ahead of a fake clock).
+ */
+export const loadHostErrors = lazy(() => import('./host-errors.js'));
 
 /** A refused call's outcome, its problem read by the host-errors chunk (or said plainly if that cannot load). */
 function refused(reason: unknown): Promise<CallOutcome> {
@@ -158,6 +157,6 @@ function refused(reason: unknown): Promise<CallOutcome> {
     ok: false,
     problem: hostRejection(reason),
   });
-  if (hostErrors) return Promise.resolve(outcome(hostErrors));
+  if (loadHostErrors.loaded) return Promise.resolve(outcome(loadHostErrors.loaded));
   return loadHostErrors().then(outcome, () => ({ ok: false, problem: problem('host-rejected', String(reason)) }));
 }

@@ -2,6 +2,7 @@ import type { QueueKeeper, QueuedEvent } from '../queue/delivery-queue.js';
 import { Fifo } from '../queue/fifo.js';
 import { problem, type CifKpiProblem } from '../vocabulary/problems.js';
 import { QueueStore } from './queue-store.js';
+import { lazy } from '../vocabulary/lazy.js';
 import type { StorageFault } from './storage-problems.js';
 
 /** What persistence needs of the queue it keeps. */
@@ -17,14 +18,11 @@ export interface PersistedQueue {
   keep(keeper: QueueKeeper | undefined): void;
 }
 
-type StorageWords = typeof import('./storage-problems.js');
-/** The storage-problems chunk, once loaded: later faults are said at once. */
-let storageWords: StorageWords | undefined;
-
-/** Loads the storage-problems chunk (the first storage fault does; tests load it ahead of a fake clock). */
-export function loadStorageWords(): Promise<StorageWords> {
-  return import('./storage-problems.js').then((loaded) => (storageWords = loaded));
-}
+/**
+ * The storage-problems chunk: the first storage fault loads it, later ones are said at once (tests load it ahead of
+ * a fake clock).
+ */
+export const loadStorageWords = lazy(() => import('./storage-problems.js'));
 
 /** How often changes are written at most, besides at once when the page is hidden or goes. */
 const SAVE_INTERVAL = 1000;
@@ -314,8 +312,9 @@ export class QueuePersistence implements QueueKeeper {
 
   /** Says a storage fault, in the words of the storage-problems chunk (loaded at the first: storage seldom fails). */
   #say(fault: StorageFault, kept?: number): void {
-    const say = ({ storageProblem }: StorageWords) => this.#onProblem(storageProblem(fault, kept));
-    if (storageWords) return say(storageWords);
+    const say = ({ storageProblem }: typeof import('./storage-problems.js')) =>
+      this.#onProblem(storageProblem(fault, kept));
+    if (loadStorageWords.loaded) return say(loadStorageWords.loaded);
     loadStorageWords().then(say, () =>
       this.#onProblem(problem('storage-unavailable', 'sessionStorage cannot be used')),
     );

@@ -1,19 +1,18 @@
 import type { QueuedEvent } from '../queue/delivery-queue.js';
-import type { CifKpiEvent, DeliveryContext } from '../vocabulary/cif-contract.js';
-import type { CifKpiProblem } from '../vocabulary/problems.js';
 import type { StorageFault } from './storage-problems.js';
+import { lazy } from '../vocabulary/lazy.js';
+import { indexKey, LEFT, lockName, ownerOf, segmentKey, serialise } from './stored-format.js';
 
 /**
  * Keeps a logger's queue in the tab's sessionStorage so that it survives a reload, and hands events left by an
  * earlier page of the tab to exactly one logger of the next.
  *
- * Storage is written in *segments*: fixed runs of events under keys of their own,
- * `cif-kpi-logger:v2:<owner>:<n>`, listed by the owner's index `cif-kpi-logger:v2:<owner>`. A write costs one
- * segment, never the whole queue; a segment whose events are all settled is removed. Each segment stores the ids
- * its events share once, and a failed event's error once per batch, its message capped.
+ * Storage is written in *segments*: fixed runs of events under keys of their own, listed by the owner's index (the
+ * keys and what a segment holds are the stored format's: `stored-format.ts`). A write costs one segment, never the
+ * whole queue; a segment whose events are all settled is removed.
  *
- * Each logger is an *owner* with a random id, holding the Web Lock `cif-kpi-logger:owner:<owner>` for as long as
- * it keeps its queue in storage (until its document goes, or until it closes its store: its keys are removed first).
+ * Each logger is an *owner* with a random id, holding its Web Lock for as long as it keeps its queue in storage
+ * (until its document goes, or until it closes its store: its keys are removed first).
  * When a page starts, the first logger to open a store looks at every other owner's queue (never one of its own
  * document's, even closed):
  * - its lock can be taken: that page is gone (reloaded or navigated away), so its events are taken over, once;
@@ -24,23 +23,11 @@ import type { StorageFault } from './storage-problems.js';
  *   still has those events in memory, sees its index gone at its next save (at the latest when it is hidden) and
  *   writes them all again, and in a duplicated tab the copy would otherwise be sent a second time once the
  *   original closes.
- * Keys that do not start with `cif-kpi-logger:` are never read, written or removed.
  */
-
-export const PREFIX = 'cif-kpi-logger:v2:';
-export const LOCK_PREFIX = 'cif-kpi-logger:owner:';
-/** In an owner's index: its page has gone (`pagehide`), though its Web Lock may not be let go yet. */
-export const LEFT = 'left';
-/**
- * Storage format version, written with every segment: 3 adds the session an event waiting for its ids is bound to
- * (`s`), which a reader of version 2 would not know of (it drops such segments as unreadable rather than misread
- * them).
- */
-const VERSION = 3;
-/** The longest error message stored with failed events (the whole message stays in memory and in the events). */
-export const STORED_MESSAGE_LIMIT = 500;
 
 type Reader = typeof import('./stored-segments.js');
+/** Reading back what earlier pages stored: a part loaded when a page finds stored events. */
+const loadReader = lazy(() => import('./stored-segments.js'));
 
 /** The loggers of one document: their own entries are never taken over, and only the first takes over. */
 export interface DocumentOwners {
@@ -93,12 +80,12 @@ export class QueueStore {
     this.#storage = options.storage ?? sessionStorageOrUndefined;
     this.#locks = 'locks' in options ? options.locks : globalThis.navigator?.locks;
     this.#here = options.documentOwners ?? thisDocument;
-    this.#reader = options.reader ?? (() => import('./stored-segments.js'));
+    this.#reader = options.reader ?? loadReader;
   }
 
   /** The key of this owner's index. */
   get indexKey(): string {
-    return PREFIX + this.ownerId;
+    return indexKey(this.ownerId);
   }
 
   /**
@@ -153,7 +140,7 @@ export class QueueStore {
     const storage = this.#storage();
     if (!storage) return { missing: true };
     try {
-      storage.setItem(this.#segmentKey(n), serialise(items));
+      storage.setItem(segmentKey(this.ownerId, n), serialise(items));
     } catch (error) {
       this.remove(n);
       return { write: error };
@@ -169,7 +156,7 @@ export class QueueStore {
   remove(n: number): StorageFault | undefined {
     const storage = this.#storage();
     try {
-      storage?.removeItem(this.#segmentKey(n));
+      storage?.removeItem(segmentKey(this.ownerId, n));
     } catch {
       // Nothing stored, nothing to remove.
     }
@@ -212,10 +199,6 @@ export class QueueStore {
     this.#release?.();
   }
 
-  #segmentKey(n: number): string {
-    return `${PREFIX}${this.ownerId}:${n}`;
-  }
-
   /**
    * The page is going (`pagehide`): its index says so (`LEFT`), and the next page waits for its Web Lock however
    * long it takes to be let go, rather than take the page for a live one.
@@ -238,7 +221,7 @@ export class QueueStore {
   #holdOwnLock(locks: LockManager): Promise<void> {
     return new Promise<void>((held) => {
       locks
-        .request(LOCK_PREFIX + this.ownerId, () => {
+        .request(lockName(this.ownerId), () => {
           held();
           // Closed before it was granted: given back at once.
           return this.#closed ? undefined : new Promise<void>((release) => (this.#release = release));
@@ -249,72 +232,3 @@ export class QueueStore {
 }
 
 /** The owner whose key this is, for the keys of this logger's formats. */
-function ownerOf(key: string): string | undefined {
-  if (!key.startsWith(PREFIX)) return undefined;
-  const rest = key.slice(PREFIX.length);
-  const colon = rest.indexOf(':');
-  return colon < 0 ? rest : rest.slice(0, colon);
-}
-
-/**
- * One segment as stored: the contexts and errors its events share, each once (an error's message capped), and
- * the events referring to them by index.
- */
-function serialise(items: readonly QueuedEvent[]): string {
-  const owners = new Map<string, number>();
-  const contexts = new Map<string, number>();
-  const problems: CifKpiProblem[] = [];
-  const stored = items.map((item) => {
-    const dot = item.id.lastIndexOf('.');
-    const number = item.id.slice(dot + 1);
-    const entry: StoredItem =
-      dot > 0 && /^\d{1,15}$/.test(number)
-        ? { o: indexOf(owners, item.id.slice(0, dot)), n: Number(number), e: item.event, t: item.heldSince }
-        : { id: item.id, e: item.event, t: item.heldSince };
-    if (item.attempts > 0) entry.a = item.attempts;
-    if (item.context) entry.c = indexOf(contexts, JSON.stringify(item.context));
-    else if (item.binding) entry.s = item.binding.s ?? null;
-    if (item.problem) entry.p = indexOf(problems, item.problem);
-    return entry;
-  });
-  return JSON.stringify({
-    v: VERSION,
-    owners: [...owners.keys()],
-    contexts: [...contexts.keys()].map((text) => JSON.parse(text) as DeliveryContext),
-    problems: problems.map(({ code, message }) => ({ code, message: message.slice(0, STORED_MESSAGE_LIMIT) })),
-    items: stored,
-  });
-}
-
-/**
- * One event as a segment stores it, briefly: its id as the index of its owner in the segment's `owners` and its
- * number (`<owner>.<n>`), or whole when it has another form.
- */
-interface StoredItem {
-  o?: number;
-  n?: number;
-  id?: string;
-  e: CifKpiEvent;
-  /** When it was captured (`heldSince`). */
-  t: number;
-  /** Failed calls, when there were any. */
-  a?: number;
-  /** Index of its context in the segment's `contexts`. */
-  c?: number;
-  /** Without a context, with `auto-context`: the session it waits for the ids of (null: none, or not decided). */
-  s?: string | null;
-  /** Index of its error in the segment's `problems`. */
-  p?: number;
-}
-
-/** The index of `value` in a list of distinct values (a Map, for texts), added if it is new. */
-function indexOf<T>(list: T[] | Map<T, number>, value: T): number {
-  if (list instanceof Map) {
-    const known = list.get(value);
-    if (known !== undefined) return known;
-    list.set(value, list.size);
-    return list.size - 1;
-  }
-  const index = list.indexOf(value);
-  return index >= 0 ? index : list.push(value) - 1;
-}

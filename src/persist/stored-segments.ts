@@ -9,10 +9,8 @@ import type { QueuedEvent } from '../queue/delivery-queue.js';
 import { CALL_FIELDS, type DeliveryContext } from '../vocabulary/cif-contract.js';
 import { own } from '../vocabulary/own.js';
 import { problem, type CifKpiProblem } from '../vocabulary/problems.js';
-import { LEFT, LOCK_PREFIX, PREFIX } from './queue-store.js';
+import { indexKey, lockName, READ_VERSIONS, saysLeft, segmentNumber } from './stored-format.js';
 
-/** The storage format versions this reads (3 adds the session an event waiting for its ids is bound to). */
-const VERSIONS = [2, 3];
 /** How long to wait for the lock of a page that may still be unloading, in ms. */
 const UNLOAD_GRACE = 1000;
 
@@ -51,7 +49,7 @@ async function takeOverOne(
   // One segment a task, in the order they were written: reading back a long queue is no long task, and if this
   // page goes meanwhile, the segments not yet taken are still there for the next one.
   const take = async () => {
-    const segments = keys.filter((key) => key !== PREFIX + owner).sort((a, b) => segmentNumber(a) - segmentNumber(b));
+    const segments = keys.filter((key) => key !== indexKey(owner)).sort((a, b) => segmentNumber(a) - segmentNumber(b));
     const read: ReadBack = { items: [], unreadable: 0 };
     for (const [index, key] of segments.entries()) {
       if (index > 0) await new Promise((resolve) => setTimeout(resolve, 0));
@@ -61,14 +59,14 @@ async function takeOverOne(
       read.unreadable += unreadable;
       taken(items);
     }
-    storage.removeItem(PREFIX + owner);
+    storage.removeItem(indexKey(owner));
     return read;
   };
   if (!locks) return take();
-  if (storage.getItem(PREFIX + owner)?.includes(`"${LEFT}"`)) {
+  if (saysLeft(storage.getItem(indexKey(owner)))) {
     // Its page went: its events are taken once it lets go of its lock, however long that takes. Until then the
     // queue does not wait for them (they are handed over through `taken` when they come).
-    const later = locks.request(LOCK_PREFIX + owner, take);
+    const later = locks.request(lockName(owner), take);
     let timer: ReturnType<typeof setTimeout> | undefined;
     const grace = new Promise<ReadBack>(
       (resolve) => (timer = setTimeout(() => resolve({ items: [], unreadable: 0 }), UNLOAD_GRACE)),
@@ -77,17 +75,12 @@ async function takeOverOne(
     return Promise.race([later, grace]).finally(() => clearTimeout(timer));
   }
   try {
-    return await locks.request(LOCK_PREFIX + owner, { signal: AbortSignal.timeout(UNLOAD_GRACE) }, take);
+    return await locks.request(lockName(owner), { signal: AbortSignal.timeout(UNLOAD_GRACE) }, take);
   } catch {
     // The owner is alive: its events are not ours to send (see `QueueStore`).
     for (const key of keys) storage.removeItem(key);
     return { items: [], unreadable: 0 };
   }
-}
-
-function segmentNumber(key: string): number {
-  const n = Number(key.slice(key.lastIndexOf(':') + 1));
-  return Number.isFinite(n) ? n : -1;
 }
 
 /**
@@ -105,7 +98,7 @@ export function parseEntry(text: string | null): ReadBack {
   }
   const items = own(parsed, 'items');
   const version = own(parsed, 'v');
-  if (!VERSIONS.includes(version as number) || !Array.isArray(items)) {
+  if (!READ_VERSIONS.includes(version as number) || !Array.isArray(items)) {
     return { items: [], unreadable: Array.isArray(items) ? items.length : 1 };
   }
   // Each event stored briefly, with what the segment's events share stored once.

@@ -95,36 +95,21 @@ class NumberedEvent implements QueuedEvent {
   problem: CifKpiProblem | undefined = undefined;
   key: string | undefined = undefined;
   state: QueuedState | undefined = undefined;
-  /** `heldSince` as milliseconds since EPOCH: a small integer, held in the object rather than as a number of its own. */
-  #since: number;
 
   constructor(
     readonly prefix: string,
     readonly n: number,
     public event: CifKpiEvent,
     public context: DeliveryContext | undefined,
-    heldSince: number,
+    public heldSince: number,
     public size: number,
     public waiters: Array<(outcome: DeliveryOutcome) => void> | undefined,
-  ) {
-    this.#since = heldSince - EPOCH;
-  }
+  ) {}
 
   get id(): string {
     return this.prefix + this.n;
   }
-
-  get heldSince(): number {
-    return this.#since + EPOCH;
-  }
-
-  set heldSince(time: number) {
-    this.#since = time - EPOCH;
-  }
 }
-
-/** What capture times are counted from in a `NumberedEvent`: when this code loaded. */
-const EPOCH = Date.now();
 
 interface Retry {
   items: QueuedEvent[];
@@ -240,12 +225,12 @@ export class DeliveryQueue {
 
   /**
    * Queues a valid event captured at `capturedAt`, stamped with `context` (or waiting for one when undefined, bound
-   * to `binding` with `auto-context`); `id` is its id, or a number the queue's `idPrefix` goes before.
+   * to `binding` with `auto-context`); its id is `n` after the queue's `idPrefix`.
    * Returns false, and reports a drop, when the queue is full (by count or by size). `onSettled` is called once
    * with how delivery ended.
    */
   enqueue(
-    id: string | number,
+    n: number,
     event: CifKpiEvent,
     context: DeliveryContext | undefined,
     onSettled: ((outcome: DeliveryOutcome) => void) | undefined,
@@ -255,22 +240,7 @@ export class DeliveryQueue {
   ): boolean {
     const waiters = onSettled ? [onSettled] : undefined;
     const counted = this.#withIds(size, context);
-    // A number is numbered here (its id made when asked for); every field it will get is set from the start.
-    const queued: QueuedEvent =
-      typeof id === 'number'
-        ? new NumberedEvent(this.#idPrefix, id, event, context, capturedAt, counted, waiters)
-        : {
-            id,
-            event,
-            context,
-            attempts: 0,
-            heldSince: capturedAt,
-            problem: undefined,
-            key: undefined,
-            state: undefined,
-            size: counted,
-            waiters,
-          };
+    const queued: QueuedEvent = new NumberedEvent(this.#idPrefix, n, event, context, capturedAt, counted, waiters);
     if (binding) queued.binding = binding;
     this.#reporter.queued(queued);
     if (!this.#fits(queued.size!) && !this.#makeRoom(queued.size!)) {

@@ -19,26 +19,19 @@ import type { ActivityProblem } from './problem-count.js';
 import type { Diagnostics, Said } from './diagnostics.js';
 import { DEFAULT_LOG_LEVEL, prints, type LogLevel } from '../vocabulary/log-level.js';
 import { StallHints } from './stall-hints.js';
+import { lazy } from '../vocabulary/lazy.js';
 import type { StalledLogger, StallView } from './stall-reasons.js';
 import type { DebugInspector, InspectorActions, InspectorView } from './debug-inspector.js';
 
-/** The diagnostics module, once loaded (once per page). */
-let diagnostics: typeof import('./diagnostics.js') | undefined;
-let loadingDiagnostics: Promise<unknown> | undefined;
-
 /**
- * Loads the code that prints and counts what loggers report (the diagnostics chunk); loggers load it themselves the
- * first time they have something to say, and say it synchronously from then on.
+ * The code that prints and counts what loggers report (the diagnostics chunk); loggers load it the first time they
+ * have something to say, and say it synchronously from then on.
  */
-export function loadDiagnostics(): Promise<unknown> {
-  return (loadingDiagnostics ??= import('./diagnostics.js').then(
-    (loaded) => (diagnostics = loaded),
-    (error: unknown) => {
-      loadingDiagnostics = undefined; // tried again next time
-      throw error;
-    },
-  ));
-}
+export const loadDiagnostics = lazy(() => import('./diagnostics.js'));
+/** The stall reasons, loaded the first time events have been held for a while. */
+const loadStallReasons = lazy(() => import('./stall-reasons.js'));
+/** The inspector and its activity log, loaded when `debug` is on. */
+export const loadInspector = lazy(() => import('./debug-inspector.js'));
 
 export class Reporter implements DeliveryReporter {
   #target: EventTarget;
@@ -78,6 +71,7 @@ export class Reporter implements DeliveryReporter {
    * waits for them, in order. If they cannot be loaded, nothing is printed.
    */
   #say(said: Said): void {
+    const diagnostics = loadDiagnostics.loaded;
     if (!this.#diagnostics && diagnostics) {
       this.#diagnostics = new diagnostics.Diagnostics(this.#target, this.#problems);
     }
@@ -116,7 +110,7 @@ export class Reporter implements DeliveryReporter {
    * lacks) show then; the code that explains is loaded only when it is needed (if it cannot be, nothing is said).
    */
   explainStalls(logger: StalledLogger, ids: () => Pick<StallView, 'missingIds' | 'unbound'>): void {
-    const look = () => import('./stall-reasons.js').then(({ stallReasonsOf }) => stallReasonsOf(logger, ids()));
+    const look = () => loadStallReasons().then(({ stallReasonsOf }) => stallReasonsOf(logger, ids()));
     this.#stalls = new StallHints(look, (warning) => this.warn(warning));
   }
 
@@ -152,10 +146,11 @@ export class Reporter implements DeliveryReporter {
         this.#drops.delete(reason);
         this.fire('cif-kpi-dropped', { count: drop.count, reason, message, events: drop.events });
       };
+      const diagnostics = loadDiagnostics.loaded;
       if (diagnostics) fire(diagnostics.dropMessage(reason, drop.count));
       else
         loadDiagnostics().then(
-          () => fire(diagnostics!.dropMessage(reason, drop.count)),
+          ({ dropMessage }) => fire(dropMessage(reason, drop.count)),
           () => fire(`${drop.count} event(s) dropped: ${reason}`),
         );
     });
@@ -272,13 +267,16 @@ export class Reporter implements DeliveryReporter {
       update: (ids, state, message, at = Date.now(), call) => keep((log) => log.update(ids, state, message, at, call)),
     };
     this.#activity = recorder;
-    void import('./debug-inspector.js').then(({ DebugInspector, ActivityLog }) => {
-      if (this.#activity !== recorder) return;
-      const log = new ActivityLog(() => this.refresh(), undefined, this.#problems);
-      for (const entry of early) entry(log);
-      this.#activity = log;
-      this.#inspector = new DebugInspector(root, log, view, actions);
-    });
+    loadInspector().then(
+      ({ DebugInspector, ActivityLog }) => {
+        if (this.#activity !== recorder) return;
+        const log = new ActivityLog(() => this.refresh(), undefined, this.#problems);
+        for (const entry of early) entry(log);
+        this.#activity = log;
+        this.#inspector = new DebugInspector(root, log, view, actions);
+      },
+      () => {}, // no inspector: the page goes on
+    );
   }
 
   hideInspector(): void {

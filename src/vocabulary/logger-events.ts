@@ -76,14 +76,10 @@ export interface CifKpiDroppedDetail {
   events: CifKpiEvent[];
 }
 
-/** Names of the events the logger fires on itself. All bubble and are composed. */
-export const CIF_KPI_SENT = 'cif-kpi-sent';
-export const CIF_KPI_ERROR = 'cif-kpi-error';
-export const CIF_KPI_WARNING = 'cif-kpi-warning';
-export const CIF_KPI_FAILED = 'cif-kpi-failed';
-export const CIF_KPI_DROPPED = 'cif-kpi-dropped';
-
-/** Each event the logger fires, with its detail type. */
+/**
+ * The event table: each event the logger fires on itself, with its detail type. All bubble and are composed. The
+ * name constants, the DOM's event maps and the framework typings are checked against it.
+ */
 export interface CifKpiLoggerEventMap {
   'cif-kpi-sent': CifKpiSentDetail;
   'cif-kpi-error': CifKpiErrorDetail;
@@ -91,6 +87,13 @@ export interface CifKpiLoggerEventMap {
   'cif-kpi-failed': CifKpiFailedDetail;
   'cif-kpi-dropped': CifKpiDroppedDetail;
 }
+
+/** Names of the events the logger fires on itself (each a key of `CifKpiLoggerEventMap`). */
+export const CIF_KPI_SENT = 'cif-kpi-sent' satisfies keyof CifKpiLoggerEventMap;
+export const CIF_KPI_ERROR = 'cif-kpi-error' satisfies keyof CifKpiLoggerEventMap;
+export const CIF_KPI_WARNING = 'cif-kpi-warning' satisfies keyof CifKpiLoggerEventMap;
+export const CIF_KPI_FAILED = 'cif-kpi-failed' satisfies keyof CifKpiLoggerEventMap;
+export const CIF_KPI_DROPPED = 'cif-kpi-dropped' satisfies keyof CifKpiLoggerEventMap;
 
 /** How delivery of one event ended. */
 export type DeliveryOutcome =
@@ -134,16 +137,15 @@ export interface CifKpiFailedEvent {
   error: CifKpiProblem | undefined;
 }
 
-/** The logger's events by name, as listeners anywhere above the logger receive them (they bubble and compose). */
-interface CifKpiEventMap {
-  /** Dispatched by widgets to report a KPI event; `bubbles` and `composed` must be true. */
-  'cif-kpi': CustomEvent<CifKpiEventDetail>;
-  'cif-kpi-sent': CustomEvent<CifKpiSentDetail>;
-  'cif-kpi-error': CustomEvent<CifKpiErrorDetail>;
-  'cif-kpi-warning': CustomEvent<CifKpiWarningDetail>;
-  'cif-kpi-failed': CustomEvent<CifKpiFailedDetail>;
-  'cif-kpi-dropped': CustomEvent<CifKpiDroppedDetail>;
-}
+/**
+ * The logger's events by name, as listeners anywhere above the logger receive them (they bubble and compose), with
+ * `cif-kpi`, which widgets dispatch to report a KPI event (`bubbles` and `composed` must be true).
+ */
+type CifKpiEventMap = {
+  [K in keyof CifKpiLoggerEventMap | typeof CIF_KPI_EVENT]: CustomEvent<
+    K extends keyof CifKpiLoggerEventMap ? CifKpiLoggerEventMap[K] : CifKpiEventDetail
+  >;
+};
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-empty-object-type
@@ -152,13 +154,6 @@ declare global {
   interface WindowEventMap extends CifKpiEventMap {}
   // eslint-disable-next-line @typescript-eslint/no-empty-object-type
   interface ShadowRootEventMap extends CifKpiEventMap {}
-  interface HTMLElementEventMap {
-    /** Dispatched by widgets to report a KPI event; `bubbles` and `composed` must be true. */
-    'cif-kpi': CustomEvent<CifKpiEventDetail>;
-    'cif-kpi-sent': CustomEvent<CifKpiSentDetail>;
-    'cif-kpi-error': CustomEvent<CifKpiErrorDetail>;
-    'cif-kpi-warning': CustomEvent<CifKpiWarningDetail>;
-    'cif-kpi-failed': CustomEvent<CifKpiFailedDetail>;
-    'cif-kpi-dropped': CustomEvent<CifKpiDroppedDetail>;
-  }
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface HTMLElementEventMap extends CifKpiEventMap {}
 }

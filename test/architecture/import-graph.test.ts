@@ -80,4 +80,41 @@ describe('the import graph', () => {
     );
     expect(orphans).to.deep.equal([]);
   });
+
+  it('has no import cycle', async () => {
+    const imports = new Map<string, string[]>();
+    for (const file of graph.keys()) imports.set(file, importsOf(file, await sourceText(file), { loads: false }));
+    const cycles: string[] = [];
+    const done = new Set<string>();
+    const visit = (file: string, path: string[]) => {
+      if (path.includes(file)) return void cycles.push([...path.slice(path.indexOf(file)), file].join(' → '));
+      if (done.has(file)) return;
+      for (const target of imports.get(file) ?? []) visit(target, [...path, file]);
+      done.add(file);
+    };
+    for (const file of imports.keys()) visit(file, []);
+    expect(cycles).to.deep.equal([]);
+  });
+
+  it('loads parts on demand only through lazy(): every import() is one', async () => {
+    const loads: string[] = [];
+    for (const file of graph.keys()) {
+      const text = await sourceText(file);
+      for (const match of text.matchAll(/(.{0,20})\bimport\(/g)) {
+        if (/typeof\s+$/.test(match[1]!) || /^\s*(\*|\/\/)/.test(match[1]!)) continue;
+        if (!/lazy\(\(\) => $/.test(match[1]!)) loads.push(`${file}: ${match[0]}`);
+      }
+    }
+    expect(loads).to.deep.equal([]);
+    const parts = [...graph].filter(([, imports]) => imports.includes('src/vocabulary/lazy.ts'));
+    expect(parts.length).to.be.at.least(8);
+  });
+
+  it('knows the storage keys in the stored format alone', async () => {
+    const knowing: string[] = [];
+    for (const file of graph.keys()) {
+      if ((await sourceText(file)).includes('cif-kpi-logger:')) knowing.push(file);
+    }
+    expect(knowing).to.deep.equal(['src/persist/stored-format.ts']);
+  });
 });

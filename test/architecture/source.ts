@@ -12,10 +12,17 @@ export async function sourceText(path: string): Promise<string> {
 const IMPORT =
   /\b(?:import|export)\s+(?:type\s+)?(?:[\w*{}\s,$]+?\s+from\s+)?['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/g;
 
-/** What a module imports (type-only imports too): project files as `src/…ts` paths, packages by name. */
-export function importsOf(file: string, text: string): string[] {
+/** Static imports and type references (`typeof import('…')`), without the dynamic `import()` that loads a part. */
+const STATIC_IMPORT =
+  /\b(?:import|export)\s+(?:type\s+)?(?:[\w*{}\s,$]+?\s+from\s+)?['"]([^'"]+)['"]|\btypeof\s+import\(\s*['"]([^'"]+)['"]\s*\)/g;
+
+/**
+ * What a module imports (type-only imports too): project files as `src/…ts` paths, packages by name. With
+ * `loads: false`, only what it needs to be compiled: the parts it loads on demand left out.
+ */
+export function importsOf(file: string, text: string, { loads = true } = {}): string[] {
   const found: string[] = [];
-  for (const match of text.matchAll(IMPORT)) {
+  for (const match of text.matchAll(loads ? IMPORT : STATIC_IMPORT)) {
     const specifier = (match[1] ?? match[2])!;
     if (!specifier.startsWith('.')) {
       found.push(

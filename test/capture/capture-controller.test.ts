@@ -1,10 +1,6 @@
 import { expect, fixture, html } from '@open-wc/testing';
-import {
-  CaptureController,
-  loadAdviceWith,
-  loadTakeOverWith,
-  type CaptureSink,
-} from '../../src/capture/capture-controller.js';
+import { CaptureController, loadTakeOver, type CaptureSink } from '../../src/capture/capture-controller.js';
+import { loadAdvice } from '../../src/capture/advice.js';
 import '../../src/define.js';
 import type { NormaliseResult } from '../../src/normalise/kpi-event.js';
 import type { CifKpiProblem, CifKpiWarning } from '../../src/vocabulary/problems.js';
@@ -222,7 +218,7 @@ describe('CaptureController', () => {
         event.preventDefault();
       };
       window.addEventListener('unhandledrejection', onRejection);
-      loadAdviceWith(() => Promise.reject(new Error('the chunk could not be loaded')));
+      loadAdvice.use(() => Promise.reject(new Error('the chunk could not be loaded')));
       try {
         const { root, capture, heard, widget } = await setUp();
         root.insertAdjacentHTML(
@@ -243,7 +239,7 @@ describe('CaptureController', () => {
         expect(heard.mapped.map((result) => result.ok && result.event.kpiEventName)).to.deep.equal(['CallHold']);
         capture.disconnect();
       } finally {
-        loadAdviceWith();
+        loadAdvice.use();
         window.removeEventListener('unhandledrejection', onRejection);
       }
     });
@@ -300,12 +296,12 @@ describe('CaptureController', () => {
     });
     afterEach(() => {
       delete (window as unknown as Record<symbol, unknown>)[STUB_KEY];
-      loadTakeOverWith();
+      loadTakeOver.use();
     });
 
     it('go before the events heard while their take-over loads', async () => {
       let arrive!: () => void;
-      loadTakeOverWith(async () => {
+      loadTakeOver.use(async () => {
         await new Promise<void>((resolve) => (arrive = resolve));
         return {
           takeStubbed: (_root, stamp) => [{ at: { capturedAt: 1, stamp }, detail: { kpiEventName: 'Stubbed' } }],
@@ -323,7 +319,7 @@ describe('CaptureController', () => {
     });
 
     it('when the page goes while their take-over loads, hand on at once what waited, with the ids next set', async () => {
-      loadTakeOverWith(() => new Promise(() => {})); // never arrives
+      loadTakeOver.use(() => new Promise(() => {})); // never arrives
       const { root, capture, heard, widget } = await setUp('', 100, () => undefined); // heard while ids are missing
       capture.connect();
       report(widget, { kpiEventName: 'Live' });
@@ -340,7 +336,7 @@ describe('CaptureController', () => {
     });
 
     it('cost only themselves when their take-over cannot be loaded: it is said, and what waited is handed on', async () => {
-      loadTakeOverWith(() => Promise.reject(new Error('offline')));
+      loadTakeOver.use(() => Promise.reject(new Error('offline')));
       const { capture, heard, widget } = await setUp();
       capture.connect();
       report(widget, { kpiEventName: 'Live' });
@@ -355,7 +351,7 @@ describe('CaptureController', () => {
     it('are not asked for where no stub left its buffer', async () => {
       delete (window as unknown as Record<symbol, unknown>)[STUB_KEY];
       let asked = 0;
-      loadTakeOverWith(() => {
+      loadTakeOver.use(() => {
         asked++;
         return Promise.reject(new Error('not needed'));
       });

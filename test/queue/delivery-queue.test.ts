@@ -24,8 +24,9 @@ const item = (name: string, n = 0) => ({
   size: sizeOf(ev(name, n)),
 });
 type Item = { id: string; event: ReturnType<typeof ev>; context: DeliveryContext | undefined; size: number };
+/** Queues `it` under its id (`t.<n>`: the queues here number their events after `t.`). */
 const add = (q: DeliveryQueue, it: Item, onSettled?: (outcome: DeliveryOutcome) => void) =>
-  q.enqueue(it.id, it.event, it.context, onSettled, it.size);
+  q.enqueue(Number(it.id.slice(2)), it.event, it.context, onSettled, it.size);
 /** An event captured before the ids were complete. */
 const waiting = (name: string, n = 0) => ({
   id: `t.${nextId++}`,
@@ -57,6 +58,7 @@ describe('DeliveryQueue', () => {
       maxQueue: 1000,
       contextTimeout: 60_000,
       host: new CifHostWatcher(window, 60_000),
+      idPrefix: 't.',
       reporter: {
         queued: () => {},
         restored: () => {},
@@ -395,7 +397,7 @@ describe('DeliveryQueue bounds', () => {
   it('holds events within max-queue-bytes, counting their stored size', () => {
     const q = new DeliveryQueue({ host, reporter, maxQueueBytes: 2 * 1000 });
     let taken = 0;
-    for (let n = 0; n < 20; n++) if (q.enqueue(`b.${n}`, event(n), ctx2, undefined, sizeOf(event(n)))) taken += 1;
+    for (let n = 0; n < 20; n++) if (q.enqueue(n, event(n), ctx2, undefined, sizeOf(event(n)))) taken += 1;
     expect(taken).to.be.within(1, 19);
     expect(q.heldSize * 2).to.be.at.most(2000);
     expect(drops.every(([reason]) => reason === 'queue-full')).to.equal(true);
@@ -415,9 +417,7 @@ describe('DeliveryQueue bounds', () => {
     q.restore(failed);
     expect(q.failed).to.have.length(4);
     for (let n = 0; n < 4; n++)
-      expect(q.enqueue(`n.${n}`, event(10 + n), ctx2, undefined, sizeOf(event(10 + n))), `new event ${n}`).to.equal(
-        true,
-      );
+      expect(q.enqueue(n, event(10 + n), ctx2, undefined, sizeOf(event(10 + n))), `new event ${n}`).to.equal(true);
     expect(drops.map(([reason]) => reason)).to.include('failed-overflow');
     expect(q.failed.length).to.be.below(4);
     expect(q.heldSize * 2).to.be.at.most(2000);
