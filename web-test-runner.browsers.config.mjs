@@ -19,6 +19,8 @@ const launchers = {
 export default {
   ...config,
   browsers: await Promise.all(picked.map((name) => launchers[name.trim()]())),
+  // Three engines already run side by side on a machine of two cores: one file at a time in each.
+  concurrency: 1,
   // A cold first start of Firefox takes long.
   browserStartTimeout: 120_000,
   testsStartTimeout: 120_000,

@@ -2,7 +2,7 @@ import { expect, fixture, html } from '@open-wc/testing';
 import '../src/define.js';
 import type { CifKpiDroppedDetail, CifKpiWarningDetail } from '../src/vocabulary/logger-events.js';
 import type { CifKpiLogResult } from '../src/vocabulary/logger-events.js';
-import { collect, fakeClock, readyHost, reportKpi, startHost, type Logger } from './support/harness.js';
+import { collect, documentLocks, fakeClock, readyHost, reportKpi, startHost, type Logger } from './support/harness.js';
 
 /**
  * A logger removed from the page still delivers what it holds; once it holds nothing (at once if it held nothing
@@ -42,13 +42,8 @@ function trackListeners(targets: EventTarget[]): { live(): string[]; of(type: st
   };
 }
 
-/** The loggers' Web Locks held or asked for now (`held` and `pending` of `navigator.locks.query()`). */
-async function loggerLocks(): Promise<{ held: string[]; pending: string[] }> {
-  const { held = [], pending = [] } = await navigator.locks.query();
-  const names = (locks: LockInfo[]) =>
-    locks.map((lock) => lock.name!).filter((name) => name.startsWith('cif-kpi-logger:'));
-  return { held: names(held), pending: names(pending) };
-}
+/** The loggers' Web Locks held or asked for now by this document. */
+const loggerLocks = () => documentLocks();
 
 const lockOf = (logger: Logger) => `cif-kpi-logger:owner:${ownerOf(logger)}`;
 

@@ -1,6 +1,6 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import fc from 'fast-check';
-import { propertyRuns } from './support/harness.js';
+import { documentLocks, propertyRuns } from './support/harness.js';
 import {
   LIBRARY_TIMEOUT_MESSAGE,
   type HostReply,
@@ -522,8 +522,7 @@ class Run {
       this.problems.push(`the removed logger still holds ${logger.stats.held}`),
     );
     await sleep(20);
-    const locks = await this.win.navigator.locks.query();
-    const held = (locks.held ?? []).filter((lock) => lock.name?.startsWith('cif-kpi-logger:'));
+    const { held } = await documentLocks(this.win);
     if (held.length > 0) this.problems.push(`Web Locks left: ${held.length}`);
     // The page counts the logger's timers only (not the simulated host's).
     if (this.win.timers.size > 0) this.problems.push(`timers left: ${this.win.timers.size}`);

@@ -111,10 +111,29 @@ afterEach(async () => {
   }
 });
 
-/** The Web Locks held now that are loggers' (one per logger keeping its queue in sessionStorage). */
+/**
+ * The loggers' Web Locks held or asked for by `win`'s document alone: Web Locks are shared by the origin, and other
+ * test files run in other tabs meanwhile. Its own are told apart by their client id, which a probe lock shows.
+ * Lock queries only, no timers: it works under a fake clock too.
+ */
+export async function documentLocks(win: Window = window): Promise<{ held: string[]; pending: string[] }> {
+  const probe = `probe-${Math.random()}`;
+  let client: string | undefined;
+  await win.navigator.locks.request(probe, async () => {
+    const { held = [] } = await win.navigator.locks.query();
+    client = held.find((lock) => lock.name === probe)?.clientId;
+  });
+  const { held = [], pending = [] } = await win.navigator.locks.query();
+  const names = (locks: LockInfo[]) =>
+    locks
+      .filter((lock) => lock.clientId === client && lock.name?.startsWith('cif-kpi-logger:'))
+      .map((lock) => lock.name!);
+  return { held: names(held), pending: names(pending) };
+}
+
+/** The Web Locks this document's loggers hold now (one per logger keeping its queue in sessionStorage). */
 export async function loggerLocks(): Promise<Set<string>> {
-  const { held = [] } = await navigator.locks.query();
-  return new Set(held.map((lock) => lock.name!).filter((name) => name.startsWith('cif-kpi-logger:')));
+  return new Set((await documentLocks()).held);
 }
 
 /**
