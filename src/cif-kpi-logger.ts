@@ -120,14 +120,14 @@ export class CifKpiLoggerElement extends ReactiveElement {
   static override styles = unsafeCSS(':host{display:none}');
 
   /** Every property and its attribute: the ids and call arguments, `scope`, the delivery settings, the flags. */
-  static override properties: PropertyDeclarations = {
+  static override properties = {
     ...declare(CALL_FIELDS, {}),
     scope: {},
     ...declare(DELIVERY_OPTION_NAMES, { type: Number }),
-    ...declare(['noPersist', 'checkKpiNames', 'autoContext'], { type: Boolean }),
-    ...declare(['logLevel'], {}),
-    ...declare(['disabled', 'debug'], { type: Boolean, reflect: true }),
-  };
+    ...declare(['noPersist', 'checkKpiNames', 'autoContext'] as const, { type: Boolean }),
+    ...declare(['logLevel'] as const, {}),
+    ...declare(['disabled', 'debug'] as const, { type: Boolean, reflect: true }),
+  } satisfies PropertyDeclarations;
 
   /** The conversation (Omnichannel live work item) id. */
   declare conversationId: string | null;
@@ -516,6 +516,12 @@ const UNBOUND = new ContextBinding(undefined, 0);
 UNBOUND.s = null;
 
 /** Declares camel-case properties with their kebab-case attributes (`flushDelay` ↔ `flush-delay`). */
-function declare(names: readonly string[], options: PropertyDeclaration): PropertyDeclarations {
-  return Object.fromEntries(names.map((name) => [name, { ...options, attribute: attributeOf(name) }]));
+function declare<K extends string>(names: readonly K[], options: PropertyDeclaration): Record<K, PropertyDeclaration> {
+  return Object.fromEntries(names.map((name) => [name, { ...options, attribute: attributeOf(name) }])) as Record<
+    K,
+    PropertyDeclaration
+  >;
 }
+
+/** The logger's properties that have an attribute: the keys of its property table, from which typings derive. */
+export type CifKpiLoggerProperty = keyof typeof CifKpiLoggerElement.properties;

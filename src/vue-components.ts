@@ -5,60 +5,23 @@
  * custom elements at compile time (`isCustomElement`, see the README); this adds types only, no code.
  */
 import type { DefineComponent } from 'vue';
-import type { LogLevel } from './vocabulary/log-level.js';
-import type {
-  CifKpiDroppedDetail,
-  CifKpiErrorDetail,
-  CifKpiFailedDetail,
-  CifKpiSentDetail,
-  CifKpiWarningDetail,
-} from './vocabulary/logger-events.js';
-
-type Numeric = number | `${number}`;
-type Flag = boolean | '';
+import type { CifKpiLoggerElement, CifKpiLoggerProperty } from './cif-kpi-logger.js';
+import type { RULE_ATTRIBUTES } from './capture/markup-attributes.js';
+import type { CifKpiLoggerEventMap } from './vocabulary/logger-events.js';
+import type { AttributeValue, Listener, Pascal } from './vocabulary/typings.js';
 
 /** `<cif-kpi-logger>`'s attributes, camel-cased as Vue matches them, and its events as `on…` listeners. */
-export interface CifKpiLoggerVueProps {
-  conversationId?: string | null;
-  providerSessionId?: string | null;
-  clientSessionId?: string | null;
-  participantId?: string | null;
-  eventName?: string | null;
-  correlationId?: string | null;
-  scope?: string | null;
-  flushDelay?: Numeric;
-  maxBatch?: Numeric;
-  callTimeout?: Numeric;
-  maxRetries?: Numeric;
-  retryDelay?: Numeric;
-  maxQueue?: Numeric;
-  maxQueueBytes?: Numeric;
-  contextTimeout?: Numeric;
-  noPersist?: Flag;
-  checkKpiNames?: Flag;
-  autoContext?: Flag;
-  logLevel?: LogLevel;
-  disabled?: Flag;
-  debug?: Flag | 'badge';
-  onCifKpiSent?: (event: CustomEvent<CifKpiSentDetail>) => void;
-  onCifKpiError?: (event: CustomEvent<CifKpiErrorDetail>) => void;
-  onCifKpiWarning?: (event: CustomEvent<CifKpiWarningDetail>) => void;
-  onCifKpiFailed?: (event: CustomEvent<CifKpiFailedDetail>) => void;
-  onCifKpiDropped?: (event: CustomEvent<CifKpiDroppedDetail>) => void;
-}
+export type CifKpiLoggerVueProps = {
+  [K in CifKpiLoggerProperty]?: AttributeValue<K, CifKpiLoggerElement[K]>;
+} & { [K in keyof CifKpiLoggerEventMap as `on${Pascal<K>}`]?: Listener<K> };
 
-/** `<cif-kpi-rule>`'s attributes; `custom-*` ones are written as they are (`custom-msdyn_customattribute1`). */
-export interface CifKpiRuleVueProps {
-  on: string;
-  kpi: string;
-  reason?: string;
-  additionalData?: string;
-  notificationResponseAction?: string;
-  externalCorrelationId?: string;
-  match?: string;
-  when?: string;
-  [custom: `custom-${string}`]: string | undefined;
-}
+/** `<cif-kpi-rule>`'s attributes, camel-cased; `custom-*` ones are written as they are (`custom-msdyn_customattribute1`). */
+export type CifKpiRuleVueProps = {
+  [K in (typeof RULE_ATTRIBUTES)[number] as Camel<K>]?: string;
+} & { on: string; kpi: string; [custom: `custom-${string}`]: string | undefined };
+
+/** `additional-data` → `additionalData`. */
+type Camel<S extends string> = S extends `${infer Head}-${infer Tail}` ? `${Head}${Capitalize<Camel<Tail>>}` : S;
 
 declare module 'vue' {
   interface GlobalComponents {

@@ -24,9 +24,34 @@ export function Softphone({ conversationId, sessionId }: { conversationId: strin
   );
 }
 
+export function Collapsed() {
+  return <cif-kpi-logger debug="badge" log-level="info" max-batch="50" no-persist />;
+}
+
 export function Wrong() {
   return (
     // @ts-expect-error max-retries takes a number, not an object
     <cif-kpi-logger max-retries={{ n: 1 }} />
+  );
+}
+
+export function WrongLevel() {
+  return (
+    // @ts-expect-error log-level is one of none, error, warn, info, debug
+    <cif-kpi-logger log-level="loud" />
+  );
+}
+
+export function WrongListener() {
+  return (
+    // @ts-expect-error the detail of cif-kpi-dropped has no code
+    <cif-kpi-logger oncif-kpi-dropped={(event) => event.detail.code} />
+  );
+}
+
+export function RuleWithoutKpi() {
+  return (
+    // @ts-expect-error a rule needs its kpi
+    <cif-kpi-rule on="call-ended" />
   );
 }
