@@ -44,15 +44,16 @@ export default {
   browsers: [chromeLauncher({ launchOptions: await chromiumLaunchOptions() })],
   middleware: [
     // `/slow-<chunk>-<n>/dist/cdn/…` serves dist/cdn with the bundle's chunk of that name 1.5 s late, and
-    // `/fail-<chunk>-<n>/dist/cdn/…` without it (404): a test can then act while it loads, or see it missing. The
-    // path is new for each <n>, so the browser cannot answer from its cache.
+    // `/fail-<chunk>-<n>/dist/cdn/…` without it (404, half a second late, as a failing network takes a while): a
+    // test can then act while it loads, or see it missing. The path is new for each <n>, so the browser cannot
+    // answer from its cache.
     async function slowChunk(context, next) {
       const via = /^\/(slow|fail)-([a-z-]+)-\d+(\/dist\/cdn\/.*)$/.exec(context.path);
       if (via) {
         const [, how, chunk, path] = via;
         if (path.startsWith(`/dist/cdn/cif-kpi-logger-${chunk}-`)) {
+          await new Promise((resolve) => setTimeout(resolve, how === 'fail' ? 500 : 1500));
           if (how === 'fail') return void (context.status = 404);
-          await new Promise((resolve) => setTimeout(resolve, 1500));
         }
         context.path = path;
       }
