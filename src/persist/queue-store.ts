@@ -230,5 +230,3 @@ export class QueueStore {
     });
   }
 }
-
-/** The owner whose key this is, for the keys of this logger's formats. */

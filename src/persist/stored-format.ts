@@ -24,7 +24,7 @@ const VERSION = 3;
 /** The versions a reader takes back; any other is dropped as `stored-unreadable`, never misread. */
 export const READ_VERSIONS: readonly number[] = [2, VERSION];
 /** The longest error message stored with failed events (the whole message stays in memory and in the events). */
-export const STORED_MESSAGE_LIMIT = 500;
+const STORED_MESSAGE_LIMIT = 500;
 
 /** The key of an owner's index. */
 export const indexKey = (owner: string): string => PREFIX + owner;
