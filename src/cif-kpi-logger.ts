@@ -5,23 +5,11 @@ import {
   type PropertyDeclarations,
   type PropertyValues,
 } from '@lit/reactive-element';
-import { CaptureController, type HeardAt } from './capture/capture-controller.js';
-import { normaliseKpiEvent, type NormaliseResult } from './normalise/kpi-event.js';
-import { ContextBinding, ContextTracker, isCallField, resolveContext } from './normalise/delivery-context.js';
-import { DEFAULTS, DELIVERY_OPTION_NAMES, deliveryOptions } from './queue/delivery-options.js';
-import { DeliveryQueue } from './queue/delivery-queue.js';
-import { newOwnerId } from './persist/queue-store.js';
-import { QueuePersistence } from './persist/queue-persistence.js';
-import { CifHostWatcher } from './deliver/cif-host.js';
-import { Reporter } from './report/reporter.js';
-import { DEFAULT_LOG_LEVEL, logLevel, type LogLevel } from './vocabulary/log-level.js';
-import type { InspectorView } from './report/debug-inspector.js';
-import type { KpiNamesView } from './deliver/kpi-names.js';
-import type { SessionContext } from './deliver/session-context.js';
+import { KpiLogger } from './logger/kpi-logger.js';
+import { DEFAULTS, DELIVERY_OPTION_NAMES } from './queue/delivery-options.js';
+import { DEFAULT_LOG_LEVEL, type LogLevel } from './vocabulary/log-level.js';
 import { attributeOf } from './vocabulary/attribute-names.js';
-import { CALL_FIELDS, type CifKpiEventDetail, type DeliveryContext } from './vocabulary/cif-contract.js';
-import { internalError } from './vocabulary/problems.js';
-import { lazy } from './vocabulary/lazy.js';
+import { CALL_FIELDS, type CifKpiEventDetail } from './vocabulary/cif-contract.js';
 import type { CifKpiFailedEvent, CifKpiLogResult, CifKpiStats } from './vocabulary/logger-events.js';
 
 /**
@@ -178,51 +166,7 @@ export class CifKpiLoggerElement extends ReactiveElement {
   /** Show the debug inspector (also turned on by `?cif-kpi-debug` in the page URL). */
   declare debug: boolean;
 
-  #ownerId = newOwnerId();
-  /** The CIF-aware features on: `check-kpi-names` (`names`) and `auto-context` (`sessions`). */
-  #features: {
-    names?: { seen(name: string): void; view?: KpiNamesView; start?(): void; stop?(): void };
-    sessions?: Partial<Pick<SessionContext, 'focused' | 'resolve' | 'stop'>> & Pick<SessionContext, 'bind'>;
-  } = {};
-  #nextId = 0;
-  #reporter = new Reporter(this);
-  /** Numbers events; their ids are `<owner>.<n>`, made only when one is needed. */
-  #queue = new DeliveryQueue({
-    host: new CifHostWatcher(window),
-    reporter: this.#reporter,
-    idPrefix: `${this.#ownerId}.`,
-    // An event held without its ids: with `auto-context`, its session's and the ids set then (an event read back
-    // without a session is bound to none); otherwise the ids in force once they are complete.
-    contextFor: (item) => {
-      if (this.autoContext) return this.#features.sessions?.resolve?.(item.binding ?? UNBOUND, this);
-      const state = this.#context.current();
-      return state.status === 'complete' ? state.context : undefined;
-    },
-    // Removed, it keeps what it holds and lets go once that is delivered (or dropped, or given up).
-    changed: () => this.isConnected || this.#holdWhatIsNeeded(),
-  });
-  #persistence = new QueuePersistence(
-    this.#queue,
-    this.#ownerId,
-    (p) => this.#reporter.error(p),
-    (count) => this.#reporter.droppedOnArrival('stored-unreadable', count),
-    () => this.#capture.release(true),
-  );
-  /** Resolved again as soon as an id changes (not at Lit's next update), so each event gets the ids in force. */
-  #context = new ContextTracker(this, (state, problems) => {
-    for (const p of problems) this.#reporter.error(p);
-    if (state.status === 'complete') this.#capture.stampHeld(state.context);
-    this.#queue.recheck();
-  });
-  #capture = new CaptureController(this, {
-    detail: (detail, at) => this.#accept(detail, undefined, at),
-    mapped: (result, detail, at) => this.#take(result, detail, undefined, at?.stamp as Stamp),
-    stamp: () => this.#stamp(),
-    problem: (p) => this.#reporter.error(p),
-    warning: (w) => this.#reporter.warn(w),
-    dropped: (reason, count) => this.#reporter.droppedOnArrival(reason, count),
-    maxHeld: () => this.#queue.options.maxQueue,
-  });
+  #logger = new KpiLogger(this);
 
   constructor() {
     super();
@@ -235,37 +179,26 @@ export class CifKpiLoggerElement extends ReactiveElement {
     this.logLevel = DEFAULT_LOG_LEVEL;
     this.disabled = false;
     this.debug = false;
-    this.#reporter.explainStalls(this, () => {
-      // With `auto-context`, events heard with no session focused wait for the ids set on the logger alone.
-      const unbound = this.#queue.snapshot().some((item) => item.state === 'waiting' && item.binding?.s === null);
-      const context = unbound ? resolveContext(this).state : this.#context.current();
-      return { missingIds: context.status === 'incomplete' ? context.missing : [], unbound };
-    });
   }
 
   /** Whether the CIF library is usable now. */
   get hostReady(): boolean {
-    return this.#queue.hostReady;
+    return this.#logger.hostReady;
   }
 
   /** Events held: waiting for ids, queued, in flight or awaiting a retry. */
   get pendingCount(): number {
-    return this.#queue.size;
+    return this.#logger.pendingCount;
   }
 
   /** Counts since the logger was created: captured, invalid, sent, retried, failed, dropped, and held now. */
   get stats(): CifKpiStats {
-    return this.#reporter.stats(this.#queue.stats);
+    return this.#logger.stats;
   }
 
   /** Events given up after their last retry, oldest first. `retryFailed()` tries them again. */
   get failed(): CifKpiFailedEvent[] {
-    return this.#queue.failed.map(({ event, context, attempts, problem: error }) => ({
-      event,
-      context,
-      attempts,
-      error,
-    }));
+    return this.#logger.failed;
   }
 
   /**
@@ -274,7 +207,7 @@ export class CifKpiLoggerElement extends ReactiveElement {
    * at run time like any detail.
    */
   log(detail: CifKpiEventDetail): Promise<CifKpiLogResult> {
-    return new Promise((resolve) => this.#accept(detail, resolve));
+    return this.#logger.log(detail);
   }
 
   /**
@@ -283,237 +216,24 @@ export class CifKpiLoggerElement extends ReactiveElement {
    * waiting for `conversation-id` / `provider-session-id` stay held.
    */
   flush(): Promise<void> {
-    return this.#capture.whenReady().then(() => this.#queue.flush());
+    return this.#logger.flush();
   }
 
   /** Queues the failed events again with fresh retries; resolves when they have been tried. */
   retryFailed(): Promise<void> {
-    return this.#queue.retryFailed();
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.#capture.connect();
-    this.#queue.watchHost();
-    // Added again: it takes back what it let go of (its first update takes it the first time).
-    if (this.hasUpdated) this.#holdWhatIsNeeded();
-    this.#features.names?.start?.();
-    if (this.autoContext) this.#cifAware('sessions', true);
-    if (!this.debug && new URLSearchParams(location.search).has('cif-kpi-debug')) this.debug = true;
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.#capture.disconnect();
-    this.#features.names?.stop?.();
-    this.#cifAware('sessions', false);
-    this.#holdWhatIsNeeded();
-    this.#persistence.saveNow();
-    // What was captured is still delivered: start sending it now.
-    void this.#queue.flush();
-  }
-
-  /**
-   * Takes what the logger needs of the page, and lets go of the rest: in the page, or while it holds events, it keeps
-   * its queue in storage (unless `no-persist`); removed and holding nothing, it lets go of everything it took: its
-   * stored keys, then its Web Lock, its listeners and its timers.
-   */
-  #holdWhatIsNeeded(): void {
-    const needed = this.isConnected || this.#queue.size > 0;
-    if (needed && !this.noPersist) this.#persistence.enable();
-    else this.#persistence.disable();
-    if (!needed) {
-      this.#queue.rest();
-      this.#reporter.rest();
-    }
+    return this.#logger.retryFailed();
   }
 
   override requestUpdate(name?: PropertyKey, oldValue?: unknown, options?: PropertyDeclaration): void {
-    if (name !== undefined && isCallField(name)) this.#context.invalidate();
+    // Not during Lit's own first request, made before the logger exists.
+    if (name !== undefined) this.#logger.propertyChanged(name);
     super.requestUpdate(name, oldValue, options);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    try {
-      this.#applyOptions();
-      this.#context.current();
-      this.#capture.configure(this.scope, this.disabled);
-      if (changed.has('noPersist')) this.#holdWhatIsNeeded();
-      if (changed.has('checkKpiNames')) this.#cifAware('names', this.checkKpiNames);
-      if (changed.has('autoContext')) this.#cifAware('sessions', this.autoContext && this.isConnected);
-      if (changed.has('debug')) {
-        if (!this.debug) this.#reporter.hideInspector();
-        else
-          this.#reporter.showInspector(this.renderRoot as ShadowRoot, this.#inspectorView, {
-            flush: () => void this.flush(),
-            retryFailed: () => void this.retryFailed(),
-          });
-      }
-      this.#reporter.refresh();
-    } catch (error) {
-      // Whatever a page sets, nothing the logger does in its update may throw into the page.
-      this.#reporter.error(internalError(error));
-    }
-  }
-
-  /**
-   * Gives the queue the delivery settings and the console its level; one given as something unusable
-   * (`flush-delay="fast"`, `max-retries="-3"`, `log-level="loud"`) is said once and replaced, on the property too,
-   * by what is used.
-   */
-  #applyOptions(): void {
-    const options = deliveryOptions(this);
-    const givenLevel = this.logLevel;
-    this.#reporter.level = this.logLevel = logLevel(givenLevel);
-    // What was given is said of once the words for it have loaded (a chunk of their own): kept as it is now.
-    const given: Record<string, unknown> = {};
-    let unusable = givenLevel != null && givenLevel !== this.logLevel;
-    for (const name of DELIVERY_OPTION_NAMES) {
-      const value = (given[name] = this[name]);
-      unusable ||= value != null && value !== options[name];
-      this[name] = options[name];
-    }
-    if (unusable) {
-      // If the words cannot be loaded, nothing is said (the values used are on the properties).
-      loadOptionProblems().then(
-        ({ sayOptionProblems }) => sayOptionProblems(this, given, options, givenLevel, (p) => this.#reporter.error(p)),
-        () => {},
-      );
-    }
-    this.#queue.configure(options);
-  }
-
-  /**
-   * Starts or stops a CIF-aware feature (`check-kpi-names`, `auto-context`). Their code is a chunk of its own,
-   * loaded by loggers that use one; names captured meanwhile are checked when it arrives, and events wait for the
-   * session's ids.
-   */
-  #cifAware(feature: 'names' | 'sessions', on: boolean): void {
-    // Events whose session was not decided yet are decided by the next one.
-    const bindings: ContextBinding[] = (feature === 'sessions' && this.#features.sessions?.stop?.()) || [];
-    if (feature === 'names') this.#features.names?.stop?.();
-    if (feature === 'sessions') this.#context.fallBackTo(undefined);
-    const names = new Set<string>();
-    // Kept while off too for sessions (the logger left the page): bindings wait for it to come back.
-    const placeholder = (this.#features[feature] =
-      on || feature === 'sessions'
-        ? {
-            seen: (name: string) => void names.add(name),
-            bind: (binding: ContextBinding) => void bindings.push(binding),
-            stop: () => bindings,
-          }
-        : undefined);
-    if (on) {
-      loadCifAware().then(
-        ({ KpiNameCheck, SessionContext }) => {
-          if (this.#features[feature] !== placeholder) return;
-          const made =
-            feature === 'names'
-              ? (this.#features.names = new KpiNameCheck(window, this.#reporter, names))
-              : (this.#features.sessions = new SessionContext(
-                  window,
-                  {
-                    fallBackTo: (ids) => this.#context.fallBackTo(ids),
-                    recheck: () => this.#queue.recheck(),
-                    error: (p) => this.#reporter.error(p),
-                  },
-                  bindings,
-                ));
-          // A removed logger waits for nothing: the check starts again when it is added back.
-          if (!this.isConnected) made.stop();
-        },
-        // Said once for the attempt still wanted (a later start replaced earlier ones).
-        (error: unknown) => this.#features[feature] === placeholder && this.#reporter.error(internalError(error)),
-      );
-    }
-  }
-  #inspectorView = (): InspectorView => ({
-    logger: this,
-    context: this.#context.current(),
-    root: this.#capture.scopeRoot,
-    kpiNames: this.#features.names?.view,
-  });
-
-  /**
-   * What an event heard now is sent with: the ids in force when they are complete; with `auto-context`, unless a
-   * session of this provider is known to be focused, what it waits for (its session is decided by the focus).
-   */
-  #stamp(): Stamp {
-    const state = this.#context.current();
-    const context = state.status === 'complete' ? state.context : undefined;
-    const sessions = this.#features.sessions;
-    if (!this.autoContext || (context && sessions?.focused)) return context;
-    const explicit: Record<string, unknown> = {};
-    for (const field of CALL_FIELDS) explicit[field] = this[field];
-    const binding = new ContextBinding(explicit, Date.now());
-    sessions?.bind(binding);
-    return binding;
-  }
-
-  /**
-   * Normalises and queues one reported event, or reports it dropped while the logger is disabled; `at` when it was
-   * heard earlier (its capture time and what it was stamped with then).
-   */
-  #accept(detail: unknown, resolve?: (result: CifKpiLogResult) => void, at?: HeardAt): void {
-    if (this.disabled) {
-      this.#reporter.droppedOnArrival('disabled', 1, detail);
-      resolve?.({ status: 'dropped', reason: 'disabled' });
-      return;
-    }
-    const normalised = normaliseKpiEvent(detail, at?.capturedAt ?? Date.now());
-    this.#take(normalised, detail, resolve, at?.stamp as Stamp);
-  }
-
-  /**
-   * Reports and queues one normalised event; `detail` is what was reported, shown in reports; `heardWith` what it
-   * was stamped with when it was heard, if that was earlier. Never throws.
-   */
-  #take(
-    normalised: NormaliseResult,
-    detail: unknown,
-    resolve?: (result: CifKpiLogResult) => void,
-    heardWith?: Stamp,
-  ): void {
-    try {
-      this.#reporter.captured(normalised.warnings, detail);
-      if (!normalised.ok) {
-        this.#reporter.invalid(normalised.problem, detail);
-        resolve?.({ status: 'invalid', problem: normalised.problem });
-        return;
-      }
-      // Stamped with the ids in force when it was heard; while they are missing or unusable, it waits for usable ones.
-      this.#features.names?.seen(normalised.event.kpiEventName);
-      const stamp = heardWith ?? this.#stamp();
-      const bound = stamp instanceof ContextBinding;
-      this.#queue.enqueue(
-        this.#nextId++,
-        normalised.event,
-        bound ? undefined : stamp,
-        resolve,
-        normalised.size,
-        normalised.capturedAt,
-        bound ? stamp : undefined,
-      );
-    } catch (error) {
-      // Counted as invalid, so that every captured event is still accounted for.
-      const p = internalError(error);
-      this.#reporter.invalid(p, detail);
-      resolve?.({ status: 'invalid', problem: p });
-    }
+    this.#logger.update(changed);
   }
 }
-
-/** The words for delivery settings given as something unusable: loaded when one is. */
-const loadOptionProblems = lazy(() => import('./queue/option-problems.js'));
-/** The CIF-aware features (`check-kpi-names`, `auto-context`): loaded by loggers that use one. */
-const loadCifAware = lazy(() => import('./deliver/cif-aware.js'));
-
-/** What an event is stamped with when heard: its ids, or with `auto-context` its binding; none while they are missing. */
-type Stamp = DeliveryContext | ContextBinding | undefined;
-
-/** With `auto-context`, the binding of an event read back without one: no session, the ids set on the logger. */
-const UNBOUND = new ContextBinding(undefined, 0);
-UNBOUND.s = null;
 
 /** Declares camel-case properties with their kebab-case attributes (`flushDelay` ↔ `flush-delay`). */
 function declare<K extends string>(names: readonly K[], options: PropertyDeclaration): Record<K, PropertyDeclaration> {

@@ -1,0 +1,325 @@
+/**
+ * One logger's pipeline, whatever element carries it: capture → normalise → queue/persist → deliver → report. The
+ * element declares the settings and hands this its lifecycle (as a controller) and its updates.
+ */
+import { CaptureController, type HeardAt } from '../capture/capture-controller.js';
+import { normaliseKpiEvent, type NormaliseResult } from '../normalise/kpi-event.js';
+import {
+  ContextBinding,
+  ContextTracker,
+  isCallField,
+  resolveContext,
+  type ContextInput,
+} from '../normalise/delivery-context.js';
+import { DELIVERY_OPTION_NAMES, deliveryOptions, type DeliveryOptions } from '../queue/delivery-options.js';
+import { DeliveryQueue } from '../queue/delivery-queue.js';
+import { newOwnerId } from '../persist/queue-store.js';
+import { QueuePersistence } from '../persist/queue-persistence.js';
+import { CifHostWatcher } from '../deliver/cif-host.js';
+import { Reporter } from '../report/reporter.js';
+import type { InspectorView } from '../report/debug-inspector.js';
+import { logLevel, type LogLevel } from '../vocabulary/log-level.js';
+import { CALL_FIELDS, type DeliveryContext } from '../vocabulary/cif-contract.js';
+import { internalError } from '../vocabulary/problems.js';
+import { lazy } from '../vocabulary/lazy.js';
+import type { CifKpiFailedEvent, CifKpiLogResult, CifKpiStats } from '../vocabulary/logger-events.js';
+import { CifAwareFeatures } from './cif-aware-features.js';
+
+/** The element a logger runs in: its settings, as its properties hold them, and what Lit gives a controller. */
+export interface LoggerElement extends HTMLElement, ContextInput, Record<keyof DeliveryOptions, number> {
+  scope: string | null;
+  noPersist: boolean;
+  checkKpiNames: boolean;
+  autoContext: boolean;
+  logLevel: LogLevel;
+  disabled: boolean;
+  debug: boolean;
+  readonly hasUpdated: boolean;
+  readonly renderRoot: HTMLElement | DocumentFragment;
+  readonly hostReady: boolean;
+  readonly pendingCount: number;
+  readonly stats: CifKpiStats;
+  addController(controller: { hostConnected(): void; hostDisconnected(): void }): void;
+}
+
+/** What an event is stamped with when heard: its ids, or with `auto-context` its binding; none while they are missing. */
+type Stamp = DeliveryContext | ContextBinding | undefined;
+
+/** With `auto-context`, the binding of an event read back without one: no session, the ids set on the logger. */
+const UNBOUND = new ContextBinding(undefined, 0);
+UNBOUND.s = null;
+
+/** The words for delivery settings given as something unusable: loaded when one is. */
+const loadOptionProblems = lazy(() => import('../queue/option-problems.js'));
+
+/**
+ * A logger's pipeline: hears events through its capture, normalises them, stamps them with the ids in force, queues
+ * and persists them, delivers them, and reports what happened on its element. A controller of that element: it
+ * starts and stops with it.
+ */
+export class KpiLogger {
+  #host: LoggerElement;
+  #ownerId = newOwnerId();
+  #nextId = 0;
+  #reporter: Reporter;
+  #queue: DeliveryQueue;
+  #persistence: QueuePersistence;
+  /** Resolved again as soon as an id changes (not at Lit's next update), so each event gets the ids in force. */
+  #context: ContextTracker;
+  #capture: CaptureController;
+  #features: CifAwareFeatures;
+
+  constructor(host: LoggerElement) {
+    this.#host = host;
+    const reporter = (this.#reporter = new Reporter(host));
+    /** Numbers events; their ids are `<owner>.<n>`, made only when one is needed. */
+    const queue = (this.#queue = new DeliveryQueue({
+      host: new CifHostWatcher(window),
+      reporter,
+      idPrefix: `${this.#ownerId}.`,
+      // An event held without its ids: with `auto-context`, its session's and the ids set then (an event read back
+      // without a session is bound to none); otherwise the ids in force once they are complete.
+      contextFor: (item) => {
+        if (host.autoContext) return this.#features.sessions?.resolve?.(item.binding ?? UNBOUND, host);
+        const state = this.#context.current();
+        return state.status === 'complete' ? state.context : undefined;
+      },
+      // Removed, it keeps what it holds and lets go once that is delivered (or dropped, or given up).
+      changed: () => host.isConnected || this.#holdWhatIsNeeded(),
+    }));
+    this.#persistence = new QueuePersistence(
+      queue,
+      this.#ownerId,
+      (p) => reporter.error(p),
+      (count) => reporter.droppedOnArrival('stored-unreadable', count),
+      () => this.#capture.release(true),
+    );
+    this.#context = new ContextTracker(host, (state, problems) => {
+      for (const p of problems) reporter.error(p);
+      if (state.status === 'complete') this.#capture.stampHeld(state.context);
+      queue.recheck();
+    });
+    this.#capture = new CaptureController(host, {
+      detail: (detail, at) => this.#accept(detail, undefined, at),
+      mapped: (result, detail, at) => this.#take(result, detail, undefined, at?.stamp as Stamp),
+      stamp: () => this.#stamp(),
+      problem: (p) => reporter.error(p),
+      warning: (w) => reporter.warn(w),
+      dropped: (reason, count) => reporter.droppedOnArrival(reason, count),
+      maxHeld: () => queue.options.maxQueue,
+    });
+    this.#features = new CifAwareFeatures(host, reporter, {
+      fallBackTo: (ids) => this.#context.fallBackTo(ids),
+      recheck: () => queue.recheck(),
+      error: (p) => reporter.error(p),
+    });
+    reporter.explainStalls(host, () => {
+      // With `auto-context`, events heard with no session focused wait for the ids set on the logger alone.
+      const unbound = queue.snapshot().some((item) => item.state === 'waiting' && item.binding?.s === null);
+      const context = unbound ? resolveContext(host).state : this.#context.current();
+      return { missingIds: context.status === 'incomplete' ? context.missing : [], unbound };
+    });
+    host.addController(this);
+  }
+
+  get hostReady(): boolean {
+    return this.#queue.hostReady;
+  }
+
+  get pendingCount(): number {
+    return this.#queue.size;
+  }
+
+  get stats(): CifKpiStats {
+    return this.#reporter.stats(this.#queue.stats);
+  }
+
+  get failed(): CifKpiFailedEvent[] {
+    return this.#queue.failed.map(({ event, context, attempts, problem: error }) => ({
+      event,
+      context,
+      attempts,
+      error,
+    }));
+  }
+
+  log(detail: unknown): Promise<CifKpiLogResult> {
+    return new Promise((resolve) => this.#accept(detail, resolve));
+  }
+
+  flush(): Promise<void> {
+    return this.#capture.whenReady().then(() => this.#queue.flush());
+  }
+
+  retryFailed(): Promise<void> {
+    return this.#queue.retryFailed();
+  }
+
+  hostConnected(): void {
+    const host = this.#host;
+    this.#capture.connect();
+    this.#queue.watchHost();
+    // Added again: it takes back what it let go of (its first update takes it the first time).
+    if (host.hasUpdated) this.#holdWhatIsNeeded();
+    this.#features.connected(true);
+    if (!host.debug && new URLSearchParams(location.search).has('cif-kpi-debug')) host.debug = true;
+  }
+
+  hostDisconnected(): void {
+    this.#capture.disconnect();
+    this.#features.connected(false);
+    this.#holdWhatIsNeeded();
+    this.#persistence.saveNow();
+    // What was captured is still delivered: start sending it now.
+    void this.#queue.flush();
+  }
+
+  /** A property changed: an id or call argument is resolved again at once. */
+  propertyChanged(name: PropertyKey): void {
+    if (isCallField(name)) this.#context.invalidate();
+  }
+
+  /** The element is about to update: the settings that `changed` take effect. */
+  update(changed: ReadonlyMap<PropertyKey, unknown>): void {
+    const host = this.#host;
+    try {
+      this.#applyOptions();
+      this.#context.current();
+      this.#capture.configure(host.scope, host.disabled);
+      if (changed.has('noPersist')) this.#holdWhatIsNeeded();
+      if (changed.has('checkKpiNames')) this.#features.set('names', host.checkKpiNames);
+      if (changed.has('autoContext')) this.#features.set('sessions', host.autoContext && host.isConnected);
+      if (changed.has('debug')) {
+        if (!host.debug) this.#reporter.hideInspector();
+        else
+          this.#reporter.showInspector(host.renderRoot as ShadowRoot, this.#inspectorView, {
+            flush: () => void this.flush(),
+            retryFailed: () => void this.retryFailed(),
+          });
+      }
+      this.#reporter.refresh();
+    } catch (error) {
+      // Whatever a page sets, nothing the logger does in its update may throw into the page.
+      this.#reporter.error(internalError(error));
+    }
+  }
+
+  /**
+   * Takes what the logger needs of the page, and lets go of the rest: in the page, or while it holds events, it keeps
+   * its queue in storage (unless `no-persist`); removed and holding nothing, it lets go of everything it took: its
+   * stored keys, then its Web Lock, its listeners and its timers.
+   */
+  #holdWhatIsNeeded(): void {
+    const needed = this.#host.isConnected || this.#queue.size > 0;
+    if (needed && !this.#host.noPersist) this.#persistence.enable();
+    else this.#persistence.disable();
+    if (!needed) {
+      this.#queue.rest();
+      this.#reporter.rest();
+    }
+  }
+
+  /**
+   * Gives the queue the delivery settings and the console its level; one given as something unusable
+   * (`flush-delay="fast"`, `max-retries="-3"`, `log-level="loud"`) is said once and replaced, on the property too,
+   * by what is used.
+   */
+  #applyOptions(): void {
+    const host = this.#host;
+    const options = deliveryOptions(host);
+    const givenLevel = host.logLevel;
+    this.#reporter.level = host.logLevel = logLevel(givenLevel);
+    // What was given is said of once the words for it have loaded (a chunk of their own): kept as it is now.
+    const given: Record<string, unknown> = {};
+    let unusable = givenLevel != null && givenLevel !== host.logLevel;
+    for (const name of DELIVERY_OPTION_NAMES) {
+      const value = (given[name] = host[name]);
+      unusable ||= value != null && value !== options[name];
+      host[name] = options[name];
+    }
+    if (unusable) {
+      // If the words cannot be loaded, nothing is said (the values used are on the properties).
+      loadOptionProblems().then(
+        ({ sayOptionProblems }) => sayOptionProblems(host, given, options, givenLevel, (p) => this.#reporter.error(p)),
+        () => {},
+      );
+    }
+    this.#queue.configure(options);
+  }
+
+  #inspectorView = (): InspectorView => ({
+    logger: this.#host,
+    context: this.#context.current(),
+    root: this.#capture.scopeRoot,
+    kpiNames: this.#features.names?.view,
+  });
+
+  /**
+   * What an event heard now is sent with: the ids in force when they are complete; with `auto-context`, unless a
+   * session of this provider is known to be focused, what it waits for (its session is decided by the focus).
+   */
+  #stamp(): Stamp {
+    const host = this.#host;
+    const state = this.#context.current();
+    const context = state.status === 'complete' ? state.context : undefined;
+    const sessions = this.#features.sessions;
+    if (!host.autoContext || (context && sessions?.focused)) return context;
+    const explicit: Record<string, unknown> = {};
+    for (const field of CALL_FIELDS) explicit[field] = host[field];
+    const binding = new ContextBinding(explicit, Date.now());
+    sessions?.bind(binding);
+    return binding;
+  }
+
+  /**
+   * Normalises and queues one reported event, or reports it dropped while the logger is disabled; `at` when it was
+   * heard earlier (its capture time and what it was stamped with then).
+   */
+  #accept(detail: unknown, resolve?: (result: CifKpiLogResult) => void, at?: HeardAt): void {
+    if (this.#host.disabled) {
+      this.#reporter.droppedOnArrival('disabled', 1, detail);
+      resolve?.({ status: 'dropped', reason: 'disabled' });
+      return;
+    }
+    const normalised = normaliseKpiEvent(detail, at?.capturedAt ?? Date.now());
+    this.#take(normalised, detail, resolve, at?.stamp as Stamp);
+  }
+
+  /**
+   * Reports and queues one normalised event; `detail` is what was reported, shown in reports; `heardWith` what it
+   * was stamped with when it was heard, if that was earlier. Never throws.
+   */
+  #take(
+    normalised: NormaliseResult,
+    detail: unknown,
+    resolve?: (result: CifKpiLogResult) => void,
+    heardWith?: Stamp,
+  ): void {
+    try {
+      this.#reporter.captured(normalised.warnings, detail);
+      if (!normalised.ok) {
+        this.#reporter.invalid(normalised.problem, detail);
+        resolve?.({ status: 'invalid', problem: normalised.problem });
+        return;
+      }
+      // Stamped with the ids in force when it was heard; while they are missing or unusable, it waits for usable ones.
+      this.#features.names?.seen(normalised.event.kpiEventName);
+      const stamp = heardWith ?? this.#stamp();
+      const bound = stamp instanceof ContextBinding;
+      this.#queue.enqueue(
+        this.#nextId++,
+        normalised.event,
+        bound ? undefined : stamp,
+        resolve,
+        normalised.size,
+        normalised.capturedAt,
+        bound ? stamp : undefined,
+      );
+    } catch (error) {
+      // Counted as invalid, so that every captured event is still accounted for.
+      const p = internalError(error);
+      this.#reporter.invalid(p, detail);
+      resolve?.({ status: 'invalid', problem: p });
+    }
+  }
+}
