@@ -30,7 +30,7 @@ import type { CifKpiLoggerElement } from '../src/cif-kpi-logger.js';
  *   left.
  */
 
-type Style = 'event' | 'markup' | 'rule' | 'shadow';
+type Style = 'event' | 'custom' | 'markup' | 'rule' | 'shadow';
 type Reply = 'accept' | 'slow' | 'late' | 'reject' | 'library-timeout' | 'stall' | 'throw';
 type Session = 's-1' | 's-2' | 's-3';
 
@@ -81,7 +81,7 @@ const command: fc.Arbitrary<Command> = fc.oneof(
     weight: 8,
     arbitrary: fc.record({
       k: fc.constant('capture' as const),
-      style: fc.constantFrom<Style>('event', 'markup', 'rule', 'shadow'),
+      style: fc.constantFrom<Style>('event', 'custom', 'markup', 'rule', 'shadow'),
     }),
   },
   { weight: 1, arbitrary: fc.constant({ k: 'outside' as const }) },
@@ -135,6 +135,8 @@ interface ModelEvent {
    * go of its Web Lock), and it then takes the ids in force at that moment: any set since the reload, or later ones.
    */
   restoring?: boolean;
+  /** Not a usual event, captured on this page: lost if the page goes before the normaliser code arrives. */
+  needsCode?: boolean;
 }
 
 interface Reception {
@@ -290,14 +292,17 @@ class Run {
 
   capture(style: Style): void {
     const marker = this.#marker();
-    const detail = { kpiEventName: 'CallHold', kpiEventReason: marker };
+    const detail: Record<string, unknown> = { kpiEventName: 'CallHold', kpiEventReason: marker };
+    // Not a usual event: the first ones of a page wait for the general normaliser, and are dropped if the page goes
+    // before that code arrives (events after them wait too, but only they need the code).
+    if (style === 'custom') detail.customData = { model_marker: marker };
     if (this.connected) {
       const ids = this.#idsNow();
-      const event: ModelEvent = { marker, ids, mustArrive: true };
+      const event: ModelEvent = { marker, ids, mustArrive: true, needsCode: style === 'custom' };
       if (this.auto && this.focused === null) event.unfocusedAt = performance.now();
       this.events.set(marker, event);
     }
-    if (style === 'event') this.#dispatch(this.doc.getElementById('widget')!, 'cif-kpi', detail);
+    if (style === 'event' || style === 'custom') this.#dispatch(this.doc.getElementById('widget')!, 'cif-kpi', detail);
     else if (style === 'shadow')
       (this.doc.getElementById('shadow') as HTMLElement & { report(d: unknown): void }).report(detail);
     else if (style === 'rule') this.#dispatch(this.doc.getElementById('widget')!, 'model-thing', { m: marker });
@@ -420,6 +425,10 @@ class Run {
     if (this.storageFull) {
       // What storage refused is in memory only, and goes with the page (reported as storage-unavailable).
       for (const event of this.events.values()) if (!this.acknowledged(event.marker)) event.mustArrive = false;
+    }
+    for (const event of this.events.values()) {
+      if (event.needsCode && !this.acknowledged(event.marker)) event.mustArrive = false;
+      event.needsCode = false;
     }
     const loaded = this.#loaded();
     this.win.location.reload();

@@ -3,7 +3,7 @@
  * element declares the settings and hands this its lifecycle (as a controller) and its updates.
  */
 import { CaptureController, type HeardAt } from '../capture/capture-controller.js';
-import { normaliseKpiEvent, type NormaliseResult } from '../normalise/kpi-event.js';
+import type { NormaliseResult } from '../normalise/usual-event.js';
 import {
   ContextBinding,
   ContextTracker,
@@ -24,6 +24,7 @@ import { internalError } from '../vocabulary/problems.js';
 import { lazy } from '../vocabulary/lazy.js';
 import type { CifKpiFailedEvent, CifKpiLogResult, CifKpiStats } from '../vocabulary/logger-events.js';
 import { CifAwareFeatures } from './cif-aware-features.js';
+import { Intake } from './intake.js';
 
 /** The element a logger runs in: its settings, as its properties hold them, and what Lit gives a controller. */
 export interface LoggerElement extends HTMLElement, ContextInput, Record<keyof DeliveryOptions, number> {
@@ -67,6 +68,7 @@ export class KpiLogger {
   /** Resolved again as soon as an id changes (not at Lit's next update), so each event gets the ids in force. */
   #context: ContextTracker;
   #capture: CaptureController;
+  #intake: Intake;
   #features: CifAwareFeatures;
 
   constructor(host: LoggerElement) {
@@ -92,16 +94,32 @@ export class KpiLogger {
       this.#ownerId,
       (p) => reporter.error(p),
       (count) => reporter.droppedOnArrival('stored-unreadable', count),
-      () => this.#capture.release(true),
+      // The page goes: what waits for code is stored with the rest, as far as it can be made without it.
+      () => {
+        this.#capture.release(true);
+        this.#intake.release();
+      },
     );
     this.#context = new ContextTracker(host, (state, problems) => {
       for (const p of problems) reporter.error(p);
-      if (state.status === 'complete') this.#capture.stampHeld(state.context);
+      if (state.status === 'complete') {
+        this.#capture.stampHeld(state.context);
+        this.#intake.stampWaiting(state.context);
+      }
       queue.recheck();
     });
+    const intake = (this.#intake = new Intake({
+      take: (result, detail, resolve, at) => this.#take(result, detail, resolve, at?.stamp as Stamp),
+      stamp: () => this.#stamp(),
+      unavailable: (detail, resolve) => {
+        reporter.droppedOnArrival('code-unavailable', 1, detail);
+        resolve?.({ status: 'dropped', reason: 'code-unavailable' });
+      },
+      problem: (p) => reporter.error(p),
+    }));
     this.#capture = new CaptureController(host, {
       detail: (detail, at) => this.#accept(detail, undefined, at),
-      mapped: (result, detail, at) => this.#take(result, detail, undefined, at?.stamp as Stamp),
+      mapped: (result, detail, at) => intake.mapped(result, detail, at),
       stamp: () => this.#stamp(),
       problem: (p) => reporter.error(p),
       warning: (w) => reporter.warn(w),
@@ -272,8 +290,8 @@ export class KpiLogger {
   }
 
   /**
-   * Normalises and queues one reported event, or reports it dropped while the logger is disabled; `at` when it was
-   * heard earlier (its capture time and what it was stamped with then).
+   * Takes in one reported event, or reports it dropped while the logger is disabled; `at` when it was heard earlier
+   * (its capture time and what it was stamped with then).
    */
   #accept(detail: unknown, resolve?: (result: CifKpiLogResult) => void, at?: HeardAt): void {
     if (this.#host.disabled) {
@@ -281,8 +299,7 @@ export class KpiLogger {
       resolve?.({ status: 'dropped', reason: 'disabled' });
       return;
     }
-    const normalised = normaliseKpiEvent(detail, at?.capturedAt ?? Date.now());
-    this.#take(normalised, detail, resolve, at?.stamp as Stamp);
+    this.#intake.detail(detail, resolve, at);
   }
 
   /**

@@ -15,18 +15,9 @@ import { nearest } from '../vocabulary/nearest.js';
 import { own } from '../vocabulary/own.js';
 import { problem, type CifKpiProblem, type CifKpiWarning } from '../vocabulary/problems.js';
 import { toCifText, truncateText } from './cif-text.js';
+import { isoTime, jsonLength, STORED_OVERHEAD, type NormaliseResult } from './usual-event.js';
 
-export type NormaliseResult =
-  | {
-      ok: true;
-      event: CifKpiEvent;
-      warnings: CifKpiWarning[];
-      /** Its size as stored (characters), counted as its fields were written. */
-      size: number;
-      /** When it was captured (epoch ms): its timestamp unless the report gave one. */
-      capturedAt: number;
-    }
-  | { ok: false; problem: CifKpiProblem; warnings: CifKpiWarning[] };
+export type { NormaliseResult };
 
 const ISO_DATE_TIME_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/i;
 /** Dataverse DateTime columns hold years 1753–9999. */
@@ -235,37 +226,6 @@ function withinColumn(text: string | Cut | CifKpiProblem, field: string, limit: 
   return isProblem(text) ? text : tooLong(field, `more than ${limit}`, limit);
 }
 
-/** The last capture time written, and its text: events of one burst share a millisecond. */
-let lastTime = NaN;
-let lastText = '';
-const DAY = 86_400_000;
-/** The day of the last time written (its first millisecond) and its text, `YYYY-MM-DDT`. */
-let lastDay = NaN;
-let dayText = '';
-
-/**
- * `eventTimestamp` of an event captured at `time` (epoch ms), as `Date#toISOString` writes it: the date part is
- * made once a day, the time of day by arithmetic (a tenth of what `toISOString` costs).
- */
-function isoTime(time: number): string {
-  if (time === lastTime) return lastText;
-  const whole = Math.trunc(time); // as a Date takes it
-  const inDay = ((whole % DAY) + DAY) % DAY;
-  if (whole - inDay !== lastDay) {
-    lastDay = whole - inDay;
-    dayText = new Date(lastDay).toISOString().slice(0, 11);
-  }
-  const seconds = Math.floor(inDay / 1000);
-  lastText = `${dayText}${pad(Math.floor(seconds / 3600), 2)}:${pad(Math.floor(seconds / 60) % 60, 2)}:${pad(seconds % 60, 2)}.${pad(inDay % 1000, 3)}Z`;
-  lastTime = time;
-  return lastText;
-}
-
-function pad(n: number, width: number): string {
-  const text = String(n);
-  return text.length >= width ? text : '00'.slice(0, width - text.length) + text;
-}
-
 /**
  * A copy of an event (its `customData` items too) with `eventTimestamp` set to `capturedAt`, fields in the same
  * order: for an event read once and captured many times. Its own fields only: a page may have added some to
@@ -443,35 +403,3 @@ export function describe(value: unknown): string {
       return `a ${typeof value}`;
   }
 }
-
-/**
- * What an event's stored form holds besides its text fields: its id (a number and a share of its owner's), its
- * capture time, its timestamp, counters, the reference to its ids, the JSON around them, and a share of its
- * segment's key and header.
- */
-export const STORED_OVERHEAD = 120;
-
-/** Characters JSON writes as more than one: quotes, backslashes, control characters, lone surrogates. */
-// eslint-disable-next-line no-control-regex -- control characters are what JSON escapes
-const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
-
-function jsonLength(text: string): number {
-  if (text.length > 64) return ESCAPED.test(text) ? JSON.stringify(text).length - 2 : text.length;
-  // Short texts (names, reasons, column values) repeat from event to event: each is looked at once, character by
-  // character, and remembered (a few hundred of them at most).
-  let length = shortLengths.get(text);
-  if (length !== undefined) return length;
-  length = text.length;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) {
-      length = JSON.stringify(text).length - 2;
-      break;
-    }
-  }
-  if (shortLengths.size < 512) shortLengths.set(text, length);
-  return length;
-}
-
-/** The JSON length of short texts seen. */
-const shortLengths = new Map<string, number>();

@@ -65,6 +65,7 @@ export type DropReason =
   | 'disabled'
   | 'failed-overflow'
   | 'rules-unavailable'
+  | 'code-unavailable'
   | 'stored-unreadable'
   | 'before-load';
 

@@ -281,7 +281,8 @@ const SEGMENT_HEADER = 200;
 describe('stored size', () => {
   it('is never less than what a segment of events takes in storage, and normalising counts it the same', async () => {
     const { default: fc } = await import('fast-check');
-    const { normaliseKpiEvent, STORED_OVERHEAD } = await import('../../src/normalise/kpi-event.js');
+    const { normaliseKpiEvent } = await import('../../src/normalise/kpi-event.js');
+    const { STORED_OVERHEAD } = await import('../../src/normalise/usual-event.js');
     /** An event's stored size counted again from the event alone, independently of normalising. */
     const storedSize = (event: QueuedEvent['event']) => {
       const json = (text: string) => JSON.stringify(text).length - 2;

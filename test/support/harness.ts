@@ -4,6 +4,7 @@ import type { CifKpiLoggerElement } from '../../src/cif-kpi-logger.js';
 import { loadDiagnostics } from '../../src/report/reporter.js';
 import { loadHostErrors } from '../../src/deliver/cif-host.js';
 import { loadStorageWords } from '../../src/persist/queue-persistence.js';
+import { loadNormaliser } from '../../src/logger/intake.js';
 
 // Test files may run one after another in the same tab: start without queues left by an earlier file.
 for (const key of Object.keys(sessionStorage)) if (key.startsWith('cif-kpi-logger:')) sessionStorage.removeItem(key);
@@ -15,8 +16,10 @@ const hosts: SimulatedCifHost[] = [];
 // test/cif-kpi-logger.test.ts, in a frame of its own. The words for a host's refusal and for a storage fault are
 // chunks too, loaded at the first one: loaded here, so that a fake clock (which a chunk's fetch does not follow)
 // sees them said at once. Their first loads are tested in test/deliver/cif-host.test.ts and
-// test/persist/queue-persistence.test.ts.
-before(() => Promise.all([loadDiagnostics(), loadHostErrors(), loadStorageWords()]));
+// test/persist/queue-persistence.test.ts. So is the general normaliser, loaded at the first event that is not a usual one
+// (a name and perhaps a reason): tests that log other events see them taken at once. Its first load is tested in
+// test/intake.test.ts.
+before(() => Promise.all([loadDiagnostics(), loadHostErrors(), loadStorageWords(), loadNormaliser()]));
 
 /** A simulated CIF library on this window; removed after each test. */
 export function startHost(options: SimulatedCifHostOptions = {}): SimulatedCifHost {
