@@ -1,4 +1,4 @@
-import type { QueueKeeper, QueuedEvent } from '../queue/delivery-queue.js';
+import type { QueueKeeper, QueuedEvent } from '../queue/queued-event.js';
 import { Fifo } from '../queue/fifo.js';
 import { problem, type CifKpiProblem } from '../vocabulary/problems.js';
 import { QueueStore } from './queue-store.js';

@@ -1,4 +1,4 @@
-import type { QueuedEvent } from '../queue/delivery-queue.js';
+import type { QueuedEvent } from '../queue/queued-event.js';
 import type { StorageFault } from './storage-problems.js';
 import { lazy } from '../vocabulary/lazy.js';
 import { indexKey, LEFT, lockName, ownerOf, segmentKey, serialise } from './stored-format.js';

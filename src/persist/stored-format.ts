@@ -7,7 +7,7 @@
  * holds the Web Lock `cif-kpi-logger:owner:<owner>` while it keeps a queue in storage. Keys that do not start with
  * `cif-kpi-logger:` are never read, written or removed.
  */
-import type { QueuedEvent } from '../queue/delivery-queue.js';
+import type { QueuedEvent } from '../queue/queued-event.js';
 import type { CifKpiEvent, DeliveryContext } from '../vocabulary/cif-contract.js';
 import type { CifKpiProblem } from '../vocabulary/problems.js';
 

@@ -5,7 +5,7 @@
  */
 import { normaliseKpiEvent } from '../normalise/kpi-event.js';
 import { ContextBinding, resolveContext } from '../normalise/delivery-context.js';
-import type { QueuedEvent } from '../queue/delivery-queue.js';
+import type { QueuedEvent } from '../queue/queued-event.js';
 import { CALL_FIELDS, type DeliveryContext } from '../vocabulary/cif-contract.js';
 import { own } from '../vocabulary/own.js';
 import { problem, type CifKpiProblem } from '../vocabulary/problems.js';

@@ -1,54 +1,12 @@
-import { batchKey, buildCall, type ContextBinding } from '../normalise/delivery-context.js';
+import { buildCall, type ContextBinding } from '../normalise/delivery-context.js';
 import { callLogAnalyticsEvent, type CallOutcome, type CifHostAccess } from '../deliver/cif-host.js';
 import type { CifAnalyticsCall, CifKpiEvent, DeliveryContext } from '../vocabulary/cif-contract.js';
 import type { DeliveryOutcome, DeliveryStats, DropReason } from '../vocabulary/logger-events.js';
 import type { CifKpiProblem } from '../vocabulary/problems.js';
 import { DEFAULTS, type DeliveryOptions } from './delivery-options.js';
-import { Fifo } from './fifo.js';
+import { Outbox } from './outbox.js';
+import { NO_KEEPER, NumberedEvent, type QueueKeeper, type QueuedEvent } from './queued-event.js';
 import { retryDelay } from './retry-policy.js';
-
-/** Where a held event is: waiting for ids, queued, in a call, awaiting a retry, given up, or done with. */
-export type QueuedState = 'waiting' | 'pending' | 'in-flight' | 'retry' | 'failed' | 'done';
-
-/** One valid KPI event held by the logger until the host accepts it or it is given up. */
-export interface QueuedEvent {
-  /** Unique within the tab; survives a reload, so a restored event is never taken twice. */
-  id: string;
-  event: CifKpiEvent;
-  /** The ids in force when it was captured; absent while they were incomplete. */
-  context?: DeliveryContext;
-  /** Calls that carried it and failed. */
-  attempts: number;
-  /** Epoch ms when it was captured (or restored without a context). */
-  heldSince: number;
-  /** Why it was given up; set on failed events. */
-  problem?: CifKpiProblem;
-  /** With `auto-context`, the session it waits for the ids of (stored as the session's id). */
-  binding?: ContextBinding;
-  // Not stored:
-  /** Batch key, while it is queued with a context. */
-  key?: string;
-  /** Where it is now. */
-  state?: QueuedState;
-  /**
-   * Its size as the queue's bounds count it: as normalising counted it, with its ids when they differ from the
-   * last.
-   */
-  size?: number;
-  /** Who awaits how it ends (`log()`, `flush()`); usually nobody. */
-  waiters?: Array<(outcome: DeliveryOutcome) => void>;
-}
-
-/**
- * Who keeps the queue across reloads hears what changes, event by event, so that a write costs what changed: an
- * event held (new, restored, or back from `failed`), its stored form changed (ids stamped, given up), or gone
- * (sent or dropped).
- */
-export interface QueueKeeper {
-  held(item: QueuedEvent): void;
-  changed(item: QueuedEvent): void;
-  gone(item: QueuedEvent): void;
-}
 
 export interface DeliveryReporter {
   /** An event was taken in (it may still be dropped at once when the queue is full). */
@@ -87,78 +45,26 @@ export interface DeliveryQueueOptions extends Partial<DeliveryOptions> {
 }
 
 /**
- * An event this page captured, numbered by the queue: its id (`<prefix><n>`) is made only when asked for (for
- * storage, the inspector or a report), never for the many events that are simply sent.
- */
-class NumberedEvent implements QueuedEvent {
-  attempts = 0;
-  problem: CifKpiProblem | undefined = undefined;
-  key: string | undefined = undefined;
-  state: QueuedState | undefined = undefined;
-
-  constructor(
-    readonly prefix: string,
-    readonly n: number,
-    public event: CifKpiEvent,
-    public context: DeliveryContext | undefined,
-    public heldSince: number,
-    public size: number,
-    public waiters: Array<(outcome: DeliveryOutcome) => void> | undefined,
-  ) {}
-
-  get id(): string {
-    return this.prefix + this.n;
-  }
-}
-
-interface Retry {
-  items: QueuedEvent[];
-  notBefore: number;
-}
-
-const NO_KEEPER: QueueKeeper = { held() {}, changed() {}, gone() {} };
-
-/**
- * Holds valid events and delivers them through `logAnalyticsEvent`: batched by context and event name, one
- * call in flight at a time so capture order is kept, nothing sent before the host is usable or before the
- * ids are complete, failed calls retried with backoff (the retry goes first: no retry storm, no reordering),
- * and everything bounded by count and by size.
- *
- * Every operation on an event costs O(1) whatever the queue holds: queued events sit in one first-in-first-out
- * list per batch key, with one list of them all in capture order that says which key goes next; taking a batch
- * takes from the front of its key's list, and an event that nobody awaits is settled without any lookup.
+ * Delivers what the outbox holds through `logAnalyticsEvent`: batched by context and event name, one call in flight
+ * at a time so capture order is kept, nothing sent before the host is usable or before the ids are complete, a
+ * batch sent when it is full or `flushDelay` after its first event, failed calls retried with backoff (the retry
+ * goes first: no retry storm, no reordering), and a call that timed out accepted late if the host says so. Where
+ * each event is, and the bounds, are the outbox's.
  */
 export class DeliveryQueue {
   #options: DeliveryOptions;
   #host: CifHostAccess;
   #hostWait: (() => void) | undefined;
   #reporter: DeliveryReporter;
-  #keeper: QueueKeeper = NO_KEEPER;
-  /** Events whose ids were incomplete at capture, in capture order. */
-  #waiting: QueuedEvent[] = [];
-  /** Queued events by batch key, each list in capture order. */
-  #byKey = new Map<string, Fifo<QueuedEvent>>();
-  /** Every queued event in capture order; events taken since are skipped when they reach the front. */
-  #order = new Fifo<QueuedEvent>();
-  #pendingCount = 0;
-  #inFlight: QueuedEvent[] | undefined;
-  #retry: Retry | undefined;
-  #failed: QueuedEvent[] = [];
-  /** The stored size of everything held and failed. */
-  #size = 0;
+  #outbox: Outbox;
+  /** When the events awaiting their retry may go. */
+  #retryAt = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #timerAt = Infinity;
   #contextTimer: ReturnType<typeof setTimeout> | undefined;
   #paused = false;
   #flushing = 0;
-  #contextFor: (item: QueuedEvent) => DeliveryContext | undefined;
-  /**
-   * The ids whose stored size was counted last. Ids are stored once per segment of events in a row: an event
-   * whose ids differ from the event before it pays for them.
-   */
-  #counted: DeliveryContext | undefined;
   #stats = { sent: 0, retried: 0 };
-
   #idPrefix: string;
   #onChange: (() => void) | undefined;
 
@@ -171,11 +77,18 @@ export class DeliveryQueue {
     ...options
   }: DeliveryQueueOptions) {
     this.#host = host;
-    this.#contextFor = contextFor;
     this.#reporter = reporter;
     this.#idPrefix = idPrefix;
     this.#onChange = changed;
     this.#options = { ...DEFAULTS, ...options };
+    this.#outbox = new Outbox({
+      contextFor,
+      dropped: (items, reason) => {
+        reporter.dropped(items, reason);
+        this.#changed();
+      },
+      bounds: () => this.#options,
+    });
   }
 
   /** The settings in force. */
@@ -190,37 +103,36 @@ export class DeliveryQueue {
 
   /** Tells `keeper` (persistence) of every event held, changed and gone from now on. */
   keep(keeper: QueueKeeper | undefined): void {
-    this.#keeper = keeper ?? NO_KEEPER;
+    this.#outbox.keeper = keeper ?? NO_KEEPER;
   }
 
   /** Events held now: waiting for ids, queued, in flight or awaiting retry. */
   get size(): number {
-    return this.#waiting.length + this.#pendingCount + (this.#inFlight?.length ?? 0) + (this.#retry?.items.length ?? 0);
+    return this.#outbox.size;
   }
 
   /** The stored size (in characters) of everything held and failed. */
   get heldSize(): number {
-    return this.#size;
+    return this.#outbox.bytes;
   }
 
   get stats(): DeliveryStats {
-    return { ...this.#stats, failed: this.#failed.length, held: this.size };
+    return { ...this.#stats, failed: this.#outbox.failed.length, held: this.size };
   }
 
   /** Events given up after their last retry, oldest first. */
   get failed(): readonly QueuedEvent[] {
-    return this.#failed;
+    return this.#outbox.failed;
+  }
+
+  /** Where each event is: each held or failed event in exactly one place, and its `state` names it. */
+  places(): ReturnType<Outbox['places']> {
+    return this.#outbox.places();
   }
 
   /** Everything held, oldest first, then the failed events. */
   snapshot(): QueuedEvent[] {
-    return [
-      ...(this.#retry?.items ?? []),
-      ...(this.#inFlight ?? []),
-      ...this.#queued(),
-      ...this.#waiting,
-      ...this.#failed,
-    ];
+    return Object.values(this.#outbox.places()).flat();
   }
 
   /**
@@ -238,20 +150,18 @@ export class DeliveryQueue {
     capturedAt = Date.now(),
     binding?: ContextBinding,
   ): boolean {
-    const waiters = onSettled ? [onSettled] : undefined;
-    const counted = this.#withIds(size, context);
-    const queued: QueuedEvent = new NumberedEvent(this.#idPrefix, n, event, context, capturedAt, counted, waiters);
-    if (binding) queued.binding = binding;
-    this.#reporter.queued(queued);
-    if (!this.#fits(queued.size!) && !this.#makeRoom(queued.size!)) {
-      this.#drop([queued], 'queue-full');
-      return false;
-    }
-    this.#size += queued.size!;
-    this.#admit(queued);
-    this.#keeper.held(queued);
-    this.#changed();
-    this.#schedule();
+    const item: QueuedEvent = new NumberedEvent(
+      this.#idPrefix,
+      n,
+      event,
+      context,
+      capturedAt,
+      onSettled && [onSettled],
+    );
+    if (binding) item.binding = binding;
+    this.#reporter.queued(item);
+    if (!this.#outbox.hold(item, size)) return false;
+    this.#held();
     return true;
   }
 
@@ -265,59 +175,14 @@ export class DeliveryQueue {
     const fresh = items.filter((item) => !known.has(item.id) && (known.add(item.id), true));
     if (fresh.length === 0) return 0;
     this.#reporter.restored(fresh);
-    const held: QueuedEvent[] = [];
-    const overflow: QueuedEvent[] = [];
-    for (const item of fresh) {
-      item.size = this.#withIds(item.size!, item.context);
-      item.key = undefined;
-      item.waiters = undefined;
-      if (item.problem) continue;
-      if (this.#fits(item.size, held.length)) {
-        held.push(item);
-        this.#size += item.size;
-      } else overflow.push(item);
-    }
-    // Restored events are older than anything captured here, and may come from several earlier pages: everything
-    // queued goes in the order it was captured (a merge of two lists in that order; of equal times, restored first).
-    const queued = merge(
-      held.sort((a, b) => a.heldSince - b.heldSince),
-      this.#queued(),
-    );
-    const waiting = this.#waiting;
-    this.#byKey.clear();
-    this.#order = new Fifo();
-    this.#pendingCount = 0;
-    this.#waiting = [];
-    for (const item of [...queued, ...waiting]) this.#admit(item);
-    for (const item of fresh) {
-      if (!item.problem) continue;
-      item.state = 'failed';
-      this.#size += item.size!;
-      this.#failed.push(item);
-    }
-    for (const item of fresh) if (item.state !== undefined) this.#keeper.held(item);
-    this.#trimFailed();
-    if (overflow.length > 0) this.#drop(overflow, 'queue-full');
-    this.#changed();
-    this.#schedule();
+    this.#outbox.restore(fresh);
+    this.#held();
     return fresh.length;
   }
 
   /** The ids in force, or a session's, changed: the events that waited and now have their ids are queued. */
   recheck(): void {
-    const waiting = this.#waiting;
-    this.#waiting = [];
-    let queued = false;
-    for (const item of waiting) {
-      this.#admit(item);
-      if (item.context) {
-        this.#keeper.changed(item);
-        queued = true;
-      }
-    }
-    if (!queued) return;
-    this.#changed();
-    this.#schedule();
+    if (this.#outbox.recheck()) this.#held();
   }
 
   /**
@@ -326,7 +191,8 @@ export class DeliveryQueue {
    * the host to become usable.
    */
   flush(): Promise<void> {
-    const items = [...(this.#retry?.items ?? []), ...(this.#inFlight ?? []), ...this.#queued()];
+    const places = this.#outbox.places();
+    const items = [...places.retry, ...places['in-flight'], ...places.pending];
     if (items.length === 0) return Promise.resolve();
     return new Promise((resolve) => {
       let remaining = items.length;
@@ -337,22 +203,15 @@ export class DeliveryQueue {
       };
       for (const item of items) (item.waiters ??= []).push(settled);
       this.#flushing += 1;
-      if (this.#retry) this.#retry.notBefore = 0;
+      this.#retryAt = 0;
       this.pump();
     });
   }
 
   /** Puts the failed events back in the queue with fresh retries. Resolves when they have been tried. */
   retryFailed(): Promise<void> {
-    if (this.#failed.length === 0) return Promise.resolve();
-    const failed = this.#failed;
-    this.#failed = [];
-    for (const item of failed) {
-      item.attempts = 0;
-      item.problem = undefined;
-      this.#admit(item);
-      this.#keeper.changed(item);
-    }
+    if (this.#outbox.failed.length === 0) return Promise.resolve();
+    this.#outbox.requeueFailed();
     this.#changed();
     return this.flush();
   }
@@ -401,25 +260,20 @@ export class DeliveryQueue {
 
   /** Tries to send now. */
   pump(): void {
-    if (this.#paused || this.#inFlight || !(this.#retry || this.#pendingCount)) return;
+    const outbox = this.#outbox;
+    if (this.#paused || outbox.inFlight || !(outbox.retry || outbox.queued)) return;
     const framework = this.#host.framework;
     if (!framework) return this.watchHost();
     let batch: QueuedEvent[];
-    if (this.#retry) {
-      const wait = this.#retry.notBefore - Date.now();
-      if (wait > 0) {
-        this.#setTimer(wait);
-        return;
-      }
-      batch = this.#retry.items;
-      this.#retry = undefined;
+    if (outbox.retry) {
+      const wait = this.#retryAt - Date.now();
+      if (wait > 0) return this.#setTimer(wait);
+      batch = outbox.takeRetry();
       this.#stats.retried += batch.length;
-      for (const item of batch) item.state = 'in-flight';
     } else {
-      batch = this.#takeBatch(); // in flight already
+      batch = outbox.takeBatch(this.#options.maxBatch);
     }
     this.#clearTimer();
-    this.#inFlight = batch;
     const call = buildCall(
       batch[0]!.context!,
       batch.map((item) => item.event),
@@ -430,9 +284,8 @@ export class DeliveryQueue {
   }
 
   #onAnswer(sentBatch: QueuedEvent[], call: CifAnalyticsCall, outcome: CallOutcome): void {
-    this.#inFlight = undefined;
     // Events an earlier attempt's late answer delivered meanwhile are done, whatever this answer is.
-    const batch = sentBatch.filter((item) => item.state === 'in-flight');
+    const batch = this.#outbox.answered(sentBatch);
     if (batch.length === 0) {
       // Nothing of it left to settle.
     } else if (outcome.ok) {
@@ -445,11 +298,13 @@ export class DeliveryQueue {
       for (const item of batch) item.attempts = attempts;
       if (attempts > this.#options.maxRetries) {
         this.#reporter.attemptFailed(call, batch, outcome.problem, undefined);
-        this.#giveUp(batch, outcome.problem);
+        this.#outbox.giveUp(batch, outcome.problem);
+        this.#reporter.failed(batch, outcome.problem);
+        this.#outbox.trimFailed();
       } else {
         const delay = this.#flushing > 0 ? 0 : retryDelay(attempts, this.#options.retryDelay);
-        for (const item of batch) item.state = 'retry';
-        this.#retry = { items: batch, notBefore: Date.now() + delay };
+        this.#outbox.toRetry(batch);
+        this.#retryAt = Date.now() + delay;
         this.#reporter.attemptFailed(call, batch, outcome.problem, delay);
       }
     }
@@ -460,22 +315,8 @@ export class DeliveryQueue {
 
   /** A call that timed out was accepted after all: its events count as sent, wherever they are now, once. */
   #acceptedLate(batch: readonly QueuedEvent[], call: CifAnalyticsCall, result: unknown): void {
-    const late = batch.filter((item) => item.state !== 'done');
+    const late = this.#outbox.takeLate(batch);
     if (late.length === 0) return;
-    const lateSet = new Set(late);
-    const keep = (item: QueuedEvent) => !lateSet.has(item);
-    if (this.#retry) {
-      this.#retry.items = this.#retry.items.filter(keep);
-      if (this.#retry.items.length === 0) this.#retry = undefined;
-    }
-    // One in flight again is done now: that call's answer is then ignored.
-    if (this.#inFlight) this.#inFlight = this.#inFlight.filter(keep);
-    this.#failed = this.#failed.filter(keep);
-    for (const item of late) {
-      if (item.state !== 'pending') continue;
-      this.#byKey.get(item.key!)?.retain(keep);
-      this.#pendingCount -= 1; // passed over when it reaches the front of the capture order, once sent below
-    }
     this.#sent(late, call, result);
     this.#changed();
     this.pump();
@@ -483,120 +324,38 @@ export class DeliveryQueue {
 
   #sent(batch: QueuedEvent[], call: CifAnalyticsCall, result: unknown): void {
     this.#stats.sent += batch.length;
-    this.#settle(batch, { status: 'sent', call, result });
+    this.#outbox.settle(batch, { status: 'sent', call, result });
     this.#reporter.sent(call, batch, result);
   }
 
-  #giveUp(batch: QueuedEvent[], reason: CifKpiProblem): void {
-    for (const item of batch) {
-      item.problem = reason;
-      item.state = 'failed';
-      this.#keeper.changed(item);
-    }
-    this.#failed.push(...batch);
-    this.#settleWaiters(batch, { status: 'failed', problem: reason });
-    this.#reporter.failed(batch, reason);
-    this.#trimFailed();
-  }
-
-  /**
-   * Whether an event of `size` fits the bounds: count (`maxQueue` held) and size (`maxQueueBytes`, counting failed
-   * events too). `extra` events are about to be added.
-   */
-  #fits(size: number, extra = 0): boolean {
-    return this.size + extra < this.#options.maxQueue && (this.#size + size) * 2 <= this.#options.maxQueueBytes;
-  }
-
-  /**
-   * Makes room for an event of `size` by dropping the oldest failed events (`failed-overflow`): events given up
-   * on make way for new ones. False when even that is not enough.
-   */
-  #makeRoom(size: number): boolean {
-    if (this.size >= this.#options.maxQueue) return false;
-    let n = 0;
-    let total = this.#size + size;
-    while (n < this.#failed.length && total * 2 > this.#options.maxQueueBytes) total -= this.#failed[n++]!.size!;
-    if (total * 2 > this.#options.maxQueueBytes) return false;
-    this.#drop(this.#failed.splice(0, n), 'failed-overflow', false);
-    return true;
-  }
-
-  /** Failed events are kept for `retryFailed()` within the bounds: the oldest go first. */
-  #trimFailed(): void {
-    let excess = Math.max(0, this.#failed.length - this.#options.maxQueue);
-    let size = this.#size;
-    while (excess < this.#failed.length && size * 2 > this.#options.maxQueueBytes)
-      size -= this.#failed[excess++]!.size!;
-    if (excess > 0) this.#drop(this.#failed.splice(0, excess), 'failed-overflow', false);
-  }
-
-  /** Drops events; `settle` is false for failed events, whose waiters heard already. */
-  #drop(items: QueuedEvent[], reason: DropReason, settle = true): void {
-    if (settle) this.#settle(items, { status: 'dropped', reason });
-    else this.#release(items);
-    this.#reporter.dropped(items, reason);
+  /** Events were held (new, restored, or with their ids now): watched for ids, and sent in time. */
+  #held(): void {
+    this.#armContextTimer();
     this.#changed();
-  }
-
-  /** `size` and, when they differ from the last ones counted, the stored size of `context`. */
-  #withIds(size: number, context: DeliveryContext | undefined): number {
-    if (context === undefined || context === this.#counted) return size;
-    this.#counted = context;
-    return size + JSON.stringify(context).length + 1;
-  }
-
-  /** Places an event by whether its ids are complete; one without them takes its ids if they are known now. */
-  #admit(item: QueuedEvent): void {
-    if (!item.context) {
-      const context = this.#contextFor(item);
-      if (context) this.#stamp(item, context);
-    }
-    if (!item.context) {
-      item.state = 'waiting';
-      this.#waiting.push(item);
-      this.#armContextTimer();
-      return;
-    }
-    const key = batchKey(item.context, item.event);
-    item.key = key;
-    item.state = 'pending';
-    let list = this.#byKey.get(key);
-    if (list === undefined) this.#byKey.set(key, (list = new Fifo()));
-    list.push(item);
-    this.#order.push(item);
-    this.#pendingCount += 1;
-  }
-
-  /** The queued events in capture order (an event queued again, by `retryFailed()`, is listed once). */
-  #queued(): QueuedEvent[] {
-    return [...new Set(this.#order.toArray().filter((item) => item.state === 'pending'))];
+    this.#schedule();
   }
 
   #armContextTimer(): void {
-    if (this.#contextTimer !== undefined || this.#waiting.length === 0) return;
-    const oldest = this.#waiting[0]!.heldSince;
-    const wait = Math.max(0, oldest + this.#options.contextTimeout - Date.now());
+    const waiting = this.#outbox.waiting;
+    if (this.#contextTimer !== undefined || waiting.length === 0) return;
+    const wait = Math.max(0, waiting[0]!.heldSince + this.#options.contextTimeout - Date.now());
     this.#contextTimer = setTimeout(() => {
       this.#contextTimer = undefined;
-      const limit = Date.now() - this.#options.contextTimeout;
-      const expired = this.#waiting.filter((item) => item.heldSince <= limit);
-      if (expired.length > 0) {
-        this.#waiting = this.#waiting.filter((item) => item.heldSince > limit);
-        this.#drop(expired, 'context-timeout');
-      }
+      this.#outbox.expireWaiting(Date.now() - this.#options.contextTimeout);
       this.#armContextTimer();
     }, wait);
   }
 
   #schedule(): void {
-    if (this.#paused || this.#inFlight) return;
-    const urgent = this.#retry !== undefined || this.#flushing > 0 || this.#headBatchIsFull();
+    const outbox = this.#outbox;
+    if (this.#paused || outbox.inFlight) return;
+    const urgent = outbox.retry !== undefined || this.#flushing > 0 || outbox.headBatchIsFull(this.#options.maxBatch);
     // A send is already due (the hot path of a burst), or nothing can be sent without a host: the host watcher
     // (watching while there is something to send) calls pump() when it appears.
     if (!urgent && this.#timer !== undefined) return;
     if (!this.#host.framework) return this.pump();
     if (urgent) this.pump();
-    else if (this.#pendingCount > 0) this.#setTimer(this.#options.flushDelay);
+    else if (outbox.queued > 0) this.#setTimer(this.#options.flushDelay);
   }
 
   #setTimer(delay: number): void {
@@ -614,68 +373,6 @@ export class DeliveryQueue {
     );
   }
 
-  /** Gives an event that waited the ids it is sent with, counting their size. */
-  #stamp(item: QueuedEvent, context: DeliveryContext): void {
-    item.context = context;
-    const size = this.#withIds(item.size!, context);
-    if (item.state !== undefined) this.#size += size - item.size!;
-    item.size = size;
-  }
-
-  /** The oldest queued event (events taken since their turn in the capture order are passed over). */
-  #head(): QueuedEvent | undefined {
-    let head = this.#order.peek();
-    while (head !== undefined && head.state !== 'pending') {
-      this.#order.shift();
-      head = this.#order.peek();
-    }
-    return head;
-  }
-
-  #headBatchIsFull(): boolean {
-    const head = this.#head();
-    return head !== undefined && this.#byKey.get(head.key!)!.length >= this.#options.maxBatch;
-  }
-
-  /** The oldest event and every later one with the same key, up to `maxBatch`, in capture order. */
-  #takeBatch(): QueuedEvent[] {
-    const key = this.#head()!.key!;
-    const list = this.#byKey.get(key)!;
-    const batch: QueuedEvent[] = [];
-    for (let n = Math.min(list.length, Math.max(1, this.#options.maxBatch)); n > 0; n--) {
-      const item = list.shift()!;
-      item.state = 'in-flight';
-      batch.push(item);
-    }
-    if (list.length === 0) this.#byKey.delete(key);
-    this.#pendingCount -= batch.length;
-    return batch;
-  }
-
-  /** Events done with: their waiters hear how it ended, and they leave the bounds and storage. */
-  #settle(items: readonly QueuedEvent[], outcome: DeliveryOutcome): void {
-    this.#settleWaiters(items, outcome);
-    this.#release(items);
-  }
-
-  #settleWaiters(items: readonly QueuedEvent[], outcome: DeliveryOutcome): void {
-    for (const item of items) {
-      const waiters = item.waiters;
-      if (waiters === undefined) continue; // the common case: nobody awaits it
-      item.waiters = undefined;
-      for (const waiter of waiters) waiter(outcome);
-    }
-  }
-
-  #release(items: readonly QueuedEvent[]): void {
-    for (const item of items) {
-      if (item.state === undefined || item.state === 'done') continue; // never admitted, or released already
-      item.state = 'done';
-      this.#size -= item.size!;
-      this.#keeper.gone(item);
-    }
-  }
-
   /** What it holds changed: the reporter hears it, then `changed`. */
   #changed(): void {
     this.#reporter.changed();
@@ -688,15 +385,4 @@ export class DeliveryQueue {
     this.#timer = undefined;
     this.#timerAt = Infinity;
   }
-}
-
-/** Two lists in capture order as one, in capture order; of equal times, `first`'s go first. */
-function merge(first: QueuedEvent[], second: QueuedEvent[]): QueuedEvent[] {
-  const out: QueuedEvent[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < first.length && j < second.length) {
-    out.push(first[i]!.heldSince <= second[j]!.heldSince ? first[i++]! : second[j++]!);
-  }
-  return out.concat(first.slice(i), second.slice(j));
 }

@@ -13,7 +13,8 @@ import {
 } from '../vocabulary/logger-events.js';
 import { own } from '../vocabulary/own.js';
 import type { CifKpiProblem, CifKpiWarning } from '../vocabulary/problems.js';
-import type { DeliveryReporter, QueuedEvent } from '../queue/delivery-queue.js';
+import type { DeliveryReporter } from '../queue/delivery-queue.js';
+import type { QueuedEvent } from '../queue/queued-event.js';
 import type { ActivityFacts, ActivityRecorder } from './activity-log.js';
 import type { ActivityProblem } from './problem-count.js';
 import type { Diagnostics, Said } from './diagnostics.js';

@@ -1,7 +1,7 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import sinon from 'sinon';
 import { QueuePersistence, SEGMENT_SIZE, type PersistedQueue } from '../../src/persist/queue-persistence.js';
-import type { QueueKeeper, QueuedEvent } from '../../src/queue/delivery-queue.js';
+import type { QueueKeeper, QueuedEvent } from '../../src/queue/queued-event.js';
 import type { CifKpiProblem } from '../../src/vocabulary/problems.js';
 
 let nextOwner = 0;

@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { QueueStore, type DocumentOwners } from '../../src/persist/queue-store.js';
-import type { QueuedEvent } from '../../src/queue/delivery-queue.js';
+import type { QueuedEvent } from '../../src/queue/queued-event.js';
 import { parseEntry } from '../../src/persist/stored-segments.js';
 import { storageProblem } from '../../src/persist/storage-problems.js';
 import { ContextBinding } from '../../src/normalise/delivery-context.js';

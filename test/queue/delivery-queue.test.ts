@@ -1,6 +1,8 @@
 import { expect } from '@open-wc/testing';
 import sinon from 'sinon';
-import { DeliveryQueue, type DeliveryQueueOptions, type QueuedEvent } from '../../src/queue/delivery-queue.js';
+import { DeliveryQueue, type DeliveryQueueOptions } from '../../src/queue/delivery-queue.js';
+import type { QueuedEvent } from '../../src/queue/queued-event.js';
+import { outboxProblems } from '../support/outbox-invariant.js';
 import type { DeliveryOutcome, DropReason } from '../../src/vocabulary/logger-events.js';
 import { SimulatedCifHost } from '../../src/testing/simulated-cif-host.js';
 import type { CifAnalyticsCall, DeliveryContext } from '../../src/vocabulary/cif-contract.js';
@@ -48,8 +50,11 @@ describe('DeliveryQueue', () => {
   let dropped: Array<{ items: readonly QueuedEvent[]; reason: DropReason }>;
   let changes: number;
 
+  /** Where each event is, checked after every change of every queue of a test (test/support/outbox-invariant.ts). */
+  let misplaced: string[];
+
   function queue(options: Partial<DeliveryQueueOptions> = {}): DeliveryQueue {
-    return new DeliveryQueue({
+    const made: DeliveryQueue = new DeliveryQueue({
       flushDelay: 50,
       maxBatch: 100,
       callTimeout: 1000,
@@ -66,11 +71,15 @@ describe('DeliveryQueue', () => {
         attemptFailed: (_call, items, problem, retryIn) => attempts.push({ problem, retryIn, count: items.length }),
         failed: (items, problem) => failed.push({ items, problem }),
         dropped: (items, reason) => dropped.push({ items, reason }),
-        changed: () => changes++,
+        changed: () => {
+          changes++;
+          misplaced.push(...outboxProblems(made));
+        },
         hostReady: () => {},
       },
       ...options,
     });
+    return made;
   }
 
   beforeEach(() => {
@@ -81,10 +90,12 @@ describe('DeliveryQueue', () => {
     failed = [];
     dropped = [];
     changes = 0;
+    misplaced = [];
   });
   afterEach(() => {
     host.uninstall();
     clock.restore();
+    expect(misplaced).to.deep.equal([]);
   });
 
   describe('batching and order', () => {

@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { loadDiagnostics, Reporter } from '../../src/report/reporter.js';
-import type { QueuedEvent } from '../../src/queue/delivery-queue.js';
+import type { QueuedEvent } from '../../src/queue/queued-event.js';
 import type { CifKpiDroppedDetail } from '../../src/vocabulary/logger-events.js';
 
 const queued = (name: string): QueuedEvent => ({
