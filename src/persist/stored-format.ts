@@ -10,19 +10,21 @@
 import type { QueuedEvent } from '../queue/queued-event.js';
 import type { CifKpiEvent, DeliveryContext } from '../vocabulary/cif-contract.js';
 import type { CifKpiProblem } from '../vocabulary/problems.js';
+import { isoTime } from '../normalise/usual-event.js';
 
 const PREFIX = 'cif-kpi-logger:v2:';
 const LOCK_PREFIX = 'cif-kpi-logger:owner:';
 /** In an owner's index: its page has gone (`pagehide`), though its Web Lock may not be let go yet. */
 export const LEFT = 'left';
 /**
- * Storage format version, written with every segment: 3 adds the session an event waiting for its ids is bound to
- * (`s`), which a reader of version 2 would not know of (it drops such segments as unreadable rather than misread
- * them).
+ * Storage format version, written with every segment. 4 writes each event as a row of numbers that refer to what the
+ * segment's events share, each written once: their owners, ids, errors and texts (names and reasons), and capture
+ * times as offsets from the segment's first. 3 added the session an event waiting for its ids is bound to (`s`).
+ * A reader drops a segment of a version it does not know as unreadable rather than misread it.
  */
-const VERSION = 3;
+const VERSION = 4;
 /** The versions a reader takes back; any other is dropped as `stored-unreadable`, never misread. */
-export const READ_VERSIONS: readonly number[] = [2, VERSION];
+export const READ_VERSIONS: readonly number[] = [2, 3, VERSION];
 /** The longest error message stored with failed events (the whole message stays in memory and in the events). */
 const STORED_MESSAGE_LIMIT = 500;
 
@@ -47,54 +49,69 @@ export function segmentNumber(key: string): number {
 export const saysLeft = (index: string | null): boolean => index?.includes(`"${LEFT}"`) ?? false;
 
 /**
- * One segment as stored: the contexts and errors its events share, each once (an error's message capped), and
- * the events referring to them by index.
+ * One segment as stored (version 4): what its events share, each once (an error's message capped), and each event
+ * as a row `[owner, number, time, name, reason, context, more?]`: its id `<owner>.<number>` (owner -1: the id is
+ * `more.id`), its capture time as an offset from the segment's `t`, its name and reason as indexes in `texts`
+ * (reason -1: none), its ids as an index in `contexts` (-1: none yet). `more` holds the rest, when there is any:
+ * the event's other fields (`e`), its timestamp when it is not its capture time's (`ts`), failed calls (`a`), the
+ * session it waits for (`s`, with `auto-context`) and its error (`p`, an index in `problems`).
  */
 export function serialise(items: readonly QueuedEvent[]): string {
   const owners = new Map<string, number>();
   const contexts = new Map<string, number>();
+  const texts = new Map<string, number>();
   const problems: CifKpiProblem[] = [];
-  const stored = items.map((item) => {
-    const dot = item.id.lastIndexOf('.');
-    const number = item.id.slice(dot + 1);
-    const entry: StoredItem =
-      dot > 0 && /^\d{1,15}$/.test(number)
-        ? { o: indexOf(owners, item.id.slice(0, dot)), n: Number(number), e: item.event, t: item.heldSince }
-        : { id: item.id, e: item.event, t: item.heldSince };
-    if (item.attempts > 0) entry.a = item.attempts;
-    if (item.context) entry.c = indexOf(contexts, JSON.stringify(item.context));
-    else if (item.binding) entry.s = item.binding.s ?? null;
-    if (item.problem) entry.p = indexOf(problems, item.problem);
-    return entry;
+  const t = items[0]?.heldSince ?? 0;
+  const rows = items.map(({ id, event, heldSince, attempts, context, binding, problem }) => {
+    const dot = id.lastIndexOf('.');
+    // A number as JSON writes it back (`007` is not one: such an id is stored whole).
+    const numbered = dot > 0 && /^(0|[1-9]\d{0,14})$/.test(id.slice(dot + 1));
+    const { kpiEventName, kpiEventReason, eventTimestamp, ...e } = event;
+    const more: StoredMore = {};
+    if (!numbered) more.id = id;
+    if (hasAny(e)) more.e = e;
+    if (eventTimestamp !== isoTime(heldSince)) more.ts = eventTimestamp;
+    if (attempts > 0) more.a = attempts;
+    if (!context && binding) more.s = binding.s ?? null;
+    if (problem) more.p = indexOf(problems, problem);
+    const row: StoredRow = [
+      numbered ? indexOf(owners, id.slice(0, dot)) : -1,
+      numbered ? Number(id.slice(dot + 1)) : 0,
+      heldSince - t,
+      indexOf(texts, kpiEventName),
+      kpiEventReason === undefined ? -1 : indexOf(texts, kpiEventReason),
+      context ? indexOf(contexts, JSON.stringify(context)) : -1,
+    ];
+    if (hasAny(more)) row.push(more);
+    return row;
   });
   return JSON.stringify({
     v: VERSION,
+    t,
     owners: [...owners.keys()],
     contexts: [...contexts.keys()].map((text) => JSON.parse(text) as DeliveryContext),
     problems: problems.map(({ code, message }) => ({ code, message: message.slice(0, STORED_MESSAGE_LIMIT) })),
-    items: stored,
+    texts: [...texts.keys()],
+    items: rows,
   });
 }
 
-/**
- * One event as a segment stores it, briefly: its id as the index of its owner in the segment's `owners` and its
- * number (`<owner>.<n>`), or whole when it has another form.
- */
-interface StoredItem {
-  o?: number;
-  n?: number;
+/** One event as a segment stores it: `[owner, number, time, name, reason, context, more?]` (see `serialise`). */
+export type StoredRow = [number, number, number, number, number, number, StoredMore?];
+
+/** What a stored event has beyond the usual, when it has any (see `serialise`). */
+export interface StoredMore {
   id?: string;
-  e: CifKpiEvent;
-  /** When it was captured (`heldSince`). */
-  t: number;
-  /** Failed calls, when there were any. */
+  e?: Partial<CifKpiEvent>;
+  ts?: string;
   a?: number;
-  /** Index of its context in the segment's `contexts`. */
-  c?: number;
-  /** Without a context, with `auto-context`: the session it waits for the ids of (null: none, or not decided). */
   s?: string | null;
-  /** Index of its error in the segment's `problems`. */
   p?: number;
+}
+
+/** Whether an object has any own field. */
+function hasAny(object: object): boolean {
+  return Object.keys(object).length > 0;
 }
 
 /** The index of `value` in a list of distinct values (a Map, for texts), added if it is new. */

@@ -5,6 +5,7 @@
  */
 import { normaliseKpiEvent } from '../normalise/kpi-event.js';
 import { ContextBinding, resolveContext } from '../normalise/delivery-context.js';
+import { isoTime } from '../normalise/usual-event.js';
 import type { QueuedEvent } from '../queue/queued-event.js';
 import { CALL_FIELDS, type DeliveryContext } from '../vocabulary/cif-contract.js';
 import { own } from '../vocabulary/own.js';
@@ -94,7 +95,7 @@ export function parseEntry(text: string | null): ReadBack {
     parsed = JSON.parse(text);
   } catch {
     // Not JSON at all: as many events are lost as it seems to have held.
-    return { items: [], unreadable: Math.max(1, text.split('"e":').length - 1) };
+    return { items: [], unreadable: Math.max(1, text.split(/"e":|\],\[/).length - 1) };
   }
   const items = own(parsed, 'items');
   const version = own(parsed, 'v');
@@ -106,22 +107,47 @@ export function parseEntry(text: string | null): ReadBack {
   const stored = own(parsed, 'contexts');
   const contexts = Array.isArray(stored) ? stored.map(storedContext) : [];
   const problems = own(parsed, 'problems');
+  const texts = own(parsed, 'texts');
+  const t = own(parsed, 't');
   const shared = (list: unknown, index: unknown) =>
     Array.isArray(list) && typeof index === 'number' ? (list[index] as unknown) : undefined;
+  const idOf = (o: unknown, n: unknown, whole: unknown) => {
+    const owner = shared(owners, o);
+    return typeof owner === 'string' && typeof n === 'number' ? `${owner}.${n}` : whole;
+  };
   const out: QueuedEvent[] = [];
   let unreadable = 0;
   for (const raw of items) {
-    const owner = shared(owners, own(raw, 'o'));
-    const n = own(raw, 'n');
-    const whole = {
-      id: typeof owner === 'string' && typeof n === 'number' ? `${owner}.${n}` : own(raw, 'id'),
-      event: own(raw, 'e'),
-      heldSince: own(raw, 't'),
-      attempts: own(raw, 'a') ?? 0,
-    };
-    const c = own(raw, 'c');
+    let whole: Record<string, unknown>;
+    let c: unknown;
+    let more: unknown = raw;
+    if (version === 4) {
+      // A row: [owner, number, time, name, reason, context, more?] (see `serialise`).
+      if (!Array.isArray(raw) || typeof t !== 'number') {
+        unreadable += 1;
+        continue;
+      }
+      const [o, n, dt, name, reason, context, rest] = raw as unknown[];
+      more = rest;
+      const heldSince = typeof dt === 'number' ? t + dt : undefined;
+      const e = own(more, 'e');
+      const event: Record<string, unknown> = typeof e === 'object' && e !== null ? { ...e } : {};
+      event.kpiEventName = shared(texts, name);
+      if (reason !== -1) event.kpiEventReason = shared(texts, reason);
+      event.eventTimestamp = own(more, 'ts') ?? (heldSince === undefined ? undefined : isoTime(heldSince));
+      whole = { id: idOf(o, n, own(more, 'id')), event, heldSince, attempts: own(more, 'a') ?? 0 };
+      c = context === -1 ? undefined : context;
+    } else {
+      whole = {
+        id: idOf(own(raw, 'o'), own(raw, 'n'), own(raw, 'id')),
+        event: own(raw, 'e'),
+        heldSince: own(raw, 't'),
+        attempts: own(raw, 'a') ?? 0,
+      };
+      c = own(raw, 'c');
+    }
     const context = c === undefined ? undefined : typeof c === 'number' ? (contexts[c] ?? null) : null;
-    const item = readBinding(readItem(whole, context, shared(problems, own(raw, 'p'))), own(raw, 's'));
+    const item = readBinding(readItem(whole, context, shared(problems, own(more, 'p'))), own(more, 's'));
     if (item) out.push(item);
     else unreadable += 1;
   }

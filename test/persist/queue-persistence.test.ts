@@ -2,6 +2,7 @@ import { expect, waitUntil } from '@open-wc/testing';
 import sinon from 'sinon';
 import { QueuePersistence, SEGMENT_SIZE, type PersistedQueue } from '../../src/persist/queue-persistence.js';
 import type { QueueKeeper, QueuedEvent } from '../../src/queue/queued-event.js';
+import { parseEntry } from '../../src/persist/stored-segments.js';
 import type { CifKpiProblem } from '../../src/vocabulary/problems.js';
 
 let nextOwner = 0;
@@ -35,11 +36,7 @@ function setUp(items: QueuedEvent[] = []) {
     stored: () =>
       keys()
         .sort((a, b) => Number(a.split(':').pop()) - Number(b.split(':').pop()))
-        .flatMap((key) =>
-          (JSON.parse(sessionStorage.getItem(key)!) as { items: Array<{ e: QueuedEvent['event'] }> }).items.map(
-            (item) => item.e.kpiEventReason,
-          ),
-        ),
+        .flatMap((key) => parseEntry(sessionStorage.getItem(key)).items.map((item) => item.event.kpiEventReason)),
     segments: () => keys().length,
     add: (item: QueuedEvent) => {
       items.push(item);
