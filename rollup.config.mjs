@@ -1,5 +1,38 @@
 // Script-tag bundles with Lit inlined. The npm entry points are plain `tsc` output (see `npm run build`).
+import { resolve } from 'node:path';
 import { bundlePlugins as plugins, treeshake } from './scripts/bundle-plugins.mjs';
+
+const WORDS = [
+  'src/report/diagnostics.ts',
+  'src/report/console-log.ts',
+  'src/report/problem-count.ts',
+  'src/report/stall-reasons.ts',
+  'src/persist/storage-problems.ts',
+  'src/deliver/host-errors.ts',
+  'src/capture/capture-advice.ts',
+  'src/queue/option-problems.ts',
+];
+
+/**
+ * The script-tag bundle's chunks: what the entry imports statically, through any path, stays in it (a manual chunk
+ * would otherwise take its modules' dependencies along), and the words that explain are one chunk.
+ */
+function chunks() {
+  let core;
+  return (id, { getModuleInfo }) => {
+    if (!core) {
+      core = new Set();
+      const visit = (module) => {
+        if (core.has(module)) return;
+        core.add(module);
+        for (const imported of getModuleInfo(module)?.importedIds ?? []) visit(imported);
+      };
+      visit(resolve('src/define.ts'));
+    }
+    if (core.has(id)) return 'core';
+    return WORDS.some((path) => id.endsWith(path)) ? 'words' : undefined;
+  };
+}
 
 export default [
   {
@@ -9,6 +42,9 @@ export default [
       dir: 'dist/cdn',
       entryFileNames: 'cif-kpi-logger.js',
       chunkFileNames: 'cif-kpi-logger-[name]-[hash].js',
+      // The words that explain (console lines, option problems, capture advice, stall reasons, the host's and
+      // storage's faults) are one chunk: loaded the first time the logger has something to explain, whatever it is.
+      manualChunks: chunks(),
       format: 'es',
       sourcemap: true,
     },
