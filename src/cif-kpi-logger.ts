@@ -293,7 +293,6 @@ export class CifKpiLoggerElement extends ReactiveElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.#capture.connect();
     this.#queue.watchHost();
     // Added again: it takes back what it let go of (its first update takes it the first time).
     if (this.hasUpdated) this.#holdWhatIsNeeded();
@@ -304,7 +303,6 @@ export class CifKpiLoggerElement extends ReactiveElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.#capture.disconnect();
     this.#features.names?.stop?.();
     this.#cifAware('sessions', false);
     this.#holdWhatIsNeeded();

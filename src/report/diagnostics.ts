@@ -63,6 +63,8 @@ const DROP_REASONS: Record<DropReason, string> = {
   'failed-overflow': 'more failed events were kept than max-queue allows (the oldest go first)',
   'rules-unavailable':
     'the <cif-kpi-rule> code was not there to map them (it could not be loaded, or the page went first)',
+  'markup-unavailable':
+    'the data-kpi markup code was not there to read them (it could not be loaded, or the page went first)',
   'stored-unreadable':
     'they could not be read back from storage after a reload (damaged or not written by this logger)',
   'before-load': 'they happened before the logger loaded, beyond the 500 the stub keeps',

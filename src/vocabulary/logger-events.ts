@@ -65,6 +65,7 @@ export type DropReason =
   | 'disabled'
   | 'failed-overflow'
   | 'rules-unavailable'
+  | 'markup-unavailable'
   | 'stored-unreadable'
   | 'before-load';
 
