@@ -7,6 +7,7 @@ import {
   type CaptureSink,
 } from '../../src/capture/capture-controller.js';
 import { loadAdvice } from '../../src/capture/advice.js';
+import { loadMarkupReader } from '../../src/capture/markup-intake.js';
 import '../../src/define.js';
 import type { NormaliseResult } from '../../src/normalise/kpi-event.js';
 import type { CifKpiProblem, CifKpiWarning } from '../../src/vocabulary/problems.js';
@@ -372,6 +373,55 @@ describe('CaptureController', () => {
       report(widget, { kpiEventName: 'Live' });
       expect(heard.details).to.deep.equal([{ kpiEventName: 'Live' }]);
       expect(asked).to.equal(0);
+      capture.hostDisconnected();
+    });
+  });
+
+  describe('while the markup reader loads', () => {
+    let arrive!: () => void;
+    beforeEach(() =>
+      loadMarkupReader.use(async () => {
+        await new Promise<void>((resolve) => (arrive = resolve));
+        return import('../../src/capture/markup-reader.js');
+      }),
+    );
+    afterEach(() => loadMarkupReader.use());
+    const markup = `<img id="img" data-kpi="ImageFailed" data-kpi-on="error" />
+      <span id="dbl" data-kpi="Zoomed" data-kpi-on="dblclick"></span>`;
+
+    it('hears the types data-kpi-on asks for at once, and lets go of those that fire by themselves once checked', async () => {
+      const { root, capture, heard } = await setUp();
+      root.insertAdjacentHTML('beforeend', markup);
+      capture.hostConnected();
+      root.querySelector('#dbl')!.dispatchEvent(new Event('dblclick', { bubbles: true }));
+      root.querySelector('#img')!.dispatchEvent(new Event('error'));
+      arrive();
+      await capture.whenReady();
+      await loadAdvice();
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      expect(heard.mapped.map((result) => result.ok && result.event.kpiEventName)).to.deep.equal(['Zoomed']);
+      expect(heard.problems.map((p) => [p.code, p.field])).to.deep.equal([['invalid-markup', 'data-kpi-on']]);
+      root.querySelector('#img')!.dispatchEvent(new Event('error'));
+      root.querySelector('#dbl')!.dispatchEvent(new Event('dblclick', { bubbles: true }));
+      expect(heard.mapped.map((result) => result.ok && result.event.kpiEventName)).to.deep.equal(['Zoomed', 'Zoomed']);
+      capture.hostDisconnected();
+    });
+
+    it('when the page goes first, logs held markup as its attributes said, but not events of a type not checked yet', async () => {
+      const { root, capture, heard } = await setUp();
+      root.insertAdjacentHTML('beforeend', markup);
+      capture.hostConnected();
+      const hold = root.querySelector<HTMLButtonElement>('#hold')!;
+      hold.click();
+      hold.setAttribute('data-kpi-reason', 'changed after the click');
+      root.querySelector('#dbl')!.dispatchEvent(new Event('dblclick', { bubbles: true }));
+      capture.release(true);
+      expect(
+        heard.mapped.map((result) => result.ok && [result.event.kpiEventName, result.event.kpiEventReason]),
+      ).to.deep.equal([['CallHold', 'Hold button']]);
+      expect(heard.drops).to.deep.equal(['markup-unavailable 1']);
+      arrive();
+      await capture.whenReady();
       capture.hostDisconnected();
     });
   });
