@@ -181,7 +181,8 @@ export class CaptureController {
     const wait: ScopeWait = (this.#scopeWait = {});
     loadScopeWait().then(
       ({ waitForScope }) => {
-        if (this.#scopeWait === wait) wait.observer = waitForScope(this.#logger, this.#scope, say, () => this.#attach());
+        if (this.#scopeWait === wait)
+          wait.observer = waitForScope(this.#logger, this.#scope, say, () => this.#attach());
       },
       (error: unknown) => this.#sink.problem(internalError(error)),
     );

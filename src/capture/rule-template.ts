@@ -81,7 +81,8 @@ export function parsePath(text: string, attribute: string, value = text): Path {
   if (property === 'dataset' && data !== undefined && more.length === 0) {
     return { ...named, root: 'target', read: (target) => (target as HTMLElement).dataset?.[data] };
   }
-  const read = rest.length === 1 && Object.hasOwn(TARGET_PROPERTIES, property!) ? TARGET_PROPERTIES[property!] : undefined;
+  const read =
+    rest.length === 1 && Object.hasOwn(TARGET_PROPERTIES, property!) ? TARGET_PROPERTIES[property!] : undefined;
   if (!read) {
     fail(
       `"{${text}}" is not readable: a rule reads the event's detail, and of its target only ${TARGET_LIST} (nothing that leads to another node, the document, the window, storage or cookies)`,
