@@ -397,6 +397,8 @@ describe('<cif-kpi-logger> capture', () => {
     logger.setAttribute('scope', 'later-panel');
     root.append(logger);
     await logger.updateComplete;
+    // Waiting for a missing scope, and saying so, is a part loaded then.
+    await waitUntil(() => errors.length > 0, 'scope-not-found', { timeout: 2000, interval: 5 });
     expect(errors.map((e) => e.code)).to.deep.equal(['scope-not-found']);
     const panel = document.createElement('div');
     panel.id = 'later-panel';

@@ -75,7 +75,7 @@ export class RuleSet {
 
   refresh(container: Element): void {
     const elements = [...container.children].filter((element) => element.localName === RULE_TAG);
-    const byType = new Map<string, KpiRule[]>();
+    let byType = new Map<string, KpiRule[]>();
     const types = new Set<string>();
     if (elements.length > 0 && !this.#compiler) {
       for (const element of elements) {
@@ -94,20 +94,11 @@ export class RuleSet {
           this.#host.unavailable(error);
         },
       );
-    } else {
-      elements.forEach((element, index) => {
-        const parsed = this.#compiler!.parseRule(element);
-        if (parsed.ok) {
-          this.#reported.delete(element);
-          const list = byType.get(parsed.rule.on);
-          if (list) list.push(parsed.rule);
-          else byType.set(parsed.rule.on, [parsed.rule]);
-          types.add(parsed.rule.on);
-        } else if (this.#reported.get(element) !== parsed.message) {
-          this.#reported.set(element, parsed.message);
-          this.#host.malformed(this.#compiler!.describeRule(element, index), parsed.message);
-        }
-      });
+    } else if (elements.length > 0) {
+      byType = this.#compiler!.compileRules(elements, this.#reported, (rule, message) =>
+        this.#host.malformed(rule, message),
+      );
+      for (const type of byType.keys()) types.add(type);
     }
     this.#listenFor(types);
     this.#byType = byType;

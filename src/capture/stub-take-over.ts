@@ -7,18 +7,14 @@
  * stub kept each event as it was (a copy of its detail, the `data-kpi*` attributes on its path): that is what is
  * read, not the page as it is now.
  */
-import type { CaptureSink, HeldEvent } from './capture-controller.js';
-import { withAdvice } from './advice.js';
-import { kpiSourceOf, markupOf, type MarkupElement, type MarkupRead } from './markup-attributes.js';
+import type { CaptureSink, HeldEvent } from './held-events.js';
+import { kpiSourceOf, snapshotOf, type MarkupElement, type MarkupSnapshot } from './markup-attributes.js';
 import { CIF_KPI_EVENT } from '../vocabulary/logger-events.js';
 import { internalError } from '../vocabulary/problems.js';
-import { EARLIER_STUB_KEY, STUB_KEY } from '../vocabulary/stub.js';
+import { EARLIER_STUB_KEY, STUB_KEY, type CopiedAttributes } from '../vocabulary/stub.js';
 
-/**
- * What the take-over says: what the stub could not keep, faults while reading what it kept, and the `data-kpi-*`
- * attributes markup does not know (as a logger says them of what it hears).
- */
-export type TakeOverSink = Pick<CaptureSink, 'dropped' | 'problem' | 'warning'>;
+/** What the take-over says: what the stub could not keep, and faults while reading what it kept. */
+export type TakeOverSink = Pick<CaptureSink, 'dropped' | 'problem'>;
 
 /**
  * The events the stub kept that happened in `root`'s scope, in the order they happened, as a logger holds an event
@@ -72,7 +68,7 @@ function heldOf(record: unknown, root: EventTarget, stamp: unknown, sink: TakeOv
       // The detail as it was, or (not copied: a getter threw, or an earlier stub) as it is.
       return { at, detail: copy === undefined ? (event as CustomEvent<unknown>).detail : copy };
     }
-    return { at, markup: markupAt(event, path, root, copy, sink), rules: { event, path } };
+    return { at, markup: markupAt(event, path, root, copy), rules: { event, path } };
   } catch (error) {
     sink.problem(internalError(error));
     return null;
@@ -80,47 +76,39 @@ function heldOf(record: unknown, root: EventTarget, stamp: unknown, sink: TakeOv
 }
 
 /**
- * What the `data-kpi` element this event fired described at the event: read from the attributes the stub copied
- * (by the index of their element on the path), or from the page now when it copied none. Attributes markup does
- * not know are said, as for an event heard live.
+ * What the `data-kpi` element this event fired said at the event: the attributes the stub copied (by the index of
+ * their element on the path), or, when it copied none, what the page says now.
  */
-function markupAt(
-  event: Event,
-  path: EventTarget[],
-  root: EventTarget,
-  copy: unknown,
-  sink: TakeOverSink,
-): MarkupRead | undefined {
-  let element: Element | undefined;
-  let markup: MarkupRead | undefined;
-  if (Array.isArray(copy)) {
-    const copied = new Map<EventTarget, CopiedElement>();
-    path.forEach((node, index) => {
-      const attributes: unknown = copy[index];
-      if (node instanceof Element && typeof attributes === 'object' && attributes)
-        copied.set(node, new CopiedElement(node, attributes as Record<string, unknown>));
-    });
-    const source = kpiSourceOf(event, path, root, (node) => copied.get(node));
-    element = source?.element;
-    markup = source && markupOf(source);
-  } else {
-    element = kpiSourceOf(event, path, root);
-    markup = element && markupOf(element);
+function markupAt(event: Event, path: EventTarget[], root: EventTarget, copy: unknown): MarkupSnapshot | undefined {
+  if (!Array.isArray(copy)) {
+    const element = kpiSourceOf(event, path, root);
+    return element && snapshotOf(element, event.type);
   }
-  const unknown = markup?.unknown;
-  if (element && unknown) withAdvice(({ unknownAttributes }) => unknownAttributes(sink, element, unknown));
-  return markup;
+  const copied = new Map<EventTarget, CopiedElement>();
+  path.forEach((node, index) => {
+    const attributes: unknown = copy[index];
+    if (node instanceof Element && typeof attributes === 'object' && attributes)
+      copied.set(node, new CopiedElement(node, attributes as Record<string, unknown>));
+  });
+  const source = kpiSourceOf(event, path, root, (node) => copied.get(node));
+  return source && { type: event.type, element: source.element, attributes: source.attributes };
 }
 
-/** An element as markup reads it, with the `data-kpi*` attributes the stub copied at the event. */
+/**
+ * An element as markup reads it, with the `data-kpi*` attributes the stub copied at the event: its own string values
+ * only (what is at the stub's key is the page's), with no prototype.
+ */
 class CopiedElement implements MarkupElement {
   /** The element copied. */
   readonly element: Element;
-  readonly #attributes: Record<string, unknown>;
+  readonly attributes: CopiedAttributes = Object.create(null);
 
-  constructor(element: Element, attributes: Record<string, unknown>) {
+  constructor(element: Element, copied: Record<string, unknown>) {
     this.element = element;
-    this.#attributes = attributes;
+    for (const name of Object.keys(copied)) {
+      const value = copied[name];
+      if (typeof value === 'string') this.attributes[name] = value;
+    }
   }
 
   /** Its name, which an element keeps for life. */
@@ -129,14 +117,14 @@ class CopiedElement implements MarkupElement {
   }
 
   hasAttribute(name: string): boolean {
-    return Object.hasOwn(this.#attributes, name) && typeof this.#attributes[name] === 'string';
+    return name in this.attributes;
   }
 
   getAttribute(name: string): string | null {
-    return this.hasAttribute(name) ? (this.#attributes[name] as string) : null;
+    return this.attributes[name] ?? null;
   }
 
   getAttributeNames(): string[] {
-    return Object.keys(this.#attributes).filter((name) => this.hasAttribute(name));
+    return Object.keys(this.attributes);
   }
 }

@@ -175,7 +175,6 @@ export class KpiLogger {
 
   hostConnected(): void {
     const host = this.#host;
-    this.#capture.connect();
     this.#queue.watchHost();
     // Added again: it takes back what it let go of (its first update takes it the first time).
     if (host.hasUpdated) this.#holdWhatIsNeeded();
@@ -184,7 +183,6 @@ export class KpiLogger {
   }
 
   hostDisconnected(): void {
-    this.#capture.disconnect();
     this.#features.connected(false);
     this.#holdWhatIsNeeded();
     this.#persistence.saveNow();

@@ -1,10 +1,20 @@
 import { expect, fixture, html } from '@open-wc/testing';
-import { CaptureController, loadTakeOver, type CaptureSink } from '../../src/capture/capture-controller.js';
+import {
+  CaptureController,
+  loadScopeWait,
+  loadTakeOver,
+  type CaptureHost,
+  type CaptureSink,
+} from '../../src/capture/capture-controller.js';
 import { loadAdvice } from '../../src/capture/advice.js';
+import { loadMarkupReader } from '../../src/capture/markup-intake.js';
 import '../../src/define.js';
 import type { NormaliseResult } from '../../src/normalise/kpi-event.js';
 import type { CifKpiProblem, CifKpiWarning } from '../../src/vocabulary/problems.js';
 import { STUB_KEY } from '../../src/vocabulary/stub.js';
+
+/** A plain element as a controller's host: the test connects and disconnects the controller by hand. */
+const host = (element: HTMLElement): CaptureHost => Object.assign(element, { addController: () => {} });
 
 /** A capture controller on a plain element (no logger, no queue), and what it hands to its sink. */
 async function setUp(markup = '', maxHeld = 100, stamp: () => unknown = () => 'ids now') {
@@ -41,7 +51,7 @@ async function setUp(markup = '', maxHeld = 100, stamp: () => unknown = () => 'i
     dropped: (reason, count) => heard.drops.push(`${reason} ${count}`),
     maxHeld: () => maxHeld,
   };
-  const capture = new CaptureController(logger, sink);
+  const capture = new CaptureController(host(logger), sink);
   return { root, logger, capture, heard, widget: root.querySelector('#widget')! };
 }
 
@@ -55,7 +65,7 @@ describe('CaptureController', () => {
       '<cif-kpi-rule on="ping" kpi="Ping"></cif-kpi-rule><cif-kpi-rule on="ping"></cif-kpi-rule>',
       1,
     );
-    capture.connect();
+    capture.hostConnected();
     widget.dispatchEvent(new Event('ping', { bubbles: true }));
     widget.dispatchEvent(new Event('ping', { bubbles: true }));
     await capture.whenReady();
@@ -67,11 +77,13 @@ describe('CaptureController', () => {
   it('hands cif-kpi details and the events of data-kpi markup to its sink, only while connected', async () => {
     const { root, capture, heard, widget } = await setUp();
     report(widget, { kpiEventName: 'Before' });
-    capture.connect();
+    capture.hostConnected();
     report(widget, { kpiEventName: 'During' });
     root.querySelector<HTMLButtonElement>('#hold')!.click();
-    capture.disconnect();
+    capture.hostDisconnected();
     report(widget, { kpiEventName: 'After' });
+    // The first data-kpi element heard loads the markup reader: the click waits for it.
+    await capture.whenReady();
     expect(heard.details).to.deep.equal([{ kpiEventName: 'During' }]);
     // Markup is read into a KPI event directly, like a rule's.
     expect(
@@ -83,7 +95,7 @@ describe('CaptureController', () => {
     const { capture, heard, widget } = await setUp(
       '<cif-kpi-rule on="call-ended" kpi="CallEnded" reason="{detail.why}"></cif-kpi-rule>',
     );
-    capture.connect();
+    capture.hostConnected();
     const before = Date.now();
     widget.dispatchEvent(new CustomEvent('call-ended', { bubbles: true, detail: { why: 'hung up' } }));
     await capture.whenReady();
@@ -96,8 +108,9 @@ describe('CaptureController', () => {
   it('waits for a scope that is not there yet, reporting it once, and stops capturing when disabled', async () => {
     const { root, capture, heard } = await setUp();
     capture.configure('later', false);
-    capture.connect();
+    capture.hostConnected();
     capture.configure('later', false);
+    await loadScopeWait(); // waiting for a missing scope is a part of its own
     expect(heard.problems.map((p) => [p.code, p.field])).to.deep.equal([['scope-not-found', 'scope']]);
     const later = document.createElement('section');
     later.id = 'later';
@@ -112,7 +125,7 @@ describe('CaptureController', () => {
   it('reports a fault while hearing an event as an internal error instead of throwing into the page', async () => {
     const { logger, widget } = await setUp();
     const problems: CifKpiProblem[] = [];
-    const capture = new CaptureController(logger, {
+    const capture = new CaptureController(host(logger), {
       detail: () => {
         throw new Error('sink broke');
       },
@@ -123,7 +136,7 @@ describe('CaptureController', () => {
       dropped: () => {},
       maxHeld: () => 1,
     });
-    capture.connect();
+    capture.hostConnected();
     const errors: string[] = [];
     const onError = (event: ErrorEvent) => errors.push(event.message);
     window.addEventListener('error', onError);
@@ -131,7 +144,7 @@ describe('CaptureController', () => {
       report(widget, { kpiEventName: 'A' });
     } finally {
       window.removeEventListener('error', onError);
-      capture.disconnect();
+      capture.hostDisconnected();
     }
     expect(errors).to.deep.equal([]);
     expect(problems.map((p) => [p.code, p.message])).to.deep.equal([
@@ -143,7 +156,7 @@ describe('CaptureController', () => {
     const { root, capture, heard } = await setUp();
     const button = root.querySelector<HTMLButtonElement>('#hold')!;
     button.setAttribute('data-kpi-reasn', 'typo');
-    capture.connect();
+    capture.hostConnected();
     button.click();
     button.click();
     const advice = await import('../../src/capture/capture-advice.js');
@@ -158,7 +171,7 @@ describe('CaptureController', () => {
     advice.unknownAttributes(otherSink, button, ['data-kpi-reasn']);
     advice.unknownAttributes(otherSink, button, ['data-kpi-reasn']);
     expect(other.map((w) => w.field)).to.deep.equal(['data-kpi-reasn']);
-    capture.disconnect();
+    capture.hostDisconnected();
   });
 
   describe('events outside the scope', () => {
@@ -179,7 +192,7 @@ describe('CaptureController', () => {
 
     it('says once that a cif-kpi event happened where the scope does not hear it', async () => {
       const { root, capture, heard, widget } = await setUp();
-      capture.connect();
+      capture.hostConnected();
       report(widget, { kpiEventName: 'Inside' });
       await settled();
       expect(heard.warnings).to.deep.equal([]);
@@ -199,7 +212,7 @@ describe('CaptureController', () => {
 
     it('says so of a click on a data-kpi element outside, not of other clicks', async () => {
       const { capture, heard } = await setUp();
-      capture.connect();
+      capture.hostConnected();
       document.body.click();
       await settled();
       expect(heard.warnings).to.deep.equal([]);
@@ -226,7 +239,7 @@ describe('CaptureController', () => {
           `<img data-kpi="ImageFailed" data-kpi-on="error">
            <button id="typo" data-kpi="CallHold" data-kpi-reasn="Hold">Hold</button>`,
         );
-        capture.connect(); // refuses the self-firing data-kpi-on: advice
+        capture.hostConnected(); // refuses the self-firing data-kpi-on: advice
         root.querySelector<HTMLElement>('#typo')!.click(); // an unknown data-kpi-* attribute: advice
         report(outside, { kpiEventName: 'Outside' }); // outside the scope: advice
         report(widget, { kpiEventName: 'Inside' });
@@ -237,7 +250,7 @@ describe('CaptureController', () => {
         // Capture goes on.
         expect(heard.details).to.deep.equal([{ kpiEventName: 'Inside' }]);
         expect(heard.mapped.map((result) => result.ok && result.event.kpiEventName)).to.deep.equal(['CallHold']);
-        capture.disconnect();
+        capture.hostDisconnected();
       } finally {
         loadAdvice.use();
         window.removeEventListener('unhandledrejection', onRejection);
@@ -246,7 +259,7 @@ describe('CaptureController', () => {
 
     it('sees events from inside a shadow root outside the scope', async () => {
       const { capture, heard } = await setUp();
-      capture.connect();
+      capture.hostConnected();
       const inner = outside.attachShadow({ mode: 'open' }).appendChild(document.createElement('chat-box'));
       report(inner, { kpiEventName: 'Deep' });
       await settled();
@@ -257,7 +270,7 @@ describe('CaptureController', () => {
 
     it('says nothing when another logger hears the event, when listening on the document, or once disconnected', async () => {
       const other = await setUp();
-      const covering = new CaptureController(outside.appendChild(document.createElement('x-logger')), {
+      const covering = new CaptureController(host(outside.appendChild(document.createElement('x-logger'))), {
         detail: () => {},
         mapped: () => {},
         problem: () => {},
@@ -266,23 +279,23 @@ describe('CaptureController', () => {
         dropped: () => {},
         maxHeld: () => 1,
       });
-      covering.connect();
-      other.capture.connect();
+      covering.hostConnected();
+      other.capture.hostConnected();
       report(outside.querySelector('#accept')!, { kpiEventName: 'HeardByOther' });
       await settled();
       expect(other.heard.warnings).to.deep.equal([]);
-      covering.disconnect();
+      covering.hostDisconnected();
 
       const whole = await setUp();
       whole.capture.configure('document', false);
-      whole.capture.connect();
+      whole.capture.hostConnected();
       report(outside.querySelector('#accept')!, { kpiEventName: 'Everywhere' });
       await settled();
       expect(whole.heard.warnings).to.deep.equal([]);
       expect(whole.heard.details).to.deep.include({ kpiEventName: 'Everywhere' });
-      whole.capture.disconnect();
+      whole.capture.hostDisconnected();
 
-      other.capture.disconnect();
+      other.capture.hostDisconnected();
       report(outside.querySelector('#accept')!, { kpiEventName: 'Gone' });
       await settled();
       expect(other.heard.warnings).to.deep.equal([]);
@@ -308,20 +321,20 @@ describe('CaptureController', () => {
         };
       });
       const { capture, heard, widget } = await setUp();
-      capture.connect();
+      capture.hostConnected();
       report(widget, { kpiEventName: 'Live' });
       await Promise.resolve();
       expect(heard.details).to.deep.equal([]);
       arrive();
       await capture.whenReady();
       expect(heard.details).to.deep.equal([{ kpiEventName: 'Stubbed' }, { kpiEventName: 'Live' }]);
-      capture.disconnect();
+      capture.hostDisconnected();
     });
 
     it('when the page goes while their take-over loads, hand on at once what waited, with the ids next set', async () => {
       loadTakeOver.use(() => new Promise(() => {})); // never arrives
       const { root, capture, heard, widget } = await setUp('', 100, () => undefined); // heard while ids are missing
-      capture.connect();
+      capture.hostConnected();
       report(widget, { kpiEventName: 'Live' });
       root.querySelector<HTMLElement>('#hold')!.click();
       await Promise.resolve();
@@ -332,20 +345,20 @@ describe('CaptureController', () => {
       expect(heard.details).to.deep.equal([{ kpiEventName: 'Live' }]);
       expect(heard.mapped.map((m) => m.ok && m.event.kpiEventName)).to.deep.equal(['CallHold']);
       expect(heard.stamps).to.deep.equal(['the ids next set', 'the ids next set']);
-      capture.disconnect();
+      capture.hostDisconnected();
     });
 
     it('cost only themselves when their take-over cannot be loaded: it is said, and what waited is handed on', async () => {
       loadTakeOver.use(() => Promise.reject(new Error('offline')));
       const { capture, heard, widget } = await setUp();
-      capture.connect();
+      capture.hostConnected();
       report(widget, { kpiEventName: 'Live' });
       await capture.whenReady();
       expect(heard.problems.map((p) => [p.code, p.message])).to.deep.equal([
         ['internal-error', 'The logger failed to handle an event: Error: offline'],
       ]);
       expect(heard.details).to.deep.equal([{ kpiEventName: 'Live' }]);
-      capture.disconnect();
+      capture.hostDisconnected();
     });
 
     it('are not asked for where no stub left its buffer', async () => {
@@ -356,11 +369,60 @@ describe('CaptureController', () => {
         return Promise.reject(new Error('not needed'));
       });
       const { capture, heard, widget } = await setUp();
-      capture.connect();
+      capture.hostConnected();
       report(widget, { kpiEventName: 'Live' });
       expect(heard.details).to.deep.equal([{ kpiEventName: 'Live' }]);
       expect(asked).to.equal(0);
-      capture.disconnect();
+      capture.hostDisconnected();
+    });
+  });
+
+  describe('while the markup reader loads', () => {
+    let arrive!: () => void;
+    beforeEach(() =>
+      loadMarkupReader.use(async () => {
+        await new Promise<void>((resolve) => (arrive = resolve));
+        return import('../../src/capture/markup-reader.js');
+      }),
+    );
+    afterEach(() => loadMarkupReader.use());
+    const markup = `<img id="img" data-kpi="ImageFailed" data-kpi-on="error" />
+      <span id="dbl" data-kpi="Zoomed" data-kpi-on="dblclick"></span>`;
+
+    it('hears the types data-kpi-on asks for at once, and lets go of those that fire by themselves once checked', async () => {
+      const { root, capture, heard } = await setUp();
+      root.insertAdjacentHTML('beforeend', markup);
+      capture.hostConnected();
+      root.querySelector('#dbl')!.dispatchEvent(new Event('dblclick', { bubbles: true }));
+      root.querySelector('#img')!.dispatchEvent(new Event('error'));
+      arrive();
+      await capture.whenReady();
+      await loadAdvice();
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      expect(heard.mapped.map((result) => result.ok && result.event.kpiEventName)).to.deep.equal(['Zoomed']);
+      expect(heard.problems.map((p) => [p.code, p.field])).to.deep.equal([['invalid-markup', 'data-kpi-on']]);
+      root.querySelector('#img')!.dispatchEvent(new Event('error'));
+      root.querySelector('#dbl')!.dispatchEvent(new Event('dblclick', { bubbles: true }));
+      expect(heard.mapped.map((result) => result.ok && result.event.kpiEventName)).to.deep.equal(['Zoomed', 'Zoomed']);
+      capture.hostDisconnected();
+    });
+
+    it('when the page goes first, logs held markup as its attributes said, but not events of a type not checked yet', async () => {
+      const { root, capture, heard } = await setUp();
+      root.insertAdjacentHTML('beforeend', markup);
+      capture.hostConnected();
+      const hold = root.querySelector<HTMLButtonElement>('#hold')!;
+      hold.click();
+      hold.setAttribute('data-kpi-reason', 'changed after the click');
+      root.querySelector('#dbl')!.dispatchEvent(new Event('dblclick', { bubbles: true }));
+      capture.release(true);
+      // Handed on as a detail, as its attributes said at the click: normalised as any reported event is.
+      expect(heard.mapped).to.deep.equal([]);
+      expect(heard.details).to.deep.equal([{ kpiEventName: 'CallHold', kpiEventReason: 'Hold button' }]);
+      expect(heard.drops).to.deep.equal(['code-unavailable 1']);
+      arrive();
+      await capture.whenReady();
+      capture.hostDisconnected();
     });
   });
 });
