@@ -84,8 +84,8 @@ describe('persistence across real reloads', function () {
     page.logger().removeAttribute('auto-context');
     page.logger().setAttribute('auto-context', '');
     await waitUntil(() => errors.length > 0, 'the error', { timeout: 3000, interval: 10 });
-    // Nothing more may come (a second error, an unhandled rejection of the failed load): with nothing to wait for
-    // that says so, a pause.
+    // Nothing more may come (a second error, an unhandled rejection of the failed load): the page's own listeners
+    // hear them, and nothing says when all have come, so a pause.
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(errors.map((e) => e.code)).to.deep.equal(['internal-error']);
     expect(page.win().pageErrors).to.deep.equal([]);

@@ -35,22 +35,6 @@ export function readyHost(options: SimulatedCifHostOptions = {}): SimulatedCifHo
 const clocks: sinon.SinonFakeTimers[] = [];
 
 /**
- * Resolves in a task of its own (a message on a channel, no timer, so a fake clock does not hold it): by then every
- * microtask queued before, and every promise chained on one already settled, has run. For checks that nothing more
- * is said once what was going to say it has had its turn.
- */
-export function nextTask(): Promise<void> {
-  return new Promise((resolve) => {
-    const { port1, port2 } = new MessageChannel();
-    port1.onmessage = () => {
-      port1.close();
-      resolve();
-    };
-    port2.postMessage(null);
-  });
-}
-
-/**
  * Calls `callback` in a timer task of its own, at once: fake timers yield to it between two timers they run
  * (below). Their own yield, a real `setTimeout(0)` from the last one's task, is nested and so stretched to 4 ms by
  * the browser, which made a test that runs a few hundred timers take seconds of real time; a `setTimeout(0)` made
@@ -91,6 +75,16 @@ export function fakeClock(): sinon.SinonFakeTimers {
   }
   clocks.push(clock);
   return clock;
+}
+
+/**
+ * Lets promises and real tasks run under a fake clock, without moving it, until `done()`: for what arrives in real
+ * time (a chunk's code) while timers are fake. Gives up after `within` ms of real time (`performance.now()`, which
+ * the clock leaves alone), leaving the test's own check to fail.
+ */
+export async function untilArrived(clock: sinon.SinonFakeTimers, done: () => boolean, within = 5000): Promise<void> {
+  const end = performance.now() + within;
+  while (!done() && performance.now() < end) await clock.tickAsync(0);
 }
 
 /*
@@ -226,6 +220,7 @@ export async function pageErrorsDuring(fn: () => Promise<void> | void): Promise<
 }
 
 export type Logger = CifKpiLoggerElement;
+export { nextTask } from './tasks.js';
 
 /**
  * How the property-based tests run: seeded and short in `npm test`; `FC_RUNS` (and `FC_SEED`, or
