@@ -45,14 +45,15 @@ export default {
   middleware: [
     // `/slow-<chunk>-<n>/dist/cdn/…` serves dist/cdn with the bundle's chunk of that name 1.5 s late, and
     // `/fail-<chunk>-<n>/dist/cdn/…` without it (404, half a second late, as a failing network takes a while): a
-    // test can then act while it loads, or see it missing. The path is new for each <n>, so the browser cannot
-    // answer from its cache.
+    // test can then act while it loads, or see it missing. `/slow<ms>-…` and `/fail<ms>-…` take that long instead.
+    // The path is new for each <n>, so the browser cannot answer from its cache.
     async function slowChunk(context, next) {
-      const via = /^\/(slow|fail)-([a-z-]+)-\d+(\/dist\/cdn\/.*)$/.exec(context.path);
+      const via = /^\/(slow|fail)(\d*)-([a-z-]+)-\d+(\/dist\/cdn\/.*)$/.exec(context.path);
       if (via) {
-        const [, how, chunk, path] = via;
+        const [, how, ms, chunk, path] = via;
         if (path.startsWith(`/dist/cdn/cif-kpi-logger-${chunk}-`)) {
-          await new Promise((resolve) => setTimeout(resolve, how === 'fail' ? 500 : 1500));
+          const delay = ms ? Number(ms) : how === 'fail' ? 500 : 1500;
+          await new Promise((resolve) => setTimeout(resolve, delay));
           if (how === 'fail') return void (context.status = 404);
         }
         context.path = path;

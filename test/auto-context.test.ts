@@ -3,7 +3,15 @@ import '../src/define.js';
 import type { CifKpiErrorDetail, CifKpiWarningDetail } from '../src/vocabulary/logger-events.js';
 import type sinon from 'sinon';
 import type { SimulatedCifHostOptions, SimulatedSession } from '../src/testing/simulated-cif-host.js';
-import { collect, fakeClock, pageErrorsDuring, readyHost, reportKpi, type Logger } from './support/harness.js';
+import {
+  collect,
+  fakeClock,
+  nextTask,
+  pageErrorsDuring,
+  readyHost,
+  reportKpi,
+  type Logger,
+} from './support/harness.js';
 
 const SESSIONS = {
   'session-A': { conversationId: 'conv-A' },
@@ -12,6 +20,29 @@ const SESSIONS = {
 
 async function mount(attrs: Record<string, string> = {}, host: SimulatedCifHostOptions = {}) {
   const cif = readyHost({ sessions: SESSIONS, focusedSession: 'session-A', latency: 5, ...host });
+  // The session API calls the logger makes, counted (the host counts those it answered).
+  let asked = 0;
+  const api = window.Microsoft?.CIFramework;
+  for (const name of ['getFocusedSession', 'getSession'] as const) {
+    const call = api?.[name] as ((...args: unknown[]) => unknown) | undefined;
+    if (api && call) {
+      api[name] = (...args: unknown[]) => {
+        asked += 1;
+        return call(...args);
+      };
+    }
+  }
+  /**
+   * Resolves once every session API call the logger made is answered and the logger has had the answer, without
+   * asking more: what it reads of the sessions is read.
+   */
+  const sessionsRead = async () => {
+    for (;;) {
+      await waitUntil(() => cif.sessionAnswers.length >= asked, 'the session answers', { timeout: 2000, interval: 2 });
+      await nextTask();
+      if (cif.sessionAnswers.length >= asked) return;
+    }
+  };
   const root = await fixture<HTMLElement>(html`<div><span></span></div>`);
   const logger = document.createElement('cif-kpi-logger') as Logger;
   for (const [name, value] of Object.entries({
@@ -24,7 +55,7 @@ async function mount(attrs: Record<string, string> = {}, host: SimulatedCifHostO
     logger.setAttribute(name, value);
   root.append(logger);
   await logger.updateComplete;
-  return { cif, root, logger, widget: root.querySelector('span')! };
+  return { cif, root, logger, widget: root.querySelector('span')!, sessionsRead };
 }
 
 /** [conversationId, clientSessionId, kpiEventName] of each event the host received. */
@@ -57,13 +88,13 @@ describe('auto-context', () => {
   });
 
   it('gives every event of a burst the ids of the session focused when it happened, never the old one', async () => {
-    const { cif, logger, widget } = await mount({}, { latency: 20 });
+    const { cif, logger, widget, sessionsRead } = await mount({}, { latency: 20 });
     await waitUntil(() => logger.stats.held === 0 && cif.calls.length === 0, 'ready', { timeout: 2000, interval: 5 });
-    await new Promise((resolve) => setTimeout(resolve, 60)); // session A read
+    await sessionsRead(); // session A read
     reportKpi(widget, { kpiEventName: 'OnA' });
     await cif.focusSession('session-B'); // both notices delivered; session B is being read (20 ms)
     reportKpi(widget, { kpiEventName: 'AfterSwitch' });
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    await sessionsRead();
     reportKpi(widget, { kpiEventName: 'OnB' });
     await cif.focusSession('session-A');
     reportKpi(widget, { kpiEventName: 'BackOnA' });
@@ -78,24 +109,24 @@ describe('auto-context', () => {
   });
 
   it('gives no ids while no session of this provider is focused, or after it closed: events wait', async () => {
-    const { cif, logger, widget } = await mount({}, { focusedSession: null });
+    const { cif, logger, widget, sessionsRead } = await mount({}, { focusedSession: null });
     reportKpi(widget, { kpiEventName: 'Unfocused' });
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    await sessionsRead();
     expect(cif.calls).to.have.length(0);
     expect(logger.pendingCount).to.equal(1);
     await cif.focusSession('session-B');
     await logger.flush();
-    await waitUntil(() => cif.calls.length === 1, 'sent', { timeout: 2000, interval: 5 });
+    await waitUntil(() => cif.calls.length === 1 && logger.pendingCount === 0, 'sent', { timeout: 2000, interval: 5 });
     await cif.closeSession('session-B');
     reportKpi(widget, { kpiEventName: 'AfterClose' });
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    await sessionsRead();
     expect(rows(cif)).to.deep.equal([['conv-B', 'session-B', 'Unfocused']]);
     expect(logger.pendingCount).to.equal(1);
   });
 
   it('lets ids set on the logger win, field by field; the inspector says which came from the session', async () => {
-    const { cif, logger, widget } = await mount({ 'conversation-id': 'conv-explicit', debug: '' });
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    const { cif, logger, widget, sessionsRead } = await mount({ 'conversation-id': 'conv-explicit', debug: '' });
+    await sessionsRead();
     reportKpi(widget, { kpiEventName: 'Mixed' });
     await logger.flush();
     expect(rows(cif)).to.deep.equal([['conv-explicit', 'session-A', 'Mixed']]);
@@ -108,13 +139,13 @@ describe('auto-context', () => {
   });
 
   it('says once, clearly, when the session APIs refuse (outside Omnichannel), and the attributes still work', async () => {
-    const { cif, root, logger, widget } = await mount({ 'conversation-id': 'conv-attr' });
+    const { cif, root, logger, widget, sessionsRead } = await mount({ 'conversation-id': 'conv-attr' });
     cif.sessionReply = 'reject';
     const errors = collect<CifKpiErrorDetail>(root, 'cif-kpi-error');
     await cif.focusSession('session-B');
     await cif.focusSession('session-A');
     await waitUntil(() => errors.length > 0, 'the error', { timeout: 2000, interval: 5 });
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    await sessionsRead();
     reportKpi(widget, { kpiEventName: 'Attr' });
     await logger.flush();
     expect(errors.map((e) => [e.code, e.field])).to.deep.equal([['session-unavailable', 'auto-context']]);
@@ -142,8 +173,10 @@ describe('auto-context', () => {
     const { cif, root, logger } = await mount({}, { initDelay: null });
     cif.uninstall();
     delete window.Microsoft;
-    // Its code arrives in real time: then it waits for the library.
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Its code arrives (the same module the logger asked for; it has had it a task later): then it waits for the
+    // library.
+    await import('../src/deliver/cif-aware.js');
+    await nextTask();
     const errors = await pageErrorsDuring(async () => {
       logger.remove();
       root.append(logger);
@@ -171,7 +204,7 @@ describe('auto-context: each event keeps the session it was heard in', function 
       timeout: 2000,
       interval: 5,
     });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await parts.sessionsRead();
     return { ...parts, clock: fakeClock() };
   }
 

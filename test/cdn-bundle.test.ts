@@ -65,7 +65,8 @@ for (const [name, tag] of [
       doc.getElementById('chat')!.dispatchEvent(new Custom('call-ended', { bubbles: true, detail: { queue: 'x' } }));
       const after = Date.now();
       await waitUntil(() => win.host!.events.length === 1, 'delivery', { timeout: 3000, interval: 10 });
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      // Had the logger taken the other event too, flushing sends it.
+      await (doc.querySelector('cif-kpi-logger') as unknown as { flush(): Promise<void> }).flush();
       const [event] = win.host!.events as Array<{ kpiEventReason: string; eventTimestamp: string }>;
       expect(win.host!.events).to.have.length(1);
       expect(event).to.deep.include({

@@ -13,6 +13,7 @@ import {
   startHost,
   fakeClock,
   loggerLocks,
+  nextTask,
   untilStoreOpen,
   type Logger,
 } from './support/harness.js';
@@ -178,14 +179,15 @@ describe('<cif-kpi-logger> delivery settings', () => {
     expect(errors[2]!.message).to.equal('max-retries "-3" is below its least (0): 0 is used');
     expect(printed.getCalls().map((call) => call.args[1])).to.deep.equal(errors.map((e) => e.message));
     printed.restore();
+    // The words are loaded now: anything said again would be said once the update's promises have run.
     logger.conversationId = 'c2'; // another update: nothing said again
     await logger.updateComplete;
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await nextTask();
     expect(errors).to.have.length(3);
     logger.removeAttribute('flush-delay'); // back to the default, silently
     logger.setAttribute('max-batch', '3');
     await logger.updateComplete;
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await nextTask();
     expect([logger.flushDelay, logger.maxBatch]).to.deep.equal([500, 3]);
     expect(errors).to.have.length(3);
     reportKpi(root.firstElementChild!, { kpiEventName: 'A' });
@@ -607,22 +609,25 @@ describe('<cif-kpi-logger> storage', () => {
   }
 
   it('writes nothing to storage for a burst the host answers within the save interval', async () => {
+    const clock = fakeClock();
     readyHost();
     const { logger, widget } = await page('conversation-id="conv-1" provider-session-id="prov-1"');
     const writes = await segmentWrites(async () => {
       for (let i = 0; i < 500; i++) reportKpi(widget, { kpiEventName: 'Burst' });
-      await waitUntil(() => logger.stats.sent === 500, 'every event sent', { timeout: 5000 });
-      await new Promise((resolve) => setTimeout(resolve, 1200)); // past the save interval
+      await clock.tickAsync(1200); // past the save interval (and flush-delay, 500 ms)
+      expect(logger.stats.sent, 'every event sent').to.equal(500);
+      await clock.tickAsync(1200); // a whole save interval more
     });
     expect(writes).to.equal(0);
   });
 
   it('writes a burst the host has not answered by the save interval, in segments of 100', async () => {
+    const clock = fakeClock();
     startHost({ initDelay: null }); // the library never appears
     const { logger, widget } = await page('conversation-id="conv-1" provider-session-id="prov-1"');
     const writes = await segmentWrites(async () => {
       for (let i = 0; i < 500; i++) reportKpi(widget, { kpiEventName: 'Burst' });
-      await new Promise((resolve) => setTimeout(resolve, 1200));
+      await clock.tickAsync(1200);
     });
     expect(writes).to.equal(5);
     expect(logger.stats.held).to.equal(500);

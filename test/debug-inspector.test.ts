@@ -76,10 +76,10 @@ describe('debug inspector', () => {
   });
 
   it('lists what happened while its code was loading, at the time it happened', async () => {
-    // Its code arrives 100 ms late here (the page may have loaded it for an earlier logger).
-    loadInspector.use(() =>
-      new Promise((resolve) => setTimeout(resolve, 100)).then(() => import('../src/report/debug-inspector.js')),
-    );
+    // Its code arrives when the test says, after the events (the page may have loaded it for an earlier logger).
+    let arrive!: () => void;
+    const arrived = new Promise<void>((resolve) => (arrive = resolve));
+    loadInspector.use(() => arrived.then(() => import('../src/report/debug-inspector.js')));
     const host = startHost({ initDelay: null });
     host.appear();
     const root = await fixture<HTMLElement>(html`<div><button>w</button></div>`);
@@ -98,6 +98,8 @@ describe('debug inspector', () => {
     reportKpi(root.firstElementChild!, { kpiEventName: 'EarlyBird' });
     reportKpi(root.firstElementChild!, { kpiEventName: '' });
     await logger.flush();
+    expect(part(logger, 'inspector') === null, 'still not loaded').to.equal(true);
+    arrive();
     await inspectorShown(logger);
     await frame();
     const rows = eventRows(logger);

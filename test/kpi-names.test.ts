@@ -2,7 +2,16 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../src/define.js';
 import { definitionNames, DEFINITION_ENTITY, DEFINITION_QUERY } from '../src/deliver/kpi-names.js';
 import type { CifKpiErrorDetail, CifKpiWarningDetail } from '../src/vocabulary/logger-events.js';
-import { collect, fakeClock, readyHost, reportKpi, startHost, type Logger } from './support/harness.js';
+import {
+  collect,
+  fakeClock,
+  nextTask,
+  readyHost,
+  reportKpi,
+  startHost,
+  untilArrived,
+  type Logger,
+} from './support/harness.js';
 
 async function mount(attrs = 'check-kpi-names'): Promise<{ root: HTMLElement; logger: Logger; widget: HTMLElement }> {
   const root = await fixture<HTMLElement>(html`<div><span></span></div>`);
@@ -114,7 +123,9 @@ describe('check-kpi-names', () => {
     const { root, logger, widget } = await mount();
     const warnings = collect<CifKpiWarningDetail>(root, 'cif-kpi-warning');
     reportKpi(widget, { kpiEventName: 'Early' });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Its code has arrived (the module the logger asked for; it has had it a task later): it waits for the library.
+    await import('../src/deliver/cif-aware.js');
+    await nextTask();
     expect(host.searches).to.have.length(0);
     host.appear();
     await logger.flush();
@@ -155,7 +166,7 @@ describe('check-kpi-names', () => {
     const { root } = await mount();
     const errors = collect<CifKpiErrorDetail>(root, 'cif-kpi-error');
     // Its chunk arrives in real time: the lookup starts then.
-    for (let i = 0; i < 1000 && host.searches.length === 0; i++) await clock.tickAsync(0);
+    await untilArrived(clock, () => host.searches.length > 0);
     expect(host.searches).to.have.length(1);
     await clock.tickAsync(14_999);
     expect(errors).to.deep.equal([]);

@@ -2,7 +2,16 @@ import { expect, fixture, html } from '@open-wc/testing';
 import '../src/define.js';
 import type { CifKpiDroppedDetail, CifKpiWarningDetail } from '../src/vocabulary/logger-events.js';
 import type { CifKpiLogResult } from '../src/vocabulary/logger-events.js';
-import { collect, documentLocks, fakeClock, readyHost, reportKpi, startHost, type Logger } from './support/harness.js';
+import {
+  collect,
+  documentLocks,
+  fakeClock,
+  readyHost,
+  reportKpi,
+  startHost,
+  untilArrived,
+  type Logger,
+} from './support/harness.js';
 
 /**
  * A logger removed from the page still delivers what it holds; once it holds nothing (at once if it held nothing
@@ -216,7 +225,7 @@ describe('<cif-kpi-logger> removed from the page', () => {
     root.append(logger);
     await logger.updateComplete;
     // Their code arrives in real time: the queue, the check and the session context each wait for the library.
-    for (let i = 0; i < 1000 && listeners.of('CIFInitDone') < 3; i++) await clock.tickAsync(0);
+    await untilArrived(clock, () => listeners!.of('CIFInitDone') >= 3);
     expect(listeners.of('CIFInitDone')).to.equal(3);
     // (Heard around the tracker: these listeners are the test's.)
     const pageErrors: unknown[] = [];

@@ -491,7 +491,14 @@ class Run {
       const missing = [...this.events.values()].filter((e) => e.mustArrive && !this.acknowledged(e.marker));
       this.problems.push(`never acknowledged: ${missing.map((e) => e.marker).join(', ')}`);
     });
-    await sleep(LIBRARY_TIMEOUT); // late answers and copies in flight
+    // Late answers and copies in flight: once every call the host heard is answered (or given up by the library,
+    // LIBRARY_TIMEOUT after it was made) and the logger holds nothing, no call can come or be answered any more.
+    const host = this.#host!;
+    await waitUntil(
+      () => host.calls.every((call) => call.outcome !== undefined) && this.logger.stats.held === 0,
+      'every call answered',
+      { timeout: LIBRARY_TIMEOUT * 10, interval: 5 },
+    ).catch(() => {}); // what is left is for the checks below to find
     this.checkPage();
     this.#checkReceptions();
     await this.#checkReleased();

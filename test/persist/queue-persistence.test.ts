@@ -4,6 +4,7 @@ import { QueuePersistence, SEGMENT_SIZE, type PersistedQueue } from '../../src/p
 import type { QueueKeeper, QueuedEvent } from '../../src/queue/queued-event.js';
 import { parseEntry } from '../../src/persist/stored-segments.js';
 import type { CifKpiProblem } from '../../src/vocabulary/problems.js';
+import { nextTask } from '../support/tasks.js';
 
 let nextOwner = 0;
 
@@ -199,7 +200,7 @@ describe('QueuePersistence', () => {
     t.persistence.saveNow();
     // Said in the words of the storage-problems chunk, loaded now (the first storage fault of this page).
     await waitUntil(() => t.problems.length > 0, 'the refusal is said');
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await nextTask(); // the words have arrived: anything else to say has been said
     expect(t.problems.map((p) => p.code)).to.deep.equal(['storage-unavailable']);
     expect(t.problems[0]!.message).to.contain('QuotaExceededError').and.contain('2 events are kept in memory only'); // the one written before shared the segment refused
     expect(t.stored(), 'the stale segment was removed, not left behind').to.deep.equal([]);
