@@ -340,6 +340,18 @@ describe('auto-context: each event keeps the session it was heard in', function 
     expect(rows(cif)).to.deep.equal([['conv-3', 's-3', 'Moved']]);
   });
 
+  it('gives an event heard before it knows the focus again the session whose focus ends next', async () => {
+    const { cif, root, logger, widget, clock } = await mountClocked();
+    logger.remove();
+    root.append(logger); // it reads the focused session again (5 ms)
+    await clock.tickAsync(0);
+    reportKpi(widget, { kpiEventName: 'Readded' });
+    await focus(cif, clock, null); // s-1 focused:false comes before the answer: s-1 had the focus until now
+    await clock.tickAsync(100);
+    await drained(logger, clock);
+    expect(rows(cif)).to.deep.equal([['conv-1', 's-1', 'Readded']]);
+  });
+
   it('takes a conversationId answered as a number as text, and never another session’s for an unusable one', async () => {
     const sessions = {
       's-1': { conversationId: 'conv-1' },

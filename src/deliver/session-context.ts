@@ -162,6 +162,11 @@ export class SessionContext {
     if (typeof id === 'string' && id) {
       if (focused === true || focused === 'true') this.#focusOn(id);
       else if (id === this.#focus) this.#focusOn(null);
+      else if (this.#focus === undefined) {
+        // Its focus ends before the focus was known: it had it until now, while the events waiting were heard.
+        this.#focusOn(id);
+        this.#focusOn(null);
+      }
     }
     return Promise.resolve(true);
   }
