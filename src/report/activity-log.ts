@@ -2,6 +2,9 @@ import type { CifAnalyticsCall, DeliveryContext } from '../vocabulary/cif-contra
 import type { ActivityProblem } from './problem-count.js';
 import { dropMessage } from './diagnostics.js';
 import type { DropReason } from '../vocabulary/logger-events.js';
+import type { CifKpiProblem, CifKpiWarning } from '../vocabulary/problems.js';
+import type { QueuedEvent } from '../queue/queued-event.js';
+import { own } from '../vocabulary/own.js';
 
 /** What became of an event, as the debug inspector shows it. */
 export type ActivityState = 'held' | 'sent' | 'retrying' | 'failed' | 'dropped' | 'invalid';
@@ -122,5 +125,76 @@ export class ActivityLog implements ActivityRecorder {
     this.#byId.clear();
     this.problems.clear();
     this.#onChange();
+  }
+}
+
+/**
+ * What the reporter tells the inspector as it happens, with the time: an event captured (with its warnings), refused,
+ * dropped as it arrived (with its detail), or queued, restored, sent, retrying, given up or dropped.
+ */
+export type ActivityNote =
+  | ['captured', number, readonly CifKpiWarning[]]
+  | ['invalid', number, CifKpiProblem, unknown]
+  | ['arrived', number, DropReason, unknown]
+  | ['queued' | 'restored', number, readonly QueuedEvent[]]
+  | ['sent', number, readonly QueuedEvent[], CifAnalyticsCall]
+  | ['retrying' | 'failed', number, readonly QueuedEvent[], string]
+  | ['dropped', number, readonly QueuedEvent[], DropReason];
+
+/** Writes what the reporter notes into `log`: each event's row, with the warnings of its capture. */
+export function activityTap(log: ActivityRecorder): (note: ActivityNote) => void {
+  /** The warnings of the event being captured, for its row once it is queued or refused. */
+  let warnings: string[] | undefined;
+  const facts = (given: ActivityFacts): ActivityFacts => {
+    const said = warnings;
+    warnings = undefined;
+    return said ? { ...given, warnings: said } : given;
+  };
+  return (note) => {
+    const at = note[1];
+    switch (note[0]) {
+      case 'captured':
+        warnings = note[2].length ? note[2].map((w) => w.message) : undefined;
+        return;
+      case 'invalid':
+        return log.record(nameOf(note[3]), 'invalid', undefined, note[2].message, at, facts({ event: note[3] }));
+      case 'arrived':
+        return log.record(nameOf(note[3]), 'dropped', undefined, note[2], at);
+      case 'queued':
+      case 'restored':
+        for (const { event, context, id, problem } of note[2]) {
+          const state = problem ? 'failed' : 'held';
+          log.record(
+            event.kpiEventName,
+            state,
+            id,
+            undefined,
+            at,
+            note[0] === 'queued' ? facts({ event, context }) : { event, context },
+          );
+        }
+        return;
+      case 'sent':
+        return log.update(ids(note[2]), 'sent', undefined, at, note[3]);
+      case 'retrying':
+      case 'failed':
+        return log.update(ids(note[2]), note[0], note[3], at);
+      case 'dropped':
+        for (const item of note[2]) log.record(item.event.kpiEventName, 'dropped', item.id, note[3], at);
+    }
+  };
+}
+
+function ids(items: readonly { id: string }[]): string[] {
+  return items.map((item) => item.id);
+}
+
+/** The name to show for a detail that may not be valid. */
+function nameOf(detail: unknown): string {
+  try {
+    const name = own(detail, 'kpiEventName');
+    return typeof name === 'string' && name ? name.slice(0, 60) : '(no kpiEventName)';
+  } catch {
+    return '(unreadable detail)';
   }
 }

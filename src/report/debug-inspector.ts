@@ -2,9 +2,9 @@ import type { ContextInput, ContextState } from '../normalise/delivery-context.j
 import { attributeOf } from '../vocabulary/attribute-names.js';
 import { CALL_FIELDS } from '../vocabulary/cif-contract.js';
 import type { CifKpiStats } from '../vocabulary/logger-events.js';
-import { ActivityLog, type ActivityEntry } from './activity-log.js';
+import { ActivityLog, activityTap, type ActivityEntry } from './activity-log.js';
 
-export { ActivityLog };
+export { ActivityLog, activityTap };
 
 /** What the inspector reads of the logger element itself: what its public properties say. */
 export interface InspectedLogger extends ContextInput {

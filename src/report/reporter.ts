@@ -11,11 +11,10 @@ import {
   type DeliveryStats,
   type DropReason,
 } from '../vocabulary/logger-events.js';
-import { own } from '../vocabulary/own.js';
 import type { CifKpiProblem, CifKpiWarning } from '../vocabulary/problems.js';
 import type { DeliveryReporter } from '../queue/delivery-queue.js';
 import type { QueuedEvent } from '../queue/queued-event.js';
-import type { ActivityFacts, ActivityRecorder } from './activity-log.js';
+import type { ActivityNote } from './activity-log.js';
 import type { ActivityProblem } from './problem-count.js';
 import type { Diagnostics, Said } from './diagnostics.js';
 import { DEFAULT_LOG_LEVEL, prints, type LogLevel } from '../vocabulary/log-level.js';
@@ -39,8 +38,8 @@ export class Reporter implements DeliveryReporter {
   #counts = { captured: 0, invalid: 0, dropped: 0 };
   /** Drops of this task not yet fired, by reason: a burst is reported once per reason. */
   #drops = new Map<DropReason, { count: number; events: CifKpiEvent[] }>();
-  /** Recent events and their fate, kept only while the inspector is on. */
-  #activity: ActivityRecorder | undefined;
+  /** Hears what becomes of each event, while the inspector is on (its activity log); nothing otherwise. */
+  #tap: ((note: ActivityNote) => void) | undefined;
   #inspector: DebugInspector | undefined;
   /** What is printed to the console (`log-level`). */
   level: LogLevel = DEFAULT_LOG_LEVEL;
@@ -50,8 +49,6 @@ export class Reporter implements DeliveryReporter {
   #stalls: StallHints | undefined;
   /** Each problem and warning reported, counted, for the inspector (even one opened later). */
   #problems = new Map<string, ActivityProblem>();
-  /** The warnings of the event being captured, for its row in the inspector. */
-  #warnings: string[] | undefined;
 
   constructor(target: EventTarget) {
     this.#target = target;
@@ -97,7 +94,7 @@ export class Reporter implements DeliveryReporter {
   captured(warnings: readonly CifKpiWarning[], detail: unknown): void {
     this.#counts.captured += 1;
     // Shown on the event's row in the inspector, once it is queued or refused.
-    if (this.#activity) this.#warnings = warnings.length ? warnings.map((w) => w.message) : undefined;
+    this.#tap?.(['captured', Date.now(), warnings]);
     for (const warning of warnings) this.fire('cif-kpi-warning', { ...warning, event: detail });
   }
 
@@ -118,7 +115,7 @@ export class Reporter implements DeliveryReporter {
   /** An event was refused: it is not delivered. */
   invalid(p: CifKpiProblem, detail: unknown): void {
     this.#counts.invalid += 1;
-    this.#activity?.record(nameOf(detail), 'invalid', undefined, p.message, undefined, this.#facts({ event: detail }));
+    this.#tap?.(['invalid', Date.now(), p, detail]);
     this.fire('cif-kpi-error', { ...p, event: detail });
   }
 
@@ -163,7 +160,7 @@ export class Reporter implements DeliveryReporter {
    */
   droppedOnArrival(reason: DropReason, count: number, detail?: unknown): void {
     this.#counts.captured += count;
-    if (detail !== undefined) this.#activity?.record(nameOf(detail), 'dropped', undefined, reason);
+    if (detail !== undefined) this.#tap?.(['arrived', Date.now(), reason, detail]);
     this.#reportDrop(reason, [], count);
   }
 
@@ -172,41 +169,17 @@ export class Reporter implements DeliveryReporter {
   queued(item: QueuedEvent): void {
     this.#stalls?.held();
     if (prints(this.level, 'debug')) this.#say({ type: 'held', detail: `"${item.event.kpiEventName}" (${item.id})` });
-    this.#activity?.record(
-      item.event.kpiEventName,
-      'held',
-      item.id,
-      undefined,
-      undefined,
-      this.#facts({ event: item.event, context: item.context }),
-    );
-  }
-
-  /** An event's facts for the inspector, with the warnings of its capture. */
-  #facts(facts: ActivityFacts): ActivityFacts {
-    const warnings = this.#warnings;
-    this.#warnings = undefined;
-    return warnings ? { ...facts, warnings } : facts;
+    this.#tap?.(['queued', Date.now(), [item]]);
   }
 
   restored(items: readonly QueuedEvent[]): void {
     if (items.length > 0) this.#stalls?.held();
     this.#counts.captured += items.length;
-    for (const item of items) {
-      const facts = { event: item.event, context: item.context };
-      this.#activity?.record(
-        item.event.kpiEventName,
-        item.problem ? 'failed' : 'held',
-        item.id,
-        undefined,
-        undefined,
-        facts,
-      );
-    }
+    this.#tap?.(['restored', Date.now(), items]);
   }
 
   sent(call: CifAnalyticsCall, items: readonly QueuedEvent[], result: unknown): void {
-    this.#activity?.update(ids(items), 'sent', undefined, undefined, call);
+    this.#tap?.(['sent', Date.now(), items, call]);
     this.fire('cif-kpi-sent', {
       data: call.data,
       eventName: call.eventName,
@@ -216,7 +189,7 @@ export class Reporter implements DeliveryReporter {
   }
 
   attemptFailed(call: CifAnalyticsCall, items: readonly QueuedEvent[], p: CifKpiProblem, retryIn?: number): void {
-    if (retryIn !== undefined) this.#activity?.update(ids(items), 'retrying', `${p.message} (retry in ${retryIn} ms)`);
+    if (retryIn !== undefined) this.#tap?.(['retrying', Date.now(), items, `${p.message} (retry in ${retryIn} ms)`]);
     this.fire('cif-kpi-error', {
       ...p,
       call,
@@ -227,12 +200,12 @@ export class Reporter implements DeliveryReporter {
   }
 
   failed(items: readonly QueuedEvent[], error: CifKpiProblem): void {
-    this.#activity?.update(ids(items), 'failed', error.message);
+    this.#tap?.(['failed', Date.now(), items, error.message]);
     this.fire('cif-kpi-failed', { events: items.map((item) => item.event), error, attempts: items[0]!.attempts });
   }
 
   dropped(items: readonly QueuedEvent[], reason: DropReason): void {
-    for (const item of items) this.#activity?.record(item.event.kpiEventName, 'dropped', item.id, reason);
+    this.#tap?.(['dropped', Date.now(), items, reason]);
     this.#reportDrop(
       reason,
       items.map((item) => item.event),
@@ -259,21 +232,17 @@ export class Reporter implements DeliveryReporter {
    * kept, with its time, and listed when it arrives (at most the log's length of it).
    */
   showInspector(root: ShadowRoot, view: () => InspectorView, actions: InspectorActions): void {
-    if (this.#activity) return;
-    const early: Array<(log: ActivityRecorder) => void> = [];
-    const keep = (entry: (log: ActivityRecorder) => void) => early.push(entry) > 200 && early.shift();
-    const recorder: ActivityRecorder = {
-      record: (name, state, id, message, at = Date.now(), facts) =>
-        keep((log) => log.record(name, state, id, message, at, facts)),
-      update: (ids, state, message, at = Date.now(), call) => keep((log) => log.update(ids, state, message, at, call)),
-    };
-    this.#activity = recorder;
+    if (this.#tap) return;
+    const early: ActivityNote[] = [];
+    const keep = (note: ActivityNote) => void (early.push(note) > 200 && early.shift());
+    this.#tap = keep;
     loadInspector().then(
-      ({ DebugInspector, ActivityLog }) => {
-        if (this.#activity !== recorder) return;
+      ({ DebugInspector, ActivityLog, activityTap }) => {
+        if (this.#tap !== keep) return;
         const log = new ActivityLog(() => this.refresh(), undefined, this.#problems);
-        for (const entry of early) entry(log);
-        this.#activity = log;
+        const tap = activityTap(log);
+        for (const note of early) tap(note);
+        this.#tap = tap;
         this.#inspector = new DebugInspector(root, log, view, actions);
       },
       () => {}, // no inspector: the page goes on
@@ -283,25 +252,11 @@ export class Reporter implements DeliveryReporter {
   hideInspector(): void {
     this.#inspector?.destroy();
     this.#inspector = undefined;
-    this.#activity = undefined;
+    this.#tap = undefined;
   }
 
   /** Renders the inspector again on its next frame, if it is shown. */
   refresh(): void {
     this.#inspector?.schedule();
-  }
-}
-
-function ids(items: readonly { id: string }[]): string[] {
-  return items.map((item) => item.id);
-}
-
-/** The name to show for a detail that may not be valid. */
-function nameOf(detail: unknown): string {
-  try {
-    const name = own(detail, 'kpiEventName');
-    return typeof name === 'string' && name ? name.slice(0, 60) : '(no kpiEventName)';
-  } catch {
-    return '(unreadable detail)';
   }
 }
