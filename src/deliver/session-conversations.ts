@@ -23,7 +23,7 @@ export interface ConversationHooks {
 
 export class SessionConversations {
   /** Whether the CIF library is there: until it is, no session is read (events wait; none is taken for gone). */
-  ready = false;
+  ready?: boolean;
   #call: CifCall;
   #hooks: ConversationHooks;
   /** Conversations read (or being read), by session. */

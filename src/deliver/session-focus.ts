@@ -33,7 +33,7 @@ export class SessionFocus {
   /** The focused session: its id, null when none of this provider's is, undefined until first known. */
   id: string | null | undefined;
   /** Whether the session APIs refused: the focus will never be known. */
-  unavailable = false;
+  unavailable?: boolean;
   #call: CifCall;
   #hooks: FocusHooks;
   #stopped = false;
