@@ -2,7 +2,10 @@ import type { ContextInput, ContextState } from '../normalise/delivery-context.j
 import { attributeOf } from '../vocabulary/attribute-names.js';
 import { CALL_FIELDS } from '../vocabulary/cif-contract.js';
 import type { CifKpiStats } from '../vocabulary/logger-events.js';
-import { ActivityLog, activityTap, type ActivityEntry } from './activity-log.js';
+import { ActivityLog, activityTap } from './activity-log.js';
+import { el, span } from './inspector-dom.js';
+import { EventRows } from './inspector-rows.js';
+import { STYLES } from './inspector-styles.js';
 
 export { ActivityLog, activityTap };
 
@@ -49,85 +52,8 @@ export interface InspectorActions {
   retryFailed(): void;
 }
 
-const STYLES = `
-  :host([debug]) { display: block; }
-  [part~='inspector'] {
-    font: var(--cif-kpi-inspector-font, 12px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace);
-    color: var(--cif-kpi-inspector-color, #1b2430);
-    background: var(--cif-kpi-inspector-background, #f8fafc);
-    border: 1px solid var(--cif-kpi-inspector-border-color, #c8d1dc);
-    border-radius: var(--cif-kpi-inspector-radius, 6px);
-    padding: 0.5em 0.75em;
-    min-width: 0;
-  }
-  [hidden] { display: none !important; }
-  header { display: flex; flex-wrap: wrap; gap: 0.5em 1em; align-items: center; justify-content: space-between; }
-  h2, h3 { font-size: 1em; margin: 0; }
-  h3 { margin-top: 0.5em; }
-  dl { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 0 0.75em; margin: 0.5em 0; }
-  dt { opacity: 0.75; }
-  dd { margin: 0; overflow-wrap: anywhere; }
-  [part~='stats'] { display: flex; flex-wrap: wrap; gap: 0.25em 1em; margin: 0.5em 0; padding: 0; list-style: none; }
-  [part~='problems'] { margin: 0.25em 0; padding: 0; list-style: none; max-height: var(--cif-kpi-inspector-max-height, 16em); overflow: auto; }
-  [part~='problem'] { padding: 0.15em 0; border-top: 1px solid rgb(0 0 0 / 0.08); overflow-wrap: anywhere; }
-  [part~='events'] { margin: 0; padding: 0; list-style: none; max-height: var(--cif-kpi-inspector-max-height, 16em); overflow: auto; }
-  [part~='events']:focus-visible, button:focus-visible, summary:focus-visible {
-    outline: 2px solid var(--cif-kpi-inspector-accent, #2563eb); outline-offset: 1px;
-  }
-  [part~='event'] { padding: 0.15em 0; border-top: 1px solid rgb(0 0 0 / 0.08); }
-  summary { display: flex; flex-wrap: wrap; gap: 0 0.5em; cursor: pointer; list-style: none; }
-  summary::-webkit-details-marker { display: none; }
-  summary::before { content: '▸'; width: 0.8em; }
-  details[open] > summary::before { content: '▾'; }
-  summary .state { min-width: 5.5em; }
-  summary .name { flex: 1 1 10em; min-width: 0; overflow-wrap: anywhere; }
-  .why, .note { flex-basis: 100%; padding-left: 1.3em; overflow-wrap: anywhere; }
-  [part~='payload'] { margin: 0.25em 0 0.25em 1.3em; white-space: pre-wrap; overflow-wrap: anywhere; max-height: 20em; overflow: auto; }
-  .state, .kind { font-weight: 600; }
-  .held, .retrying, .note, .kind.warning { color: var(--cif-kpi-inspector-pending-color, #8a5a00); }
-  .sent { color: var(--cif-kpi-inspector-sent-color, #17663a); }
-  .failed, .dropped, .invalid, .kind.error { color: var(--cif-kpi-inspector-error-color, #b42318); }
-  button {
-    font: inherit; color: inherit; background: var(--cif-kpi-inspector-button-background, #fff);
-    border: 1px solid currentColor; border-radius: 4px; padding: 0.1em 0.6em; cursor: pointer;
-  }
-  .actions { display: flex; flex-wrap: wrap; gap: 0.5em; }
-  .status.ready { color: var(--cif-kpi-inspector-sent-color, #17663a); }
-  .status.waiting { color: var(--cif-kpi-inspector-pending-color, #8a5a00); }
-  [part~='badge'] {
-    position: fixed; inset: auto var(--cif-kpi-inspector-badge-right, 1em) var(--cif-kpi-inspector-badge-bottom, 1em) auto;
-    z-index: 2147483000; font: var(--cif-kpi-inspector-font, 12px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace);
-    color: var(--cif-kpi-inspector-color, #1b2430); background: var(--cif-kpi-inspector-background, #f8fafc);
-    border: 1px solid var(--cif-kpi-inspector-border-color, #c8d1dc); border-radius: 999px; padding: 0.3em 0.8em;
-    box-shadow: 0 1px 4px rgb(0 0 0 / 0.2);
-  }
-`;
-
 /** Where the tab remembers whether the inspector was collapsed to its badge. */
 const COLLAPSED_KEY = 'cif-kpi-inspector-collapsed';
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, part?: string, text?: string): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (part) node.setAttribute('part', part);
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
-function span(className: string, text: string): HTMLSpanElement {
-  const node = el('span', undefined, text);
-  node.className = className;
-  return node;
-}
-
-/** One event's row, kept while its entry is listed so that an open row stays open and focus stays put. */
-interface Row {
-  li: HTMLLIElement;
-  details: HTMLDetailsElement;
-  summary: HTMLElement;
-  payload: HTMLPreElement;
-  /** What the row shows now, to skip rewriting an unchanged one. */
-  shown: string;
-}
 
 /**
  * The debug inspector: where the logger listens, the ids in force, the CIF host's status, the counts, the problems
@@ -146,7 +72,7 @@ export class DebugInspector {
   #events: HTMLOListElement;
   #badge: HTMLButtonElement;
   #collapse: HTMLButtonElement;
-  #rows = new Map<ActivityEntry, Row>();
+  #rows: EventRows;
   #root: ShadowRoot;
   /** A constructed stylesheet, adopted by the logger's shadow root: it works under `style-src 'self'`. */
   #sheet: CSSStyleSheet;
@@ -193,6 +119,7 @@ export class DebugInspector {
     this.#events.setAttribute('aria-label', 'Recent events');
     this.#events.setAttribute('aria-live', 'polite');
     this.#events.tabIndex = 0;
+    this.#rows = new EventRows(this.#events);
     this.#section.append(header, this.#ids, this.#stats, this.#problemsTitle, this.#problems, this.#events);
     this.#badge = el('button', 'badge');
     this.#badge.type = 'button';
@@ -293,57 +220,7 @@ export class DebugInspector {
         return li;
       }),
     );
-    this.#renderEvents();
-  }
-
-  /** The event rows, newest first; a row is reused while its entry is listed, so an open one stays open. */
-  #renderEvents(): void {
-    const entries = this.#log.entries.slice().reverse();
-    const listed = new Set(entries);
-    for (const [entry, row] of this.#rows) {
-      if (listed.has(entry)) continue;
-      row.li.remove();
-      this.#rows.delete(entry);
-    }
-    entries.forEach((entry, index) => {
-      const row = this.#rows.get(entry) ?? this.#newRow(entry);
-      this.#fill(row, entry);
-      const at = this.#events.children[index];
-      if (at !== row.li) this.#events.insertBefore(row.li, at ?? null);
-    });
-  }
-
-  #newRow(entry: ActivityEntry): Row {
-    const li = el('li');
-    const details = el('details');
-    const summary = el('summary');
-    const payload = el('pre', 'payload');
-    // It may scroll: reachable from the keyboard.
-    payload.tabIndex = 0;
-    payload.setAttribute('aria-label', `Payload of ${entry.name}`);
-    details.append(summary, payload);
-    li.append(details);
-    const row: Row = { li, details, summary, payload, shown: '' };
-    details.addEventListener('toggle', () => {
-      if (details.open) payload.textContent = payloadOf(entry);
-    });
-    this.#rows.set(entry, row);
-    return row;
-  }
-
-  #fill(row: Row, entry: ActivityEntry): void {
-    const shown = `${entry.state} ${entry.at} ${entry.message ?? ''} ${entry.warnings?.length ?? 0} ${entry.call ? 1 : 0}`;
-    if (row.shown === shown) return;
-    row.shown = shown;
-    row.li.setAttribute('part', `event event-${entry.state}`);
-    const parts: Node[] = [
-      span(`state ${entry.state}`, entry.state),
-      span('name', `${entry.name} · ${new Date(entry.at).toLocaleTimeString()}`),
-    ];
-    if (entry.message) parts.push(span('why', entry.message));
-    for (const warning of entry.warnings ?? []) parts.push(span('note', `warning: ${warning}`));
-    row.summary.replaceChildren(...parts);
-    if (row.details.open) row.payload.textContent = payloadOf(entry);
+    this.#rows.render(this.#log.entries);
   }
 
   destroy(): void {
@@ -360,46 +237,5 @@ function readCollapsed(): boolean | undefined {
     return value === null ? undefined : value === 'true';
   } catch {
     return undefined;
-  }
-}
-
-/**
- * What the row's event is, exactly: once sent, the call's arguments with this event as its `data.events`; while
- * held, the event and the ids it was stamped with; when refused, the detail as it was given.
- */
-function payloadOf(entry: ActivityEntry): string {
-  const { call, event, context } = entry;
-  if (call) {
-    const { size, data, ...args } = call;
-    const of = size > 1 ? `one of the ${size} events its call carried:\n` : 'the call that carried it:\n';
-    return of + json({ ...args, data: { ...data, events: [event] } });
-  }
-  if (entry.state === 'invalid') return `the detail as given (refused):\n${json(event)}`;
-  if (event === undefined) return 'not kept';
-  if (!context) return `the event, waiting for its ids:\n${json(event)}`;
-  return `the event and the ids it was stamped with:\n${json({ ...context, events: [event] })}`;
-}
-
-/** JSON for people: indented; what JSON cannot hold (a cycle, a BigInt, a function) shown instead of throwing. */
-function json(value: unknown): string {
-  const seen = new WeakSet<object>();
-  try {
-    return (
-      JSON.stringify(
-        value,
-        (_key, v: unknown) => {
-          if (typeof v === 'bigint') return `${v}n`;
-          if (typeof v === 'function' || typeof v === 'symbol') return `[${typeof v}]`;
-          if (typeof v === 'object' && v !== null) {
-            if (seen.has(v)) return '[cycle]';
-            seen.add(v);
-          }
-          return v;
-        },
-        2,
-      ) ?? String(value)
-    );
-  } catch (error) {
-    return `(cannot be shown: ${String(error)})`;
   }
 }

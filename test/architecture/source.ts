@@ -3,10 +3,19 @@ export async function sourceFiles(): Promise<string[]> {
   return (await fetch('/__source-files')).json() as Promise<string[]>;
 }
 
-export async function sourceText(path: string): Promise<string> {
-  const response = await fetch(`/__source?file=${encodeURIComponent(path)}`);
-  if (!response.ok) throw new Error(`${path}: ${response.status}`);
-  return response.text();
+/** Each file's text, fetched once per page (the checks read every file several times). */
+const texts = new Map<string, Promise<string>>();
+
+export function sourceText(path: string): Promise<string> {
+  let text = texts.get(path);
+  if (text === undefined) {
+    text = fetch(`/__source?file=${encodeURIComponent(path)}`).then((response) => {
+      if (!response.ok) throw new Error(`${path}: ${response.status}`);
+      return response.text();
+    });
+    texts.set(path, text);
+  }
+  return text;
 }
 
 const IMPORT =
