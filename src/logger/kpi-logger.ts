@@ -11,20 +11,20 @@ import {
   resolveContext,
   type ContextInput,
 } from '../normalise/delivery-context.js';
-import { DELIVERY_OPTION_NAMES, deliveryOptions, type DeliveryOptions } from '../queue/delivery-options.js';
+import type { DeliveryOptions } from '../queue/delivery-options.js';
 import { DeliveryQueue } from '../queue/delivery-queue.js';
 import { newOwnerId } from '../persist/queue-store.js';
 import { QueuePersistence } from '../persist/queue-persistence.js';
 import { CifHostWatcher } from '../deliver/cif-host.js';
 import { Reporter } from '../report/reporter.js';
 import type { InspectorView } from '../report/debug-inspector.js';
-import { logLevel, type LogLevel } from '../vocabulary/log-level.js';
+import type { LogLevel } from '../vocabulary/log-level.js';
 import { CALL_FIELDS, type DeliveryContext } from '../vocabulary/cif-contract.js';
 import { internalError } from '../vocabulary/problems.js';
-import { lazy } from '../vocabulary/lazy.js';
 import type { CifKpiFailedEvent, CifKpiLogResult, CifKpiStats } from '../vocabulary/logger-events.js';
 import { CifAwareFeatures } from './cif-aware-features.js';
 import { Intake } from './intake.js';
+import { settingsOf } from './settings.js';
 
 /** The element a logger runs in: its settings, as its properties hold them, and what Lit gives a controller. */
 export interface LoggerElement extends HTMLElement, ContextInput, Record<keyof DeliveryOptions, number> {
@@ -49,9 +49,6 @@ type Stamp = DeliveryContext | ContextBinding | undefined;
 /** With `auto-context`, the binding of an event read back without one: no session, the ids set on the logger. */
 const UNBOUND = new ContextBinding(undefined, 0);
 UNBOUND.s = null;
-
-/** The words for delivery settings given as something unusable: loaded when one is. */
-const loadOptionProblems = lazy(() => import('../queue/option-problems.js'));
 
 /**
  * A logger's pipeline: hears events through its capture, normalises them, stamps them with the ids in force, queues
@@ -199,7 +196,7 @@ export class KpiLogger {
   update(changed: ReadonlyMap<PropertyKey, unknown>): void {
     const host = this.#host;
     try {
-      this.#applyOptions();
+      this.#queue.configure(settingsOf(host, this.#reporter));
       this.#context.current();
       this.#capture.configure(host.scope, host.disabled);
       if (changed.has('noPersist')) this.#holdWhatIsNeeded();
@@ -233,34 +230,6 @@ export class KpiLogger {
       this.#queue.rest();
       this.#reporter.rest();
     }
-  }
-
-  /**
-   * Gives the queue the delivery settings and the console its level; one given as something unusable
-   * (`flush-delay="fast"`, `max-retries="-3"`, `log-level="loud"`) is said once and replaced, on the property too,
-   * by what is used.
-   */
-  #applyOptions(): void {
-    const host = this.#host;
-    const options = deliveryOptions(host);
-    const givenLevel = host.logLevel;
-    this.#reporter.level = host.logLevel = logLevel(givenLevel);
-    // What was given is said of once the words for it have loaded (a chunk of their own): kept as it is now.
-    const given: Record<string, unknown> = {};
-    let unusable = givenLevel != null && givenLevel !== host.logLevel;
-    for (const name of DELIVERY_OPTION_NAMES) {
-      const value = (given[name] = host[name]);
-      unusable ||= value != null && value !== options[name];
-      host[name] = options[name];
-    }
-    if (unusable) {
-      // If the words cannot be loaded, nothing is said (the values used are on the properties).
-      loadOptionProblems().then(
-        ({ sayOptionProblems }) => sayOptionProblems(host, given, options, givenLevel, (p) => this.#reporter.error(p)),
-        () => {},
-      );
-    }
-    this.#queue.configure(options);
   }
 
   #inspectorView = (): InspectorView => ({
