@@ -9,8 +9,8 @@ import { isoTime } from './usual-event.js';
 
 const ISO_DATE_TIME_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/i;
 /** Dataverse DateTime columns hold years 1753–9999. */
-const MIN_TIME = Date.UTC(1753, 0, 1);
-const MAX_TIME = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+export const MIN_TIME = Date.UTC(1753, 0, 1);
+export const MAX_TIME = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 /** `kpiEventName`: a non-empty string that fits its column; a name CIF logs itself is warned about. */
 export function kpiEventNameOf(value: unknown, warnings: CifKpiWarning[]): string | CifKpiProblem {

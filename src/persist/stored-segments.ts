@@ -6,8 +6,9 @@
 import { normaliseKpiEvent } from '../normalise/kpi-event.js';
 import { ContextBinding, resolveContext } from '../normalise/delivery-context.js';
 import { isoTime } from '../normalise/usual-event.js';
+import { MAX_TIME, MIN_TIME } from '../normalise/field-values.js';
 import type { QueuedEvent } from '../queue/queued-event.js';
-import { CALL_FIELDS, type DeliveryContext } from '../vocabulary/cif-contract.js';
+import { CALL_FIELDS, type CifKpiEvent, type DeliveryContext } from '../vocabulary/cif-contract.js';
 import { own } from '../vocabulary/own.js';
 import { problem, type CifKpiProblem } from '../vocabulary/problems.js';
 import { indexKey, lockName, READ_VERSIONS, saysLeft, segmentNumber } from './stored-format.js';
@@ -117,37 +118,46 @@ export function parseEntry(text: string | null): ReadBack {
   };
   const out: QueuedEvent[] = [];
   let unreadable = 0;
-  for (const raw of items) {
-    let whole: Record<string, unknown>;
-    let c: unknown;
-    let more: unknown = raw;
-    if (version === 4) {
-      // A row: [owner, number, time, name, reason, context, more?] (see `serialise`).
-      if (!Array.isArray(raw) || typeof t !== 'number') {
-        unreadable += 1;
-        continue;
+  /** One stored event, or undefined when it is damaged (whatever it holds: never a throw). */
+  const readRow = (raw: unknown): QueuedEvent | undefined => {
+    try {
+      let whole: Record<string, unknown>;
+      let c: unknown;
+      let more: unknown = raw;
+      if (version === 4) {
+        // A row: [owner, number, time, name, reason, context, more?] (see `serialise`).
+        if (!Array.isArray(raw) || typeof t !== 'number') {
+          return undefined;
+        }
+        const [o, n, dt, name, reason, context, rest] = raw as unknown[];
+        more = rest;
+        // A time no page can have captured (damaged) is unreadable, never a date that throws or is misread.
+        const heldSince = typeof dt === 'number' && t + dt >= MIN_TIME && t + dt <= MAX_TIME ? t + dt : undefined;
+        const texted = (index: unknown) => (typeof shared(texts, index) === 'string' ? shared(texts, index) : null);
+        const e = own(more, 'e');
+        const event: Record<string, unknown> = typeof e === 'object' && e !== null ? { ...e } : {};
+        event.kpiEventName = texted(name);
+        if (reason !== -1) event.kpiEventReason = texted(reason);
+        event.eventTimestamp = own(more, 'ts') ?? (heldSince === undefined ? undefined : isoTime(heldSince));
+        whole = { id: idOf(o, n, own(more, 'id')), event, heldSince, attempts: own(more, 'a') ?? 0 };
+        c = context === -1 ? undefined : context;
+      } else {
+        whole = {
+          id: idOf(own(raw, 'o'), own(raw, 'n'), own(raw, 'id')),
+          event: own(raw, 'e'),
+          heldSince: own(raw, 't'),
+          attempts: own(raw, 'a') ?? 0,
+        };
+        c = own(raw, 'c');
       }
-      const [o, n, dt, name, reason, context, rest] = raw as unknown[];
-      more = rest;
-      const heldSince = typeof dt === 'number' ? t + dt : undefined;
-      const e = own(more, 'e');
-      const event: Record<string, unknown> = typeof e === 'object' && e !== null ? { ...e } : {};
-      event.kpiEventName = shared(texts, name);
-      if (reason !== -1) event.kpiEventReason = shared(texts, reason);
-      event.eventTimestamp = own(more, 'ts') ?? (heldSince === undefined ? undefined : isoTime(heldSince));
-      whole = { id: idOf(o, n, own(more, 'id')), event, heldSince, attempts: own(more, 'a') ?? 0 };
-      c = context === -1 ? undefined : context;
-    } else {
-      whole = {
-        id: idOf(own(raw, 'o'), own(raw, 'n'), own(raw, 'id')),
-        event: own(raw, 'e'),
-        heldSince: own(raw, 't'),
-        attempts: own(raw, 'a') ?? 0,
-      };
-      c = own(raw, 'c');
+      const context = c === undefined ? undefined : typeof c === 'number' ? (contexts[c] ?? null) : null;
+      return readBinding(readItem(whole, context, shared(problems, own(more, 'p'))), own(more, 's'));
+    } catch {
+      return undefined;
     }
-    const context = c === undefined ? undefined : typeof c === 'number' ? (contexts[c] ?? null) : null;
-    const item = readBinding(readItem(whole, context, shared(problems, own(more, 'p'))), own(more, 's'));
+  };
+  for (const raw of items) {
+    const item = readRow(raw);
     if (item) out.push(item);
     else unreadable += 1;
   }
@@ -183,13 +193,20 @@ function readBinding(item: QueuedEvent | undefined, session: unknown): QueuedEve
 }
 
 /** One stored event, or undefined when it cannot be read back as one this logger wrote. */
-function readItem(raw: unknown, context: DeliveryContext | null | undefined, stored: unknown): QueuedEvent | undefined {
+function readItem(
+  raw: unknown,
+  context: DeliveryContext | null | undefined,
+  storedProblem: unknown,
+): QueuedEvent | undefined {
   try {
     const id = own(raw, 'id');
     const heldSince = own(raw, 'heldSince');
-    if (typeof id !== 'string' || typeof heldSince !== 'number' || !Number.isFinite(heldSince)) return undefined;
-    const normalised = normaliseKpiEvent(own(raw, 'event'), heldSince);
-    if (!normalised.ok) return undefined;
+    if (typeof id !== 'string' || typeof heldSince !== 'number' || !(heldSince >= MIN_TIME && heldSince <= MAX_TIME))
+      return undefined;
+    const stored = own(raw, 'event');
+    const normalised = normaliseKpiEvent(stored, heldSince);
+    // Read back only as it was written: a value the normaliser had to convert, cut or leave out was not ours.
+    if (!normalised.ok || normalised.warnings.length > 0 || !asWritten(stored, normalised.event)) return undefined;
     const attempts = own(raw, 'attempts');
     // Every field present: an absent one must not be read from a prototype a page polluted.
     const item: QueuedEvent = {
@@ -203,9 +220,9 @@ function readItem(raw: unknown, context: DeliveryContext | null | undefined, sto
     };
     if (context === null) return undefined;
     item.context = context;
-    if (stored !== undefined) {
-      const code = own(stored, 'code');
-      const message = own(stored, 'message');
+    if (storedProblem !== undefined) {
+      const code = own(storedProblem, 'code');
+      const message = own(storedProblem, 'message');
       if (typeof code !== 'string' || typeof message !== 'string') return undefined;
       item.problem = problem(code as CifKpiProblem['code'], message);
     }
@@ -213,4 +230,14 @@ function readItem(raw: unknown, context: DeliveryContext | null | undefined, sto
   } catch {
     return undefined;
   }
+}
+
+/** Whether `event` has the fields `stored` holds, each as the logger writes it (texts as they are). */
+function asWritten(stored: unknown, event: CifKpiEvent): boolean {
+  if (Object.keys(stored as object).some((field) => !Object.prototype.hasOwnProperty.call(event, field))) return false;
+  for (const [field, value] of Object.entries(event)) {
+    const given = own(stored, field);
+    if (field === 'customData' ? JSON.stringify(given) !== JSON.stringify(value) : given !== value) return false;
+  }
+  return true;
 }

@@ -97,3 +97,35 @@ describe('the stored format', () => {
     expect(stored.split('Customer asked to wait')).to.have.length(2);
   });
 });
+
+describe('a damaged segment', () => {
+  const ctx = { conversationId: 'c-1', providerSessionId: 'p' };
+  const segment = (rows: unknown[], t: unknown = Date.UTC(2026, 11, 3)) =>
+    JSON.stringify({ v: 4, t, owners: ['o'], contexts: [ctx], problems: [], texts: ['Good', 'r', 'Bad'], items: rows });
+  const good = [0, 0, 0, 0, 1, 0];
+
+  it('is read row by row: a damaged row is unreadable, never misread, and the others are read', () => {
+    const damaged: unknown[] = [
+      [0, 1, 1e16, 2, 1, 0], // a time no page captured
+      [0, 2, -1e20, 2, 1, 0],
+      [0, 3, 0, 2, 99, 0], // a reason that is not there
+      [0, 4, 0, 99, 1, 0], // nor a name
+      [0, 5, 0, 2, 1, 0, { e: { externalCorrelationId: { a: 1 } } }], // a value the logger never writes
+      [0, 6, 0, 2, 1, 0, { e: { additionalData: 'x'.repeat(5000) } }], // longer than its column
+      [0, 7, 0, 2, 1, 7], // ids that are not there
+      [9, 8, 0, 2, 1, 0], // an owner that is not there, and no id
+      [0, 9, 0, 2, 1, 0, { ts: '2026-12-03T10:00:00+01:00' }], // a timestamp not as the logger writes it
+      'not a row',
+    ];
+    const read = parseEntry(segment([good, ...damaged]));
+    expect(read.items.map((item) => [item.id, item.event.kpiEventName, item.event.kpiEventReason])).to.deep.equal([
+      ['o.0', 'Good', 'r'],
+    ]);
+    expect(read.unreadable).to.equal(damaged.length);
+  });
+
+  it('with a time no page captured, is unreadable whole, without throwing', () => {
+    for (const t of [1e20, -1e20, 'now', null])
+      expect(parseEntry(segment([good], t))).to.deep.equal({ items: [], unreadable: 1 });
+  });
+});
