@@ -51,6 +51,19 @@ describe('persistence across real reloads', function () {
     expect(call.data).to.deep.include({ conversationId: 'conv', providerSessionId: 'prov' });
   });
 
+  it('keeps every event it held at its byte bound across a reload: none is dropped as it is taken back', async () => {
+    const page = await providerFrame('bound', 'absent', '&bytes=400000');
+    for (let i = 0; i < 1600; i++) page.report(`b${i}`);
+    const held = page.logger().pendingCount;
+    expect(held, 'the bound was reached').to.be.above(1000).and.below(1600);
+    await page.reload();
+    await waitUntil(() => page.logger().pendingCount >= held, 'taken back', { timeout: 4000, interval: 10 });
+    await new Promise((resolve) => setTimeout(resolve, 20)); // drops are said in a task of their own
+    const win = page.win() as unknown as { dropped: Array<{ reason: string; count: number }> };
+    expect(win.dropped, 'dropped while taken back').to.deep.equal([]);
+    expect(page.logger().pendingCount).to.equal(held);
+  });
+
   it('sends a call that was in flight (never answered) when the page reloaded, once', async () => {
     const page = await providerFrame('inflight', 'stall');
     page.report('f1');

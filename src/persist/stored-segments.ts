@@ -166,7 +166,7 @@ export function parseEntry(text: string | null): ReadBack {
 
 /**
  * One stored context as the ids an event is sent with: written as text by this logger, so anything else means it
- * is damaged (null). Its events share the object, as events captured together do.
+ * is damaged (null). Events with the same ids share the object, as events captured together do.
  */
 function storedContext(context: unknown): DeliveryContext | null {
   const input: Record<string, string> = {};
@@ -177,8 +177,20 @@ function storedContext(context: unknown): DeliveryContext | null {
     input[field] = value;
   }
   const resolved = resolveContext(input);
-  return resolved.state.status === 'complete' ? resolved.state.context : null;
+  if (resolved.state.status !== 'complete') return null;
+  // One object for the same ids, whichever segment or page stored them, as when they were captured: the queue counts
+  // the ids' size again only where they change, so what was held before the reload still fits after it.
+  const text = JSON.stringify(resolved.state.context);
+  let shared = sameIds.get(text);
+  if (!shared) {
+    if (sameIds.size >= 64) sameIds.clear();
+    sameIds.set(text, (shared = resolved.state.context));
+  }
+  return shared;
 }
+
+/** The ids read back, by their text. */
+const sameIds = new Map<string, DeliveryContext>();
 
 /**
  * An event that waited for its ids bound to a session (`s`, with `auto-context`): its ids come from that session
