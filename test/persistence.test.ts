@@ -64,6 +64,32 @@ describe('persistence across real reloads', function () {
     expect(page.logger().pendingCount).to.equal(held);
   });
 
+  it('reads held usual events back without the general normaliser; an event that needs it loads it', async () => {
+    const chunks = (page: { win: () => Window }) =>
+      page
+        .win()
+        .performance.getEntriesByType('resource')
+        .map((entry) => /cif-kpi-logger-([a-z-]+)-/.exec(entry.name)?.[1])
+        .filter(Boolean);
+    const page = await providerFrame('usual-back', 'absent');
+    page.report('u1');
+    page.report('u2');
+    await page.reload();
+    await waitUntil(() => page.logger().pendingCount === 2, 'taken back', { timeout: 4000, interval: 10 });
+    expect(chunks(page)).to.deep.equal(['stored-segments']);
+
+    page.logger().parentElement!.dispatchEvent(
+      new CustomEvent('cif-kpi', {
+        bubbles: true,
+        detail: { kpiEventName: 'Custom', customData: { queue_name: 'q' } },
+      }),
+    );
+    await waitUntil(() => page.logger().pendingCount === 3, 'held', { timeout: 4000, interval: 10 });
+    await page.reload();
+    await waitUntil(() => page.logger().pendingCount === 3, 'taken back', { timeout: 4000, interval: 10 });
+    expect(chunks(page)).to.include.members(['stored-segments', 'kpi-event']);
+  });
+
   it('sends a call that was in flight (never answered) when the page reloaded, once', async () => {
     const page = await providerFrame('inflight', 'stall');
     page.report('f1');

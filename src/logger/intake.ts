@@ -6,13 +6,9 @@
  */
 import type { HeardAt } from '../capture/capture-controller.js';
 import type { NormaliseResult } from '../normalise/usual-event.js';
-import { usualEvent } from '../normalise/usual-event.js';
+import { loadNormaliser, usualEvent } from '../normalise/usual-event.js';
 import { problem, type CifKpiProblem } from '../vocabulary/problems.js';
-import { lazy } from '../vocabulary/lazy.js';
 import type { CifKpiLogResult } from '../vocabulary/logger-events.js';
-
-/** The general normaliser: loaded the first time an event is not a usual one. */
-export const loadNormaliser = lazy(() => import('../normalise/kpi-event.js'));
 
 type Resolve = (result: CifKpiLogResult) => void;
 

@@ -2,16 +2,12 @@
  * A KPI event field's value as reported → the text CIF stores, against its column: names, free text (cut to fit,
  * the cut said), identifiers (refused when over), timestamps; and the words the problems use to describe values.
  */
-import { CIF_FIRST_PARTY_EVENT_NAMES, CIF_LIMITS } from '../vocabulary/cif-contract.js';
+import { CIF_FIRST_PARTY_EVENT_NAMES, CIF_LIMITS, MAX_TIME, MIN_TIME } from '../vocabulary/cif-contract.js';
 import { problem, type CifKpiProblem, type CifKpiWarning } from '../vocabulary/problems.js';
 import { toCifText, truncateText } from './cif-text.js';
 import { isoTime } from './usual-event.js';
 
 const ISO_DATE_TIME_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/i;
-/** Dataverse DateTime columns hold years 1753–9999. */
-export const MIN_TIME = Date.UTC(1753, 0, 1);
-export const MAX_TIME = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
-
 /** `kpiEventName`: a non-empty string that fits its column; a name CIF logs itself is warned about. */
 export function kpiEventNameOf(value: unknown, warnings: CifKpiWarning[]): string | CifKpiProblem {
   if (typeof value !== 'string' || value.trim() === '') {

@@ -127,7 +127,10 @@ export class QueueStore {
       this.#here.tookOver = false;
       return { ...none, fault: { reader: error } };
     }
-    return reader.takeOver(storage, others, this.#locks, taken);
+    const read = await reader.takeOver(storage, others, this.#locks, taken);
+    // What could not be read yet is left where it is: the next page tries again.
+    if (read.fault) this.#here.tookOver = false;
+    return read;
   }
 
   /**

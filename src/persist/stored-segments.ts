@@ -3,15 +3,17 @@
  * reading each segment event by event, through own properties only. Loaded on demand, the first time a page finds
  * events another page left (its own chunk in the ES bundle).
  */
-import { normaliseKpiEvent } from '../normalise/kpi-event.js';
 import { ContextBinding, resolveContext } from '../normalise/delivery-context.js';
-import { isoTime } from '../normalise/usual-event.js';
-import { MAX_TIME, MIN_TIME } from '../normalise/field-values.js';
+import { loadNormaliser, usualEvent } from '../normalise/usual-event.js';
 import type { QueuedEvent } from '../queue/queued-event.js';
-import { CALL_FIELDS, type CifKpiEvent, type DeliveryContext } from '../vocabulary/cif-contract.js';
+import type { StorageFault } from './storage-problems.js';
+import { CALL_FIELDS, MAX_TIME, MIN_TIME, type CifKpiEvent, type DeliveryContext } from '../vocabulary/cif-contract.js';
 import { own } from '../vocabulary/own.js';
 import { problem, type CifKpiProblem } from '../vocabulary/problems.js';
 import { indexKey, lockName, READ_VERSIONS, saysLeft, segmentNumber } from './stored-format.js';
+
+/** What reading an event that only the general normaliser can read throws while it is not loaded. */
+const NEEDS_CODE = Symbol('needs the general normaliser');
 
 /** How long to wait for the lock of a page that may still be unloading, in ms. */
 const UNLOAD_GRACE = 1000;
@@ -20,6 +22,10 @@ const UNLOAD_GRACE = 1000;
 export interface ReadBack {
   items: QueuedEvent[];
   unreadable: number;
+  /** Some events can be read only by the general normaliser, which is not loaded: read again once it is. */
+  needsCode?: boolean;
+  /** The general normaliser could not be loaded: what is not read yet stays stored. */
+  fault?: StorageFault;
 }
 
 /**
@@ -31,13 +37,14 @@ export async function takeOver(
   others: ReadonlyMap<string, string[]>,
   locks: LockManager | undefined,
   taken: (items: QueuedEvent[]) => void,
-): Promise<{ restored: QueuedEvent[]; unreadable: number }> {
+): Promise<{ restored: QueuedEvent[]; unreadable: number; fault?: StorageFault }> {
   // In capture order; events captured in the same millisecond by two pages, by page id. (The order of storage
   // keys differs between browsers, so it decides nothing.)
   const owners = [...others].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const reads = await Promise.all(owners.map(([owner, keys]) => takeOverOne(storage, owner, keys, locks, taken)));
   const restored = reads.flatMap(({ items }) => items).sort((a, b) => a.heldSince - b.heldSince);
-  return { restored, unreadable: reads.reduce((sum, { unreadable }) => sum + unreadable, 0) };
+  const fault = reads.find((read) => read.fault)?.fault;
+  return { restored, unreadable: reads.reduce((sum, { unreadable }) => sum + unreadable, 0), fault };
 }
 
 /** One earlier page's keys, once its lock can be taken (it is gone); none of them when it stays held (alive). */
@@ -55,7 +62,19 @@ async function takeOverOne(
     const read: ReadBack = { items: [], unreadable: 0 };
     for (const [index, key] of segments.entries()) {
       if (index > 0) await new Promise((resolve) => setTimeout(resolve, 0));
-      const { items, unreadable } = parseEntry(storage.getItem(key));
+      const text = storage.getItem(key);
+      let entry = parseEntry(text);
+      if (entry.needsCode) {
+        // Events that are not usual ones are read by the general normaliser, loaded now (before the key goes).
+        try {
+          await loadNormaliser();
+        } catch (error) {
+          read.fault = { reader: error };
+          return read;
+        }
+        entry = parseEntry(text);
+      }
+      const { items, unreadable } = entry;
       storage.removeItem(key);
       read.items.push(...items);
       read.unreadable += unreadable;
@@ -118,6 +137,7 @@ export function parseEntry(text: string | null): ReadBack {
   };
   const out: QueuedEvent[] = [];
   let unreadable = 0;
+  let needsCode = false;
   /** One stored event, or undefined when it is damaged (whatever it holds: never a throw). */
   const readRow = (raw: unknown): QueuedEvent | undefined => {
     try {
@@ -138,7 +158,9 @@ export function parseEntry(text: string | null): ReadBack {
         const event: Record<string, unknown> = typeof e === 'object' && e !== null ? { ...e } : {};
         event.kpiEventName = texted(name);
         if (reason !== -1) event.kpiEventReason = texted(reason);
-        event.eventTimestamp = own(more, 'ts') ?? (heldSince === undefined ? undefined : isoTime(heldSince));
+        // Written only when it is not the capture time's: then normalising makes it from the capture time.
+        const ts = own(more, 'ts');
+        if (ts !== undefined) event.eventTimestamp = ts;
         whole = { id: idOf(o, n, own(more, 'id')), event, heldSince, attempts: own(more, 'a') ?? 0 };
         c = context === -1 ? undefined : context;
       } else {
@@ -152,7 +174,8 @@ export function parseEntry(text: string | null): ReadBack {
       }
       const context = c === undefined ? undefined : typeof c === 'number' ? (contexts[c] ?? null) : null;
       return readBinding(readItem(whole, context, shared(problems, own(more, 'p'))), own(more, 's'));
-    } catch {
+    } catch (error) {
+      if (error === NEEDS_CODE) needsCode = true;
       return undefined;
     }
   };
@@ -161,7 +184,7 @@ export function parseEntry(text: string | null): ReadBack {
     if (item) out.push(item);
     else unreadable += 1;
   }
-  return { items: out, unreadable };
+  return needsCode ? { items: [], unreadable: 0, needsCode } : { items: out, unreadable };
 }
 
 /**
@@ -216,7 +239,8 @@ function readItem(
     if (typeof id !== 'string' || typeof heldSince !== 'number' || !(heldSince >= MIN_TIME && heldSince <= MAX_TIME))
       return undefined;
     const stored = own(raw, 'event');
-    const normalised = normaliseKpiEvent(stored, heldSince);
+    const normalised = usualEvent(stored, heldSince) ?? loadNormaliser.loaded?.normaliseKpiEvent(stored, heldSince);
+    if (!normalised) throw NEEDS_CODE;
     // Read back only as it was written: a value the normaliser had to convert, cut or leave out was not ours.
     if (!normalised.ok || normalised.warnings.length > 0 || !asWritten(stored, normalised.event)) return undefined;
     const attempts = own(raw, 'attempts');
@@ -239,7 +263,8 @@ function readItem(
       item.problem = problem(code as CifKpiProblem['code'], message);
     }
     return item;
-  } catch {
+  } catch (error) {
+    if (error === NEEDS_CODE) throw error;
     return undefined;
   }
 }
@@ -249,6 +274,7 @@ function asWritten(stored: unknown, event: CifKpiEvent): boolean {
   if (Object.keys(stored as object).some((field) => !Object.prototype.hasOwnProperty.call(event, field))) return false;
   for (const [field, value] of Object.entries(event)) {
     const given = own(stored, field);
+    if (field === 'eventTimestamp' && given === undefined) continue; // not stored: its capture time's
     if (field === 'customData' ? JSON.stringify(given) !== JSON.stringify(value) : given !== value) return false;
   }
   return true;

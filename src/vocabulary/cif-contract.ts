@@ -126,3 +126,7 @@ export interface CifAnalyticsCall {
   eventName: string;
   correlationId?: string;
 }
+
+/** The times a Dataverse DateTime column holds (years 1753–9999), in epoch ms. */
+export const MIN_TIME = Date.UTC(1753, 0, 1);
+export const MAX_TIME = Date.UTC(9999, 11, 31, 23, 59, 59, 999);

@@ -5,6 +5,10 @@ import type { QueueKeeper, QueuedEvent } from '../../src/queue/queued-event.js';
 import { parseEntry } from '../../src/persist/stored-segments.js';
 import type { CifKpiProblem } from '../../src/vocabulary/problems.js';
 import { nextTask } from '../support/tasks.js';
+import { loadNormaliser } from '../../src/normalise/usual-event.js';
+
+// Stored events with a timestamp of their own are read back by the general normaliser: loaded here.
+before(() => loadNormaliser());
 
 let nextOwner = 0;
 

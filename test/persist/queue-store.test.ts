@@ -4,6 +4,11 @@ import type { QueuedEvent } from '../../src/queue/queued-event.js';
 import { parseEntry } from '../../src/persist/stored-segments.js';
 import { storageProblem } from '../../src/persist/storage-problems.js';
 import { ContextBinding } from '../../src/normalise/delivery-context.js';
+import { loadNormaliser } from '../../src/normalise/usual-event.js';
+
+// Events stored with a timestamp of their own are read by the general normaliser: loaded here (parseEntry then
+// reads them at once; takeOver loads it itself, tested in test/persistence.test.ts).
+before(() => loadNormaliser());
 
 /** A segment as a page of `owner` would have stored it: events whole (`id`), their ids shared by index. */
 function storeSegment(owner: string, n: number, items: unknown[], contexts: unknown[] = [ctx]): void {
