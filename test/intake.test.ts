@@ -1,6 +1,6 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import '../src/define.js';
-import { loadNormaliser } from '../src/normalise/usual-event.js';
+import { loadNormaliser } from '../src/normalise/general.js';
 import type { CifKpiDroppedDetail, CifKpiErrorDetail } from '../src/vocabulary/logger-events.js';
 import { collect, eventRows, readyHost, reportKpi, startHost, type Logger } from './support/harness.js';
 

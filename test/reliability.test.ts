@@ -4,6 +4,7 @@ import '../src/define.js';
 import type { CifKpiDroppedDetail, CifKpiErrorDetail, CifKpiFailedDetail } from '../src/vocabulary/logger-events.js';
 import type { HostReply } from '../src/testing/simulated-cif-host.js';
 import { DEFAULTS } from '../src/queue/delivery-options.js';
+import { normaliseKpiEvent } from '../src/normalise/kpi-event.js';
 import { parseEntry } from '../src/persist/stored-segments.js';
 import { collect, fakeClock, readyHost, reportKpi, startHost, type Logger } from './support/harness.js';
 
@@ -326,7 +327,7 @@ describe('a host that never answers, with default settings', () => {
     expect(ourStorage(), 'characters stored').to.be.at.most(DEFAULTS.maxQueueBytes / 2);
     const stored = Object.keys(sessionStorage)
       .filter((key) => key.startsWith('cif-kpi-logger:') && /:\d+$/.test(key))
-      .reduce((sum, key) => sum + parseEntry(sessionStorage.getItem(key)).items.length, 0);
+      .reduce((sum, key) => sum + parseEntry(sessionStorage.getItem(key), normaliseKpiEvent).items.length, 0);
     expect(stored, 'everything held is stored').to.equal(held);
   });
 });

@@ -6,7 +6,8 @@
  */
 import type { HeardAt } from '../capture/capture-controller.js';
 import type { NormaliseResult } from '../normalise/usual-event.js';
-import { loadNormaliser, usualEvent } from '../normalise/usual-event.js';
+import { loadNormaliser } from '../normalise/general.js';
+import { usualEvent } from '../normalise/usual-event.js';
 import { problem, type CifKpiProblem } from '../vocabulary/problems.js';
 import type { CifKpiLogResult } from '../vocabulary/logger-events.js';
 

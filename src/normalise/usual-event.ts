@@ -6,10 +6,6 @@
  */
 import { CIF_FIRST_PARTY_EVENT_NAMES, CIF_LIMITS, type CifKpiEvent } from '../vocabulary/cif-contract.js';
 import type { CifKpiProblem, CifKpiWarning } from '../vocabulary/problems.js';
-import { lazy } from '../vocabulary/lazy.js';
-
-/** The general normaliser (`kpi-event.ts`): loaded the first time an event is not a usual one. */
-export const loadNormaliser = lazy(() => import('./kpi-event.js'));
 
 /** A normalised event, or why there is none; with the warnings said of it either way. */
 export type NormaliseResult =

@@ -1,6 +1,8 @@
 import type { QueuedEvent } from '../queue/queued-event.js';
 import type { StorageFault } from './storage-problems.js';
 import { lazy } from '../vocabulary/lazy.js';
+import { loadNormaliser } from '../normalise/general.js';
+import { usualEvent } from '../normalise/usual-event.js';
 import { indexKey, LEFT, lockName, ownerOf, segmentKey, serialise } from './stored-format.js';
 
 /**
@@ -127,7 +129,10 @@ export class QueueStore {
       this.#here.tookOver = false;
       return { ...none, fault: { reader: error } };
     }
-    const read = await reader.takeOver(storage, others, this.#locks, taken);
+    const read = await reader.takeOver(storage, others, this.#locks, taken, {
+      usual: usualEvent,
+      general: loadNormaliser,
+    });
     // What could not be read yet is left where it is: the next page tries again.
     if (read.fault) this.#here.tookOver = false;
     return read;

@@ -10,7 +10,6 @@
 import type { QueuedEvent } from '../queue/queued-event.js';
 import type { CifKpiEvent, DeliveryContext } from '../vocabulary/cif-contract.js';
 import type { CifKpiProblem } from '../vocabulary/problems.js';
-import { isoTime } from '../normalise/usual-event.js';
 
 const PREFIX = 'cif-kpi-logger:v2:';
 const LOCK_PREFIX = 'cif-kpi-logger:owner:';
@@ -70,7 +69,8 @@ export function serialise(items: readonly QueuedEvent[]): string {
     const more: StoredMore = {};
     if (!numbered) more.id = id;
     if (hasAny(e)) more.e = e;
-    if (eventTimestamp !== isoTime(heldSince)) more.ts = eventTimestamp;
+    // Normalised timestamps are written one way (as `toISOString` does): the same instant is the same text.
+    if (Date.parse(eventTimestamp) !== heldSince) more.ts = eventTimestamp;
     if (attempts > 0) more.a = attempts;
     if (!context && binding) more.s = binding.s ?? null;
     if (problem) more.p = indexOf(problems, problem);

@@ -4,13 +4,23 @@
  * events another page left (its own chunk in the ES bundle).
  */
 import { ContextBinding, resolveContext } from '../normalise/delivery-context.js';
-import { loadNormaliser, usualEvent } from '../normalise/usual-event.js';
+import type { NormaliseResult } from '../normalise/usual-event.js';
+import type { Lazy } from '../vocabulary/lazy.js';
 import type { QueuedEvent } from '../queue/queued-event.js';
 import type { StorageFault } from './storage-problems.js';
 import { CALL_FIELDS, MAX_TIME, MIN_TIME, type CifKpiEvent, type DeliveryContext } from '../vocabulary/cif-contract.js';
 import { own } from '../vocabulary/own.js';
 import { problem, type CifKpiProblem } from '../vocabulary/problems.js';
 import { indexKey, lockName, READ_VERSIONS, saysLeft, segmentNumber } from './stored-format.js';
+
+/** A normaliser: the usual event's (undefined for any other event), or the general one (`normaliseKpiEvent`). */
+type Normalise = (detail: unknown, capturedAt: number) => NormaliseResult | undefined;
+
+/** The normalisers the reader is given (the core has them: it imports neither itself). */
+export interface Normalisers {
+  usual: Normalise;
+  general: Lazy<{ normaliseKpiEvent: Normalise }>;
+}
 
 /** What reading an event that only the general normaliser can read throws while it is not loaded. */
 const NEEDS_CODE = Symbol('needs the general normaliser');
@@ -37,11 +47,14 @@ export async function takeOver(
   others: ReadonlyMap<string, string[]>,
   locks: LockManager | undefined,
   taken: (items: QueuedEvent[]) => void,
+  normalisers: Normalisers,
 ): Promise<{ restored: QueuedEvent[]; unreadable: number; fault?: StorageFault }> {
   // In capture order; events captured in the same millisecond by two pages, by page id. (The order of storage
   // keys differs between browsers, so it decides nothing.)
   const owners = [...others].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const reads = await Promise.all(owners.map(([owner, keys]) => takeOverOne(storage, owner, keys, locks, taken)));
+  const reads = await Promise.all(
+    owners.map(([owner, keys]) => takeOverOne(storage, owner, keys, locks, taken, normalisers)),
+  );
   const restored = reads.flatMap(({ items }) => items).sort((a, b) => a.heldSince - b.heldSince);
   const fault = reads.find((read) => read.fault)?.fault;
   return { restored, unreadable: reads.reduce((sum, { unreadable }) => sum + unreadable, 0), fault };
@@ -54,6 +67,7 @@ async function takeOverOne(
   keys: string[],
   locks: LockManager | undefined,
   taken: (items: QueuedEvent[]) => void,
+  { usual, general }: Normalisers,
 ): Promise<ReadBack> {
   // One segment a task, in the order they were written: reading back a long queue is no long task, and if this
   // page goes meanwhile, the segments not yet taken are still there for the next one.
@@ -63,16 +77,17 @@ async function takeOverOne(
     for (const [index, key] of segments.entries()) {
       if (index > 0) await new Promise((resolve) => setTimeout(resolve, 0));
       const text = storage.getItem(key);
-      let entry = parseEntry(text);
+      const loaded = general.loaded?.normaliseKpiEvent;
+      let entry = parseEntry(text, (detail, at) => usual(detail, at) ?? loaded?.(detail, at));
       if (entry.needsCode) {
         // Events that are not usual ones are read by the general normaliser, loaded now (before the key goes).
         try {
-          await loadNormaliser();
+          const { normaliseKpiEvent } = await general();
+          entry = parseEntry(text, (detail, at) => usual(detail, at) ?? normaliseKpiEvent(detail, at));
         } catch (error) {
           read.fault = { reader: error };
           return read;
         }
-        entry = parseEntry(text);
       }
       const { items, unreadable } = entry;
       storage.removeItem(key);
@@ -108,7 +123,7 @@ async function takeOverOne(
  * Reads a stored entry item by item, through own properties only: an item that is damaged (or was not written by
  * this logger) is counted as unreadable and the others are kept. Never throws.
  */
-export function parseEntry(text: string | null): ReadBack {
+export function parseEntry(text: string | null, normalise: Normalise): ReadBack {
   if (!text) return { items: [], unreadable: 0 };
   let parsed: unknown;
   try {
@@ -173,7 +188,7 @@ export function parseEntry(text: string | null): ReadBack {
         c = own(raw, 'c');
       }
       const context = c === undefined ? undefined : typeof c === 'number' ? (contexts[c] ?? null) : null;
-      return readBinding(readItem(whole, context, shared(problems, own(more, 'p'))), own(more, 's'));
+      return readBinding(readItem(whole, context, shared(problems, own(more, 'p')), normalise), own(more, 's'));
     } catch (error) {
       if (error === NEEDS_CODE) needsCode = true;
       return undefined;
@@ -232,6 +247,7 @@ function readItem(
   raw: unknown,
   context: DeliveryContext | null | undefined,
   storedProblem: unknown,
+  normalise: Normalise,
 ): QueuedEvent | undefined {
   try {
     const id = own(raw, 'id');
@@ -239,7 +255,7 @@ function readItem(
     if (typeof id !== 'string' || typeof heldSince !== 'number' || !(heldSince >= MIN_TIME && heldSince <= MAX_TIME))
       return undefined;
     const stored = own(raw, 'event');
-    const normalised = usualEvent(stored, heldSince) ?? loadNormaliser.loaded?.normaliseKpiEvent(stored, heldSince);
+    const normalised = normalise(stored, heldSince);
     if (!normalised) throw NEEDS_CODE;
     // Read back only as it was written: a value the normaliser had to convert, cut or leave out was not ours.
     if (!normalised.ok || normalised.warnings.length > 0 || !asWritten(stored, normalised.event)) return undefined;

@@ -5,10 +5,7 @@ import type { QueueKeeper, QueuedEvent } from '../../src/queue/queued-event.js';
 import { parseEntry } from '../../src/persist/stored-segments.js';
 import type { CifKpiProblem } from '../../src/vocabulary/problems.js';
 import { nextTask } from '../support/tasks.js';
-import { loadNormaliser } from '../../src/normalise/usual-event.js';
-
-// Stored events with a timestamp of their own are read back by the general normaliser: loaded here.
-before(() => loadNormaliser());
+import { normaliseKpiEvent } from '../../src/normalise/kpi-event.js';
 
 let nextOwner = 0;
 
@@ -41,7 +38,9 @@ function setUp(items: QueuedEvent[] = []) {
     stored: () =>
       keys()
         .sort((a, b) => Number(a.split(':').pop()) - Number(b.split(':').pop()))
-        .flatMap((key) => parseEntry(sessionStorage.getItem(key)).items.map((item) => item.event.kpiEventReason)),
+        .flatMap((key) =>
+          parseEntry(sessionStorage.getItem(key), normaliseKpiEvent).items.map((item) => item.event.kpiEventReason),
+        ),
     segments: () => keys().length,
     add: (item: QueuedEvent) => {
       items.push(item);

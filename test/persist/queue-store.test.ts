@@ -4,11 +4,7 @@ import type { QueuedEvent } from '../../src/queue/queued-event.js';
 import { parseEntry } from '../../src/persist/stored-segments.js';
 import { storageProblem } from '../../src/persist/storage-problems.js';
 import { ContextBinding } from '../../src/normalise/delivery-context.js';
-import { loadNormaliser } from '../../src/normalise/usual-event.js';
-
-// Events stored with a timestamp of their own are read by the general normaliser: loaded here (parseEntry then
-// reads them at once; takeOver loads it itself, tested in test/persistence.test.ts).
-before(() => loadNormaliser());
+import { normaliseKpiEvent } from '../../src/normalise/kpi-event.js';
 
 /** A segment as a page of `owner` would have stored it: events whole (`id`), their ids shared by index. */
 function storeSegment(owner: string, n: number, items: unknown[], contexts: unknown[] = [ctx]): void {
@@ -67,7 +63,7 @@ describe('QueueStore', function () {
     };
     expect(s.write(0, [bound('on-two', 's-2'), bound('none', null), queued('stamped')])).to.equal(undefined);
     const text = sessionStorage.getItem(`${V2}${owner}:0`);
-    const { items, unreadable } = parseEntry(text);
+    const { items, unreadable } = parseEntry(text, normaliseKpiEvent);
     expect(unreadable).to.equal(0);
     expect(items.map((item) => [item.id, item.binding?.s, item.context?.conversationId])).to.deep.equal([
       ['on-two', 's-2', undefined],
@@ -86,24 +82,29 @@ describe('QueueStore', function () {
         { o: 0, n: 3, e: event('stamped'), t: 1, c: 0 },
       ],
     };
-    expect(parseEntry(JSON.stringify(v3)).items.map((item) => [item.id, item.binding?.s, item.context])).to.deep.equal([
+    expect(
+      parseEntry(JSON.stringify(v3), normaliseKpiEvent).items.map((item) => [item.id, item.binding?.s, item.context]),
+    ).to.deep.equal([
       ['o.1', 's-2', undefined],
       ['o.2', null, undefined],
       ['o.3', undefined, ctx],
     ]);
     // Version 2 had no sessions: its events are read as they were.
     const v2 = { ...v3, v: 2, items: v3.items.map(({ s: _, ...item }) => item) };
-    expect(parseEntry(JSON.stringify(v2)).items.map((item) => item.binding)).to.deep.equal([
+    expect(parseEntry(JSON.stringify(v2), normaliseKpiEvent).items.map((item) => item.binding)).to.deep.equal([
       undefined,
       undefined,
       undefined,
     ]);
     // A session that is not text is damaged: that event is unreadable, the others are read.
     expect(
-      parseEntry(JSON.stringify({ ...v3, items: [{ ...v3.items[0], s: { id: 's-2' } }, v3.items[1]] })).unreadable,
+      parseEntry(
+        JSON.stringify({ ...v3, items: [{ ...v3.items[0], s: { id: 's-2' } }, v3.items[1]] }),
+        normaliseKpiEvent,
+      ).unreadable,
     ).to.equal(1);
     // A version this reader does not know is dropped whole, never misread.
-    expect(parseEntry(JSON.stringify({ ...v3, v: 5 }))).to.deep.equal({ items: [], unreadable: 3 });
+    expect(parseEntry(JSON.stringify({ ...v3, v: 5 }), normaliseKpiEvent)).to.deep.equal({ items: [], unreadable: 3 });
   });
 
   it('writes segments under keys of their own, listed by its index, and removes each when asked', async () => {
@@ -115,7 +116,7 @@ describe('QueueStore', function () {
     expect(JSON.parse(sessionStorage.getItem(s.indexKey)!)).to.deep.equal([0, 1]);
     const text = sessionStorage.getItem(`${V2}${owner}:0`)!;
     expect(JSON.parse(text)).to.include({ v: 4 });
-    expect(parseEntry(text).items.map((i) => i.id)).to.deep.equal(['x', 'y']);
+    expect(parseEntry(text, normaliseKpiEvent).items.map((i) => i.id)).to.deep.equal(['x', 'y']);
     expect(JSON.parse(text).contexts, 'ids shared by its events are stored once').to.have.length(1);
     s.write(0, []);
     expect(sessionStorage.getItem(`${V2}${owner}:0`)).to.equal(null);

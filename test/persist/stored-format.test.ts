@@ -74,7 +74,7 @@ describe('the stored format', () => {
   it('reads back what it wrote: parse(serialise(events)) is the events', async () => {
     fc.assert(
       fc.property(held, (items) => {
-        const read = parseEntry(serialise(items));
+        const read = parseEntry(serialise(items), normaliseKpiEvent);
         expect(read.unreadable).to.equal(0);
         expect(read.items.map(kept)).to.deep.equal(items.map(kept));
       }),
@@ -117,7 +117,7 @@ describe('a damaged segment', () => {
       [0, 9, 0, 2, 1, 0, { ts: '2026-12-03T10:00:00+01:00' }], // a timestamp not as the logger writes it
       'not a row',
     ];
-    const read = parseEntry(segment([good, ...damaged]));
+    const read = parseEntry(segment([good, ...damaged]), normaliseKpiEvent);
     expect(read.items.map((item) => [item.id, item.event.kpiEventName, item.event.kpiEventReason])).to.deep.equal([
       ['o.0', 'Good', 'r'],
     ]);
@@ -126,6 +126,6 @@ describe('a damaged segment', () => {
 
   it('with a time no page captured, is unreadable whole, without throwing', () => {
     for (const t of [1e20, -1e20, 'now', null])
-      expect(parseEntry(segment([good], t))).to.deep.equal({ items: [], unreadable: 1 });
+      expect(parseEntry(segment([good], t), normaliseKpiEvent)).to.deep.equal({ items: [], unreadable: 1 });
   });
 });

@@ -4,7 +4,7 @@ import type { CifKpiLoggerElement } from '../../src/cif-kpi-logger.js';
 import { loadDiagnostics } from '../../src/report/reporter.js';
 import { loadHostErrors } from '../../src/deliver/cif-host.js';
 import { loadStorageWords } from '../../src/persist/queue-persistence.js';
-import { loadNormaliser } from '../../src/normalise/usual-event.js';
+import { loadNormaliser } from '../../src/normalise/general.js';
 
 // Test files may run one after another in the same tab: start without queues left by an earlier file.
 for (const key of Object.keys(sessionStorage)) if (key.startsWith('cif-kpi-logger:')) sessionStorage.removeItem(key);
