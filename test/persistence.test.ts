@@ -1,5 +1,4 @@
 import { expect, waitUntil } from '@open-wc/testing';
-import type { RecordedCall } from '../src/testing/simulated-cif-host.js';
 import { documentLocks } from './support/harness.js';
 import { accepted, providerFrame, quiet } from './support/reload-pages.js';
 
@@ -141,18 +140,16 @@ describe('persistence across real reloads', function () {
     const page = await providerFrame('reloads', 'absent', '&latency=30&batch=50');
     for (let i = 0; i < count; i++) page.report(`r${i}`);
     page.setHost('ok');
-    // Each call a page's host accepts, the moment it does: a page keeps running for a moment after a reload begins.
+    // Each call its page heard the host accept (`cif-kpi-sent`): a page keeps running for a moment after a reload
+    // begins. Only those count: a call in flight at a reload may be sent again, as documented, also when the host
+    // accepted it just as the page went, before the page heard the answer.
     const received: string[] = [];
-    // Only calls the host answered count: one in flight at a reload may be sent again, as documented.
     for (const [point, times] of RELOAD_POINTS) {
       await page.reload();
       const host = page.win().host;
-      host.addEventListener('settle', (event) => {
-        const call = (event as CustomEvent<RecordedCall>).detail;
-        if (call.outcome !== 'resolved') return;
-        for (const e of (call.data as { events: Array<{ kpiEventReason: string }> }).events) {
-          received.push(e.kpiEventReason);
-        }
+      page.win().document.addEventListener('cif-kpi-sent', (event) => {
+        const { data } = (event as CustomEvent<{ data: { events: Array<{ kpiEventReason: string }> } }>).detail;
+        for (const e of data.events) received.push(e.kpiEventReason);
       });
       await new Promise<void>((reached) => {
         let seen = 0;
