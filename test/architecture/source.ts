@@ -3,7 +3,15 @@ export async function sourceFiles(): Promise<string[]> {
   return (await fetch('/__source-files')).json() as Promise<string[]>;
 }
 
-export async function sourceText(path: string): Promise<string> {
+const texts = new Map<string, Promise<string>>();
+
+/** The text of one source file, fetched once per page (the files do not change during a run). */
+export function sourceText(path: string): Promise<string> {
+  if (!texts.has(path)) texts.set(path, fetchText(path));
+  return texts.get(path)!;
+}
+
+async function fetchText(path: string): Promise<string> {
   const response = await fetch(`/__source?file=${encodeURIComponent(path)}`);
   if (!response.ok) throw new Error(`${path}: ${response.status}`);
   return response.text();
