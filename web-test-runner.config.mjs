@@ -50,9 +50,10 @@ export default {
   files: testFiles({ first: SLOWEST }),
   nodeResolve: true,
   rootDir: '.',
-  // Two test files at a time, each in a tab of its own: sessionStorage is the tab's, and the tests that look at Web
-  // Locks (shared by the origin) look at their own document's only (test/support/harness.ts, documentLocks).
-  concurrency: 2,
+  // Three test files at a time, each in a tab of its own: sessionStorage is the tab's, and the tests that look at Web
+  // Locks (shared by the origin) look at their own document's only (test/support/harness.ts, documentLocks). Most of
+  // a file's time is waiting (pages loading, the host's answers, real reloads), so a third tab fills the two cores.
+  concurrency: 3,
   // Lit's dev-mode notice, and the logger's own console lines (tests that read them stub the console).
   filterBrowserLogs: ({ args }) =>
     !String(args[0] ?? '').startsWith('Lit is in dev mode') && args[0] !== '[cif-kpi-logger]',
