@@ -75,8 +75,16 @@ function buildOnce() {
 /** The dev server's part: a plugin that starts the build, and a middleware (to go first) that holds requests. */
 export function cdnForTests() {
   let built;
+  let logger = console;
+  /** The build, started at the first call; what it printed is said once it has finished. */
   const build = () => {
-    built ??= buildOnce();
+    if (!built) {
+      built = buildOnce();
+      built.then(
+        (output) => logger.log(output),
+        (error) => logger.error(error.message),
+      );
+    }
     return built;
   };
   const held = new Map();
@@ -90,12 +98,9 @@ export function cdnForTests() {
   return {
     plugin: {
       name: 'cdn-for-tests',
-      serverStart({ logger }) {
-        if (process.argv.includes('--files')) return;
-        build().then(
-          (output) => logger.log(output),
-          (error) => logger.error(error.message),
-        );
+      serverStart(server) {
+        logger = server.logger;
+        if (!process.argv.includes('--files')) build().catch(() => {}); // said by build(), and to each file held
       },
     },
     async middleware(context, next) {
