@@ -7,6 +7,9 @@ import { reactForTests } from './scripts/react-for-tests.mjs';
 import { vueForTests } from './scripts/vue-for-tests.mjs';
 import { angularForTests } from './scripts/angular-for-tests.mjs';
 import { sourceForTests } from './scripts/source-for-tests.mjs';
+import { cdnForTests, testFiles } from './scripts/cdn-for-tests.mjs';
+
+const cdn = cdnForTests();
 
 /**
  * Settings the test page reads from `/__test-settings`: the property-based tests' run count and seed. `npm test`
@@ -28,13 +31,29 @@ function testSettings() {
 export const STRICT_CSP =
   "script-src 'self'; style-src 'self'; require-trusted-types-for 'script'; trusted-types 'none'";
 
+/** The test files that take longest (a few seconds each), in that order: they start first, within their part. */
+const SLOWEST = [
+  'test/persistence.test.ts',
+  'test/persistence-bad-day.test.ts',
+  'test/model.test.ts',
+  'test/auto-context.test.ts',
+  'test/reliability.test.ts',
+  'test/debug-inspector.test.ts',
+  'test/persistence-loading.test.ts',
+  'test/markup-loading.test.ts',
+  'test/cdn-bundle.test.ts',
+];
+
 export default {
-  files: ['test/**/*.test.ts'],
+  // Every test/**/*.test.ts: those that use the script-tag bundles last, as they wait for the build that starts with
+  // the server (scripts/cdn-for-tests.mjs); the slowest lead in each part.
+  files: testFiles({ first: SLOWEST }),
   nodeResolve: true,
   rootDir: '.',
-  // Two test files at a time, each in a tab of its own: sessionStorage is the tab's, and the tests that look at Web
-  // Locks (shared by the origin) look at their own document's only (test/support/harness.ts, documentLocks).
-  concurrency: 2,
+  // Three test files at a time, each in a tab of its own: sessionStorage is the tab's, and the tests that look at Web
+  // Locks (shared by the origin) look at their own document's only (test/support/harness.ts, documentLocks). Most of
+  // a file's time is waiting (pages loading, the host's answers, real reloads), so a third tab fills the two cores.
+  concurrency: 3,
   // Lit's dev-mode notice, and the logger's own console lines (tests that read them stub the console).
   filterBrowserLogs: ({ args }) =>
     !String(args[0] ?? '').startsWith('Lit is in dev mode') && args[0] !== '[cif-kpi-logger]',
@@ -43,6 +62,8 @@ export default {
   },
   browsers: [chromeLauncher({ launchOptions: await chromiumLaunchOptions() })],
   middleware: [
+    // Requests for dist/cdn, and for the test files that use it, wait for the build.
+    cdn.middleware,
     // `/slow-<chunk>-<n>/dist/cdn/…` serves dist/cdn with the bundle's chunk of that name 1.5 s late, and
     // `/fail-<chunk>-<n>/dist/cdn/…` without it (404, half a second late, as a failing network takes a while): a
     // test can then act while it loads, or see it missing. `/slow<ms>-…` and `/fail<ms>-…` take that long instead.
@@ -66,6 +87,7 @@ export default {
     },
   ],
   plugins: [
+    cdn.plugin,
     reactForTests(),
     vueForTests(),
     angularForTests(),

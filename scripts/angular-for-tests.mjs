@@ -43,7 +43,22 @@ async function compileAll(files) {
     const emitted = new Map();
     const host = ts.createCompilerHost(options);
     host.writeFile = (name, text) => emitted.set(ts.sys.resolvePath(name), text);
-    const { diagnostics } = performCompilation({ rootNames: [file], options, host });
+    // Checked and emitted as `ng build` checks and emits it, but only it: the package's source it imports
+    // (`paths`) is read for its types, neither checked whole (lint's tsc does that) nor emitted.
+    const { diagnostics } = performCompilation({
+      rootNames: [file],
+      options,
+      host,
+      gatherDiagnostics: (program) => {
+        const source = program.getTsProgram().getSourceFile(file);
+        const found = [...program.getTsOptionDiagnostics(), ...program.getNgOptionDiagnostics()];
+        found.push(...program.getTsSyntacticDiagnostics(source), ...program.getTsSemanticDiagnostics(source));
+        found.push(...program.getNgStructuralDiagnostics(), ...program.getNgSemanticDiagnostics(file));
+        return found;
+      },
+      emitCallback: ({ program, writeFile, cancellationToken, customTransformers }) =>
+        program.emit(program.getSourceFile(file), writeFile, cancellationToken, false, customTransformers),
+    });
     if (diagnostics.length > 0) {
       const text = ts.formatDiagnostics(diagnostics, {
         getCanonicalFileName: (name) => name,

@@ -55,6 +55,12 @@ async function theCall(doc: Document, host: SimulatedCifHost): Promise<void> {
   await waitUntil(() => host.calls.length === 1, 'the call', { timeout: 3000, interval: 10 });
 }
 
+// Test files share the tab's sessionStorage: a page here must find nothing an earlier file stored (its events would
+// be taken over and sent first).
+beforeEach(() => {
+  for (const key of Object.keys(sessionStorage)) if (key.startsWith('cif-kpi-logger:')) sessionStorage.removeItem(key);
+});
+
 describe('README examples', () => {
   it('Quick start: the Hold button becomes the documented logAnalyticsEvent call', async () => {
     const { doc, host } = await run(exampleAfter('## Quick start'));

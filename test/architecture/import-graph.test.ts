@@ -30,10 +30,9 @@ describe('the import graph', () => {
 
   before(async () => {
     graph = new Map();
-    // Fetched side by side, once: the checks below read them from memory.
     const files = await sourceFiles();
     const texts = await Promise.all(files.map(sourceText));
-    files.forEach((file, i) => graph.set(file, importsOf(file, texts[i]!)));
+    files.forEach((file, at) => graph.set(file, importsOf(file, texts[at]!)));
   });
 
   it('is read from every source module', () => {

@@ -3,19 +3,18 @@ export async function sourceFiles(): Promise<string[]> {
   return (await fetch('/__source-files')).json() as Promise<string[]>;
 }
 
-/** Each file's text, fetched once per page (the checks read every file several times). */
 const texts = new Map<string, Promise<string>>();
 
+/** The text of one source file, fetched once per page (the files do not change during a run). */
 export function sourceText(path: string): Promise<string> {
-  let text = texts.get(path);
-  if (text === undefined) {
-    text = fetch(`/__source?file=${encodeURIComponent(path)}`).then((response) => {
-      if (!response.ok) throw new Error(`${path}: ${response.status}`);
-      return response.text();
-    });
-    texts.set(path, text);
-  }
-  return text;
+  if (!texts.has(path)) texts.set(path, fetchText(path));
+  return texts.get(path)!;
+}
+
+async function fetchText(path: string): Promise<string> {
+  const response = await fetch(`/__source?file=${encodeURIComponent(path)}`);
+  if (!response.ok) throw new Error(`${path}: ${response.status}`);
+  return response.text();
 }
 
 const IMPORT =
