@@ -1,6 +1,6 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import type { SimulatedCifHost } from '../src/testing/simulated-cif-host.js';
-import type { CifKpiLoggerElement } from '../src/cif-kpi-logger.js';
+import { frames, modelPage } from './support/reload-pages.js';
 
 /**
  * What the logger does while the code that reads `data-kpi` markup loads: the built bundle in the model test's
@@ -14,57 +14,20 @@ type ModelWindow = Window &
     reported: Array<{ type: string; detail: { code?: string; message?: string; reason?: string; count?: number } }>;
   };
 
-const frames: HTMLIFrameElement[] = [];
-function clearStorage(): void {
-  for (const key of Object.keys(sessionStorage)) if (key.startsWith('cif-kpi-logger:')) sessionStorage.removeItem(key);
-}
-beforeEach(clearStorage);
-afterEach(() => {
-  for (const frame of frames.splice(0)) frame.remove();
-  clearStorage();
-});
-
-/** The page, loaded through `via`, once its logger is defined; `reload()` reloads it the same way. */
-async function modelPage(name: string, via: string) {
-  const frame = document.createElement('iframe');
-  frames.push(frame);
-  const win = () => frame.contentWindow as ModelWindow;
-  // A new document whose logger is defined (see test/persistence.test.ts for why not the frame's load event).
-  const load = (previous: Document | null) =>
-    waitUntil(
-      () => {
-        const doc = frame.contentDocument;
-        if (!doc || doc === previous || !doc.URL.includes('/model-page.html')) return false;
-        return win().customElements.get('cif-kpi-logger') && win().SimulatedCifHost;
-      },
-      'the page',
-      { timeout: 4000, interval: 5 },
-    );
-  const loaded = load(null);
-  frame.src = `/test/pages/model-page.html?name=${name}&via=${via}`;
-  document.body.append(frame);
-  await loaded;
-  const doc = () => frame.contentDocument!;
+/** The page, loaded through `via` (its frame and reload are the shared ones: test/support/reload-pages.ts). */
+async function markupPage(name: string, via: string) {
+  const page = await modelPage(`name=${name}&via=${via}`);
+  const { win, doc } = page;
   return {
-    win,
-    doc,
-    logger: () => doc().querySelector('cif-kpi-logger') as CifKpiLoggerElement,
+    ...page,
+    win: win as () => ModelWindow,
     /** A CIF host, ready at once. */
     host: () => {
       const host = new (win().SimulatedCifHost)({ window: win(), latency: 1, initDelay: null }).install();
       host.appear();
       return host;
     },
-    report: (reason: string) =>
-      doc()
-        .getElementById('widget')!
-        .dispatchEvent(
-          new (win().CustomEvent)('cif-kpi', {
-            bubbles: true,
-            composed: true,
-            detail: { kpiEventName: 'CallHold', kpiEventReason: reason },
-          }),
-        ),
+    report: (reason: string) => page.fire('widget', 'cif-kpi', { kpiEventName: 'CallHold', kpiEventReason: reason }),
     /** A data-kpi button added to the logger's scope. */
     button: (reason: string) => {
       doc()
@@ -80,11 +43,6 @@ async function modelPage(name: string, via: string) {
       win()
         .performance.getEntriesByType('resource')
         .filter((entry) => entry.name.includes(`cif-kpi-logger-${part}-`)),
-    reload: async () => {
-      const reloaded = load(frame.contentDocument);
-      win().location.reload();
-      await reloaded;
-    },
   };
 }
 
@@ -100,7 +58,7 @@ describe('while the markup code loads', function () {
   this.timeout(10_000);
 
   it('logs a click as its element was at the click, in order with the cif-kpi events heard meanwhile', async () => {
-    const page = await modelPage('markup-loading', `/slow-markup-reader-${Date.now()}`);
+    const page = await markupPage('markup-loading', `/slow-markup-reader-${Date.now()}`);
     const host = page.host();
     page.logger().setAttribute('conversation-id', 'c');
     page.logger().setAttribute('event-name', 'Batch'); // one queue for all, so the host sees them in order
@@ -136,7 +94,7 @@ describe('while the markup code loads', function () {
   });
 
   it('keeps a click heard just before the page goes, and logs it on the next page', async () => {
-    const page = await modelPage('markup-unloading', `/slow-markup-reader-${Date.now()}`);
+    const page = await markupPage('markup-unloading', `/slow-markup-reader-${Date.now()}`);
     page.logger().setAttribute('conversation-id', 'c');
     await page.logger().flush(); // the page's rule compiler has arrived: only the markup code is still to come
     const button = page.doc().getElementById('markup')!;
@@ -159,7 +117,7 @@ describe('while the markup code loads', function () {
   });
 
   it('when the markup code cannot be loaded, says so, logs what waited without it, and tries again at the next click', async () => {
-    const page = await modelPage('markup-missing', `/fail-markup-reader-${Date.now()}`);
+    const page = await markupPage('markup-missing', `/fail-markup-reader-${Date.now()}`);
     const host = page.host();
     page.logger().setAttribute('conversation-id', 'c');
     await page.logger().flush(); // the page's rule compiler has arrived: only the markup code is still to come

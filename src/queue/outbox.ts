@@ -123,7 +123,7 @@ export class Outbox {
       this.failed.push(item);
     }
     for (const item of fresh) if (item.state !== undefined) this.keeper.held(item);
-    this.#trimFailed();
+    this.trimFailed();
     if (overflow.length > 0) this.drop(overflow, 'queue-full');
   }
 
@@ -273,10 +273,6 @@ export class Outbox {
 
   /** Failed events are kept for `retryFailed()` within the bounds: the oldest go first. */
   trimFailed(): void {
-    this.#trimFailed();
-  }
-
-  #trimFailed(): void {
     const { maxQueue, maxQueueBytes } = this.#hooks.bounds();
     let excess = Math.max(0, this.failed.length - maxQueue);
     let size = this.bytes;
