@@ -27,11 +27,13 @@ function oldestOutput() {
 if (process.argv.includes('--force') || oldestOutput() < Math.max(...inputs.map(newest))) {
   const started = performance.now();
   rmSync(join(root, 'dist/cdn'), { recursive: true, force: true }); // no chunks of an earlier build left
-  // Built one after another: the minifier is the bottleneck, and the machines have two cores.
+  // Built one after another: the minifier is the bottleneck, and the machines have two cores. Each is said as it is
+  // written (`written dist/cdn/…`): the tests that need only the ones written start then (scripts/cdn-for-tests.mjs).
   for (const { output, ...input } of configs) {
     const bundle = await rollup({ ...input, onwarn: () => {} });
     await bundle.write(output);
     await bundle.close();
+    console.log(`written ${output.file ?? join(output.dir, output.entryFileNames)}`);
   }
   console.log(`dist/cdn built in ${Math.round(performance.now() - started)} ms`);
 } else {
