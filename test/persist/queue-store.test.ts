@@ -188,7 +188,27 @@ describe('QueueStore', function () {
     await live.open();
     live.write(0, [queued('theirs')]);
     expect(live.intact()).to.equal(true);
-    const result = await store(uniqueOwner('newcomer')).open();
+    // The page's Web Locks, where a wait for a lock that is held ends as if its time limit (the unload grace) had
+    // passed: a lock that is free is granted as usual.
+    const graceOver = {
+      query: () => navigator.locks.query(),
+      request: (name: string, ...rest: unknown[]) => {
+        const callback = rest.pop() as (lock: Lock | null) => unknown;
+        const options = (rest[0] ?? {}) as LockOptions;
+        if (!options.signal) return navigator.locks.request(name, options, callback);
+        return navigator.locks.request(name, { ifAvailable: true }, (lock) => {
+          if (!lock) throw new DOMException('the unload grace is over', 'TimeoutError');
+          return callback(lock);
+        });
+      },
+    } as unknown as LockManager;
+    const newcomer = new QueueStore({
+      ownerId: uniqueOwner('newcomer'),
+      documentOwners: otherDocument(),
+      locks: graceOver,
+    });
+    open.push(newcomer);
+    const result = await newcomer.open();
     expect(result.restored).to.deep.equal([]);
     expect(sessionStorage.getItem(live.indexKey)).to.equal(null);
     expect(live.intact(), 'the live owner sees its keys are gone').to.equal(false);
