@@ -1,23 +1,20 @@
 import { CIF_KPI_EVENT } from '../vocabulary/logger-events.js';
 import { EARLIER_STUB_KEY, STUB_KEY } from '../vocabulary/stub.js';
-import { internalError, problem, type CifKpiProblem } from '../vocabulary/problems.js';
+import { internalError, problem } from '../vocabulary/problems.js';
 import { lazy } from '../vocabulary/lazy.js';
 import { ScopedCapture } from './event-capture.js';
 import { HeldEvents, type CaptureSink, type HeardAt } from './held-events.js';
 import { RULE_CHANGE_EVENT } from './kpi-rule-element.js';
 import { kpiSourceOf, lightPathOf, snapshotOf } from './markup-attributes.js';
 import { MarkupIntake } from './markup-intake.js';
-import { watchOutside } from './outside-scope.js';
 import { RuleSet } from './rule-set.js';
-import { resolveScopeRoot } from './scope.js';
+import { ScopeBinding } from './scope-binding.js';
 import { ScopeScanner } from './scope-scanner.js';
 
 export type { CaptureSink, HeardAt, HeldEvent } from './held-events.js';
 
 /** Taking over the events the stub kept before the bundle loaded: a part loaded only on a page where a stub left them. */
 export const loadTakeOver = lazy(() => import('./stub-take-over.js'));
-/** Waiting for a `scope` element that is not there yet: loaded only when one is missing. */
-export const loadScopeWait = lazy(() => import('./scope-wait.js'));
 
 /**
  * Whether a stub left its buffer on this page: under its own key, or under the key earlier stubs used, where markup
@@ -33,17 +30,14 @@ function stubLeftEvents(): unknown {
   }
 }
 
-/** Waiting for a missing `scope` element: its observer, once the part that waits has arrived. */
-type ScopeWait = { observer?: MutationObserver | undefined };
-
 /** The element capture hooks into: Lit's `ReactiveControllerHost`, as far as capture needs it. */
 export interface CaptureHost extends HTMLElement {
   addController(controller: { hostConnected(): void; hostDisconnected(): void }): void;
 }
 
 /**
- * Capturing for one logger, a reactive controller of it: owns its scope (resolved from `scope`, waited for when it
- * is not there yet), the listeners in it and in the open shadow roots inside it, the logger's `<cif-kpi-rule>`
+ * Capturing for one logger, a reactive controller of it: owns the listeners in its scope (`ScopeBinding` says which
+ * node that is) and in the open shadow roots inside it, the logger's `<cif-kpi-rule>`
  * children, markup, the events the stub kept before the bundle loaded, and the events held while code they need
  * loads (the rule compiler, the markup reader, the stub's take-over). It hands what it hears to a `CaptureSink` as
  * plain details (or, for rules and markup, normalised events) and knows nothing of queues or delivery.
@@ -51,8 +45,6 @@ export interface CaptureHost extends HTMLElement {
 export class CaptureController {
   #logger: CaptureHost;
   #sink: CaptureSink;
-  #scope: string | null = null;
-  #disabled = false;
   #connected = false;
   #capture = new ScopedCapture((event, path) => {
     try {
@@ -80,19 +72,24 @@ export class CaptureController {
    * every other change is told synchronously by the rule element.
    */
   #ruleObserver = new MutationObserver(() => this.#rules.refresh(this.#logger));
-  /** Waiting for a missing `scope` element: its observer once the part that waits has arrived. */
-  #scopeWait: ScopeWait | undefined;
-  /** The missing scope last reported, so each is reported once. */
-  #missingScopeReported: string | null | undefined;
-  /** Stops looking for events outside the scope; undefined when not looking. */
-  #stopWatching: (() => void) | undefined;
-  /** Whether events outside the scope were reported: said once per logger. */
-  #saidOutside = false;
+  #scope: ScopeBinding;
 
   constructor(logger: CaptureHost, sink: CaptureSink) {
     this.#logger = logger;
     this.#sink = sink;
     this.#held = new HeldEvents(sink);
+    this.#scope = new ScopeBinding(logger, sink, {
+      attach: (root) => {
+        this.#scanner.disconnect();
+        this.#capture.attach(root);
+        this.#scanner.observe(root as Node);
+        this.#takeStubbed(root);
+      },
+      detach: () => {
+        this.#scanner.disconnect();
+        this.#capture.detach();
+      },
+    });
     const listen = (type: string) => this.#capture.listen(type);
     const unlisten = (type: string) => this.#capture.unlisten(type);
     this.#rules = new RuleSet({
@@ -139,70 +136,20 @@ export class CaptureController {
     this.#connected = true;
     this.#rules.refresh(this.#logger);
     this.#ruleObserver.observe(this.#logger, { childList: true, subtree: true, attributes: true });
-    this.#attach();
+    this.#scope.bind();
   }
 
   /** Stops capturing: the logger left the document. */
   hostDisconnected(): void {
     this.#connected = false;
-    this.#watchOutside(undefined);
-    this.#capture.detach();
-    this.#scanner.disconnect();
+    this.#scope.unbind();
     this.#markup.clear();
     this.#ruleObserver.disconnect();
-    this.#stopWaitingForScope();
   }
 
   /** Applies `scope` and `disabled`; a change takes effect at once. */
   configure(scope: string | null, disabled: boolean): void {
-    if (scope === this.#scope && disabled === this.#disabled) return;
-    this.#scope = scope;
-    this.#disabled = disabled;
-    if (this.#connected) this.#attach();
-  }
-
-  #attach(): void {
-    this.#stopWaitingForScope();
-    this.#scanner.disconnect();
-    const root = this.#disabled ? undefined : resolveScopeRoot(this.#logger, this.#scope);
-    this.#watchOutside(root);
-    if (root) {
-      this.#missingScopeReported = undefined;
-      this.#capture.attach(root);
-      this.#scanner.observe(root as Node);
-      this.#takeStubbed(root);
-      return;
-    }
-    this.#capture.detach();
-    if (this.#disabled) return;
-    // Said once per missing scope, and waited for, by a part loaded now.
-    const say = this.#missingScopeReported !== this.#scope ? (p: CifKpiProblem) => this.#sink.problem(p) : undefined;
-    this.#missingScopeReported = this.#scope;
-    const wait: ScopeWait = (this.#scopeWait = {});
-    loadScopeWait().then(
-      ({ waitForScope }) => {
-        if (this.#scopeWait === wait)
-          wait.observer = waitForScope(this.#logger, this.#scope, say, () => this.#attach());
-      },
-      (error: unknown) => this.#sink.problem(internalError(error)),
-    );
-  }
-
-  #stopWaitingForScope(): void {
-    this.#scopeWait?.observer?.disconnect();
-    this.#scopeWait = undefined;
-  }
-
-  /** Looks for KPI events outside `root` until it has said once that one was not heard; not for the whole document. */
-  #watchOutside(root: EventTarget | undefined): void {
-    this.#stopWatching?.();
-    this.#stopWatching = undefined;
-    if (this.#saidOutside || !(root instanceof Node) || root instanceof Document) return;
-    this.#stopWatching = watchOutside(root, this.#logger, (warning) => {
-      this.#saidOutside = true;
-      this.#stopWatching = undefined;
-      this.#sink.warning(warning);
-    });
+    if (this.#scope.set(scope, disabled) && this.#connected) this.#scope.bind();
   }
 
   /** Whether events heard now must wait: code that events held need is loading. */

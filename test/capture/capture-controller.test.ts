@@ -1,11 +1,11 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import {
   CaptureController,
-  loadScopeWait,
   loadTakeOver,
   type CaptureHost,
   type CaptureSink,
 } from '../../src/capture/capture-controller.js';
+import { loadScopeWait } from '../../src/capture/scope-binding.js';
 import { loadAdvice } from '../../src/capture/advice.js';
 import { loadMarkupReader } from '../../src/capture/markup-intake.js';
 import '../../src/define.js';
