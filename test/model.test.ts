@@ -25,7 +25,9 @@ import type { CifKpiLoggerElement } from '../src/cif-kpi-logger.js';
  * - no event the logger did not capture (outside its scope, while it was removed, refused) ever reaches the host;
  * - every call is valid CIF (the strict host's contract check);
  * - `captured = sent + failed + dropped + invalid + held` on every page, before each reload and at the end;
- * - nothing reached a page as an error or unhandled rejection, and no `internal-error` was reported;
+ * - nothing reached a page as an error or unhandled rejection, and no `internal-error` was reported (but that a
+ *   part of the bundle could not be loaded, on a page served without it: one sequence in five, where only the
+ *   events that need that code may be lost);
  * - once the logger is removed and holds nothing, no Web Lock, `pagehide` or `visibilitychange` listener of it is
  *   left.
  */
@@ -181,9 +183,15 @@ class Run {
   #next = 0;
   #removed: HTMLElement | undefined;
 
+  /**
+   * `codeMissing`: the page is served without the general normaliser's chunk (and so without the rule compiler and
+   * the markup reader, which import it), as a CDN that fails to serve it would: events that need that code are lost,
+   * said as such, and no other event is.
+   */
   constructor(
     readonly auto: boolean,
     readonly name: string,
+    readonly codeMissing = false,
   ) {}
 
   get win(): ModelWindow {
@@ -199,7 +207,9 @@ class Run {
   }
 
   async open(): Promise<void> {
-    this.frame.src = `/test/pages/model-page.html?name=${this.name}${this.auto ? '&auto' : ''}`;
+    // A path of its own, so that no earlier answer for it is at hand (web-test-runner.config.mjs serves it).
+    const via = this.codeMissing ? `&via=/fail-kpi-event-${Date.now()}${Math.floor(Math.random() * 1e6)}` : '';
+    this.frame.src = `/test/pages/model-page.html?name=${this.name}${this.auto ? '&auto' : ''}${via}`;
     frames.push(this.frame);
     const loaded = this.#loaded();
     document.body.append(this.frame);
@@ -298,7 +308,9 @@ class Run {
     if (style === 'custom') detail.customData = { model_marker: marker };
     if (this.connected) {
       const ids = this.#idsNow();
-      const event: ModelEvent = { marker, ids, mustArrive: true, needsCode: style === 'custom' };
+      // Without the code, what needs it is lost: the custom column's event, and the rule's (rules are not read).
+      const lost = this.codeMissing && (style === 'custom' || style === 'rule');
+      const event: ModelEvent = { marker, ids, mustArrive: !lost, needsCode: style === 'custom' };
       if (this.auto && this.focused === null) event.unfocusedAt = performance.now();
       this.events.set(marker, event);
     }
@@ -446,7 +458,10 @@ class Run {
     if (stats.captured !== sum) this.problems.push(`stats do not add up: ${JSON.stringify(stats)}`);
     for (const error of this.win.pageErrors.splice(0)) this.problems.push(`page error: ${error}`);
     for (const { detail } of this.win.reported.splice(0)) {
-      if (detail.code === 'internal-error') this.problems.push(`internal-error: ${detail.message}`);
+      if (detail.code !== 'internal-error') continue;
+      // Said when a part of the bundle cannot be loaded: expected only when the page is served without it.
+      if (this.codeMissing && / code could not be loaded/.test(detail.message ?? '')) continue;
+      this.problems.push(`internal-error: ${detail.message}`);
     }
   }
 
@@ -566,18 +581,24 @@ describe('the logger against its model', function () {
     this.timeout(30_000 + runs.numRuns * 15_000);
     let sequence = 0;
     await fc.assert(
-      fc.asyncProperty(fc.boolean(), fc.array(command, { minLength: 1, maxLength: 14 }), async (auto, commands) => {
-        clearStorage();
-        const run = new Run(auto, `q${sequence++}`);
-        try {
-          await run.open();
-          await run.run(commands);
-          expect(run.problems.join('\n'), 'broken promises').to.equal('');
-        } finally {
-          frames.splice(frames.indexOf(run.frame), 1);
-          run.frame.remove();
-        }
-      }),
+      fc.asyncProperty(
+        fc.boolean(),
+        // One sequence in five on a page served without the general normaliser's chunk.
+        fc.integer({ min: 0, max: 4 }).map((n) => n === 0),
+        fc.array(command, { minLength: 1, maxLength: 14 }),
+        async (auto, codeMissing, commands) => {
+          clearStorage();
+          const run = new Run(auto, `q${sequence++}`, codeMissing);
+          try {
+            await run.open();
+            await run.run(commands);
+            expect(run.problems.join('\n'), 'broken promises').to.equal('');
+          } finally {
+            frames.splice(frames.indexOf(run.frame), 1);
+            run.frame.remove();
+          }
+        },
+      ),
       { ...runs, includeErrorInReport: true },
     );
   });
