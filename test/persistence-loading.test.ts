@@ -1,5 +1,5 @@
 import { expect, waitUntil } from '@open-wc/testing';
-import { accepted, modelPage, quiet } from './support/reload-pages.js';
+import { accepted, modelPage, quiet, type ModelWindow } from './support/reload-pages.js';
 
 /**
  * Real reloads of a provider page (test/support/reload-pages.ts) while code the logger loads on demand is late or
@@ -33,6 +33,47 @@ describe('persistence across real reloads', function () {
     await quiet(page);
     expect(accepted(host)).to.deep.equal(['heard-first', 'clicked']);
     expect(page.win().pageErrors).to.deep.equal([]);
+  });
+
+  it('keeps what waited for code in a logger removed before the page went, and lets go once it is delivered', async () => {
+    // The rule compiler arrives 400 ms late: the logger is removed, and the page reloaded, before it does.
+    const page = await modelPage(`name=removed-loading&via=/slow400-kpi-rule-${Date.now()}`);
+    const logger = page.logger();
+    logger.setAttribute('conversation-id', 'c');
+    await logger.updateComplete;
+    page.fire('widget', 'cif-kpi', { kpiEventName: 'CallHold', kpiEventReason: 'heard-then-removed' });
+    page.fire('widget', 'model-thing', { m: 'by-rule' });
+    expect(logger.stats.captured, 'both wait for the rule code').to.equal(0);
+    logger.remove();
+    let atPageHide: unknown;
+    page.win().addEventListener('pagehide', () => (atPageHide = { ...logger.stats }));
+    await page.reload();
+    expect(atPageHide, 'what waited stored as the page went; the rule event dropped').to.deep.include({
+      captured: 2,
+      dropped: 1,
+      held: 1,
+    });
+    const host = new (page.win().SimulatedCifHost)({ window: page.win(), latency: 1 }).install();
+    await waitUntil(() => accepted(host).length >= 1, 'delivery', { timeout: 4000, interval: 10 });
+    await quiet(page);
+    expect(accepted(host)).to.deep.equal(['heard-then-removed']);
+
+    expect(page.win().pageErrors).to.deep.equal([]);
+
+    // Removed while the code loads, on a page that stays: what waited is delivered when the code arrives, and the
+    // logger then lets go of the page (no pagehide listener of it is left: the page counts them).
+    const staying = await modelPage(`name=removed-staying&via=/slow400-kpi-rule-${Date.now()}`);
+    const win = staying.win() as ModelWindow & { listeners: { pagehide: number } };
+    const other = new win.SimulatedCifHost({ window: win, latency: 1 }).install();
+    staying.logger().setAttribute('conversation-id', 'c');
+    await staying.logger().updateComplete;
+    staying.fire('widget', 'cif-kpi', { kpiEventName: 'CallHold', kpiEventReason: 'heard-then-removed-staying' });
+    expect(staying.logger().stats.captured, 'it waits for the rule code').to.equal(0);
+    staying.logger().remove();
+    await waitUntil(() => accepted(other).length >= 1, 'delivery', { timeout: 4000, interval: 10 });
+    expect(accepted(other)).to.deep.equal(['heard-then-removed-staying']);
+    await waitUntil(() => win.listeners.pagehide === 0, 'no pagehide listener left', { timeout: 4000, interval: 10 });
+    expect(win.pageErrors).to.deep.equal([]);
   });
 
   it('when the rule code cannot be loaded, delivers what waited for it and counts the rule events dropped', async () => {
