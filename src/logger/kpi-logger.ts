@@ -4,13 +4,7 @@
  */
 import { CaptureController, type HeardAt } from '../capture/capture-controller.js';
 import type { NormaliseResult } from '../normalise/usual-event.js';
-import {
-  ContextBinding,
-  ContextTracker,
-  isCallField,
-  resolveContext,
-  type ContextInput,
-} from '../normalise/delivery-context.js';
+import { ContextBinding, ContextTracker, isCallField, type ContextInput } from '../normalise/delivery-context.js';
 import type { DeliveryOptions } from '../queue/delivery-options.js';
 import { DeliveryQueue } from '../queue/delivery-queue.js';
 import { newOwnerId } from '../persist/queue-store.js';
@@ -19,10 +13,10 @@ import { CifHostWatcher } from '../deliver/cif-host.js';
 import { Reporter } from '../report/reporter.js';
 import type { InspectorView } from '../report/debug-inspector.js';
 import type { LogLevel } from '../vocabulary/log-level.js';
-import { CALL_FIELDS, type DeliveryContext } from '../vocabulary/cif-contract.js';
 import { internalError } from '../vocabulary/problems.js';
 import type { CifKpiFailedEvent, CifKpiLogResult, CifKpiStats } from '../vocabulary/logger-events.js';
 import { CifAwareFeatures } from './cif-aware-features.js';
+import { idsFor, stampNow, waitingFor, type Stamp } from './stamping.js';
 import { Intake } from './intake.js';
 import { settingsOf } from './settings.js';
 
@@ -42,13 +36,6 @@ export interface LoggerElement extends HTMLElement, ContextInput, Record<keyof D
   readonly stats: CifKpiStats;
   addController(controller: { hostConnected(): void; hostDisconnected(): void }): void;
 }
-
-/** What an event is stamped with when heard: its ids, or with `auto-context` its binding; none while they are missing. */
-type Stamp = DeliveryContext | ContextBinding | undefined;
-
-/** With `auto-context`, the binding of an event read back without one: no session, the ids set on the logger. */
-const UNBOUND = new ContextBinding(undefined, 0);
-UNBOUND.s = null;
 
 /**
  * A logger's pipeline: hears events through its capture, normalises them, stamps them with the ids in force, queues
@@ -76,13 +63,7 @@ export class KpiLogger {
       host: new CifHostWatcher(window),
       reporter,
       idPrefix: `${this.#ownerId}.`,
-      // An event held without its ids: with `auto-context`, its session's and the ids set then (an event read back
-      // without a session is bound to none); otherwise the ids in force once they are complete.
-      contextFor: (item) => {
-        if (host.autoContext) return this.#features.sessions?.resolve?.(item.binding ?? UNBOUND, host);
-        const state = this.#context.current();
-        return state.status === 'complete' ? state.context : undefined;
-      },
+      contextFor: (item) => idsFor(item, host, this.#context, this.#features.sessions),
       // Removed, it keeps what it holds and lets go once that is delivered (or dropped, or given up).
       changed: () => host.isConnected || this.#holdWhatIsNeeded(),
     }));
@@ -107,7 +88,7 @@ export class KpiLogger {
     });
     const intake = (this.#intake = new Intake({
       take: (result, detail, resolve, at) => this.#take(result, detail, resolve, at?.stamp as Stamp),
-      stamp: () => this.#stamp(),
+      stamp: this.#stamp,
       unavailable: (detail, resolve) => {
         reporter.droppedOnArrival('code-unavailable', 1, detail);
         resolve?.({ status: 'dropped', reason: 'code-unavailable' });
@@ -117,7 +98,7 @@ export class KpiLogger {
     this.#capture = new CaptureController(host, {
       detail: (detail, at) => this.#accept(detail, undefined, at),
       mapped: (result, detail, at) => intake.mapped(result, detail, at),
-      stamp: () => this.#stamp(),
+      stamp: this.#stamp,
       problem: (p) => reporter.error(p),
       warning: (w) => reporter.warn(w),
       dropped: (reason, count) => reporter.droppedOnArrival(reason, count),
@@ -128,12 +109,7 @@ export class KpiLogger {
       recheck: () => queue.recheck(),
       error: (p) => reporter.error(p),
     });
-    reporter.explainStalls(host, () => {
-      // With `auto-context`, events heard with no session focused wait for the ids set on the logger alone.
-      const unbound = queue.snapshot().some((item) => item.state === 'waiting' && item.binding?.s === null);
-      const context = unbound ? resolveContext(host).state : this.#context.current();
-      return { missingIds: context.status === 'incomplete' ? context.missing : [], unbound };
-    });
+    reporter.explainStalls(host, () => waitingFor(queue.snapshot(), host, this.#context));
     host.addController(this);
   }
 
@@ -239,22 +215,8 @@ export class KpiLogger {
     kpiNames: this.#features.names?.view,
   });
 
-  /**
-   * What an event heard now is sent with: the ids in force when they are complete; with `auto-context`, unless a
-   * session of this provider is known to be focused, what it waits for (its session is decided by the focus).
-   */
-  #stamp(): Stamp {
-    const host = this.#host;
-    const state = this.#context.current();
-    const context = state.status === 'complete' ? state.context : undefined;
-    const sessions = this.#features.sessions;
-    if (!host.autoContext || (context && sessions?.focused)) return context;
-    const explicit: Record<string, unknown> = {};
-    for (const field of CALL_FIELDS) explicit[field] = host[field];
-    const binding = new ContextBinding(explicit, Date.now());
-    sessions?.bind(binding);
-    return binding;
-  }
+  /** What an event heard now is stamped with (see stamping.ts). */
+  #stamp = (): Stamp => stampNow(this.#host, this.#context, this.#features.sessions);
 
   /**
    * Takes in one reported event, or reports it dropped while the logger is disabled; `at` when it was heard earlier
