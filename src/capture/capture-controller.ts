@@ -126,6 +126,11 @@ export class CaptureController {
     while (this.#waiting) await Promise.all([this.#stubTaken, this.#rules.whenReady(), this.#markup.loading]);
   }
 
+  /** Whether events heard wait here for code (not the stub's, which it keeps itself until they are taken). */
+  get holding(): boolean {
+    return this.#held.size > 0;
+  }
+
   /** The node the logger listens on; undefined while it is not capturing or its scope is not there. */
   get scopeRoot(): EventTarget | undefined {
     return this.#capture.root;

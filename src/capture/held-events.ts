@@ -61,6 +61,10 @@ export class HeldEvents {
     this.#sink = sink;
   }
 
+  get size(): number {
+    return this.#list.length;
+  }
+
   /** Keeps an event heard now, with the ids in force, as far as `maxHeld` allows. */
   hold(held: Omit<HeldEvent, 'at'>): true {
     if (this.#list.length < this.#sink.maxHeld())

@@ -13,6 +13,8 @@ import type { CifKpiLogResult } from '../vocabulary/logger-events.js';
 
 type Resolve = (result: CifKpiLogResult) => void;
 
+const noop = () => {};
+
 /** An event waiting for the general normaliser: what was reported, or what a rule or markup made of it. */
 interface Waiting {
   detail: unknown;
@@ -39,6 +41,16 @@ export class Intake {
 
   constructor(sink: IntakeSink) {
     this.#sink = sink;
+  }
+
+  /** Whether events wait for the general normaliser. */
+  get holding(): boolean {
+    return this.#waiting.length > 0;
+  }
+
+  /** Resolves once no event waits for the general normaliser: it arrived, or could not be loaded. */
+  async settled(): Promise<void> {
+    while (this.#waiting.length > 0) await loadNormaliser().then(noop, noop);
   }
 
   /** An event reported as a detail (a `cif-kpi` event's, or `log()`'s); `at` when it was heard earlier. */

@@ -53,6 +53,8 @@ export class KpiLogger {
   #context: ContextTracker;
   #capture: CaptureController;
   #intake: Intake;
+  /** Removed while events wait for code: looking again once none does. */
+  #settling = false;
   #features: CifAwareFeatures;
 
   constructor(host: LoggerElement) {
@@ -199,12 +201,25 @@ export class KpiLogger {
    * stored keys, then its Web Lock, its listeners and its timers.
    */
   #holdWhatIsNeeded(): void {
-    const needed = this.#host.isConnected || this.#queue.size > 0;
+    // Events heard that wait for code (the rule compiler, the markup reader, the general normaliser) are held too:
+    // removed, the logger keeps the page's pagehide for them, and looks again once they are queued or given up.
+    const waiting = this.#capture.holding || this.#intake.holding;
+    const needed = this.#host.isConnected || this.#queue.size > 0 || waiting;
     if (needed && !this.#host.noPersist) this.#persistence.enable();
     else this.#persistence.disable();
     if (!needed) {
       this.#queue.rest();
       this.#reporter.rest();
+    }
+    if (waiting && !this.#host.isConnected && !this.#settling) {
+      this.#settling = true;
+      void this.#capture
+        .whenReady()
+        .then(() => this.#intake.settled())
+        .then(() => {
+          this.#settling = false;
+          this.#holdWhatIsNeeded();
+        });
     }
   }
 
