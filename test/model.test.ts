@@ -17,7 +17,8 @@ import type { CifKpiLoggerElement } from '../src/cif-kpi-logger.js';
  *
  * Checked after every sequence:
  * - a call never carries an event the host had already acknowledged (an answer the page received); every event
- *   captured and not refused reaches the host, acknowledged, at least once — more than once only when each earlier
+ *   captured and not refused reaches the host, acknowledged, at least once (but one a removed logger gave up, which
+ *   it keeps in memory only, when the page goes before it is retried) — more than once only when each earlier
  *   call of it was still unanswered when it was sent again (in flight at a reload, or past `call-timeout`);
  * - each event carries the ids the model computes for it: the ids in force when it was captured; one captured
  *   without ids, the ids next set; under `auto-context`, the session focused when it was heard (or the session
@@ -441,6 +442,13 @@ class Run {
     for (const event of this.events.values()) {
       if (event.needsCode && !this.acknowledged(event.marker)) event.mustArrive = false;
       event.needsCode = false;
+    }
+    // A removed logger keeps what it gave up (`failed`, reported so) in memory only: the page going loses it.
+    if (!this.connected) {
+      for (const { event } of this.logger.failed) {
+        const model = this.events.get(event.kpiEventReason ?? '');
+        if (model && !this.acknowledged(model.marker)) model.mustArrive = false;
+      }
     }
     const loaded = this.#loaded();
     this.win.location.reload();
