@@ -1,36 +1,13 @@
-import { buildCall, type ContextBinding } from '../normalise/delivery-context.js';
-import { callLogAnalyticsEvent, type CallOutcome, type CifHostAccess } from '../deliver/cif-host.js';
-import type { CifAnalyticsCall, CifKpiEvent, DeliveryContext } from '../vocabulary/cif-contract.js';
-import type { DeliveryOutcome, DeliveryStats, DropReason } from '../vocabulary/logger-events.js';
-import type { CifKpiProblem } from '../vocabulary/problems.js';
+import type { ContextBinding } from '../normalise/delivery-context.js';
+import type { CifHostAccess } from '../deliver/cif-host.js';
+import type { CifKpiEvent, DeliveryContext } from '../vocabulary/cif-contract.js';
+import type { DeliveryOutcome, DeliveryStats } from '../vocabulary/logger-events.js';
+import { alarm } from './alarm.js';
+import { CallAttempts } from './call-attempts.js';
 import { DEFAULTS, type DeliveryOptions } from './delivery-options.js';
+import type { DeliveryReporter } from './delivery-reporter.js';
 import { Outbox } from './outbox.js';
 import { NO_KEEPER, NumberedEvent, type QueueKeeper, type QueuedEvent } from './queued-event.js';
-import { retryDelay } from './retry-policy.js';
-
-export interface DeliveryReporter {
-  /** An event was taken in (it may still be dropped at once when the queue is full). */
-  queued(item: QueuedEvent): void;
-  /** The host accepted `call`, which carried `items`. */
-  sent(call: CifAnalyticsCall, items: readonly QueuedEvent[], result: unknown): void;
-  /** A call failed; it is retried after `retryIn` ms, or not at all when `retryIn` is undefined. */
-  attemptFailed(
-    call: CifAnalyticsCall,
-    items: readonly QueuedEvent[],
-    problem: CifKpiProblem,
-    retryIn: number | undefined,
-  ): void;
-  /** Events given up after their last retry; they stay in `failed`. */
-  failed(items: readonly QueuedEvent[], problem: CifKpiProblem): void;
-  /** Events dropped without delivery. */
-  dropped(items: readonly QueuedEvent[], reason: DropReason): void;
-  /** Events taken over from an earlier page of the tab (held or failed). */
-  restored(items: readonly QueuedEvent[]): void;
-  /** What the queue holds changed (the inspector shows it). */
-  changed(): void;
-  /** The CIF library became usable. */
-  hostReady(): void;
-}
 
 export interface DeliveryQueueOptions extends Partial<DeliveryOptions> {
   /** The CIF library: nothing is sent before it is usable. */
@@ -48,8 +25,8 @@ export interface DeliveryQueueOptions extends Partial<DeliveryOptions> {
  * Delivers what the outbox holds through `logAnalyticsEvent`: batched by context and event name, one call in flight
  * at a time so capture order is kept, nothing sent before the host is usable or before the ids are complete, a
  * batch sent when it is full or `flushDelay` after its first event, failed calls retried with backoff (the retry
- * goes first: no retry storm, no reordering), and a call that timed out accepted late if the host says so. Where
- * each event is, and the bounds, are the outbox's.
+ * goes first: no retry storm, no reordering), and a call that timed out accepted late if the host says so (each
+ * call and its answer: call-attempts.ts). Where each event is, and the bounds, are the outbox's.
  */
 export class DeliveryQueue {
   #options: DeliveryOptions;
@@ -57,14 +34,16 @@ export class DeliveryQueue {
   #hostWait: (() => void) | undefined;
   #reporter: DeliveryReporter;
   #outbox: Outbox;
-  /** When the events awaiting their retry may go. */
-  #retryAt = 0;
-  #timer: ReturnType<typeof setTimeout> | undefined;
-  #timerAt = Infinity;
-  #contextTimer: ReturnType<typeof setTimeout> | undefined;
+  #attempts: CallAttempts;
+  /** The next send: after `flushDelay`, or a retry's backoff. */
+  #timer = alarm(() => this.pump());
+  /** The end of the oldest event's wait for ids. */
+  #contextTimer = alarm(() => {
+    this.#outbox.expireWaiting(Date.now() - this.#options.contextTimeout);
+    this.#armContextTimer();
+  });
   #paused = false;
   #flushing = 0;
-  #stats = { sent: 0, retried: 0 };
   #idPrefix: string;
   #onChange: (() => void) | undefined;
 
@@ -81,13 +60,21 @@ export class DeliveryQueue {
     this.#idPrefix = idPrefix;
     this.#onChange = changed;
     this.#options = { ...DEFAULTS, ...options };
-    this.#outbox = new Outbox({
+    const outbox = (this.#outbox = new Outbox({
       contextFor,
       dropped: (items, reason) => {
         reporter.dropped(items, reason);
         this.#changed();
       },
       bounds: () => this.#options,
+    }));
+    this.#attempts = new CallAttempts(outbox, reporter, {
+      options: () => this.#options,
+      flushing: () => this.#flushing > 0,
+      answered: () => {
+        this.#changed();
+        this.pump();
+      },
     });
   }
 
@@ -117,7 +104,7 @@ export class DeliveryQueue {
   }
 
   get stats(): DeliveryStats {
-    return { ...this.#stats, failed: this.#outbox.failed.length, held: this.size };
+    return { ...this.#attempts.stats, failed: this.#outbox.failed.length, held: this.size };
   }
 
   /** Events given up after their last retry, oldest first. */
@@ -203,7 +190,7 @@ export class DeliveryQueue {
       };
       for (const item of items) (item.waiters ??= []).push(settled);
       this.#flushing += 1;
-      this.#retryAt = 0;
+      this.#attempts.retryAt = 0;
       this.pump();
     });
   }
@@ -219,7 +206,7 @@ export class DeliveryQueue {
   /** Stops sending (and its timers) until `resume()`; events are still accepted. */
   pause(): void {
     this.#paused = true;
-    this.#clearTimer();
+    this.#timer.clear();
   }
 
   resume(): void {
@@ -251,9 +238,8 @@ export class DeliveryQueue {
    * page): anything held from now on takes them again.
    */
   rest(): void {
-    this.#clearTimer();
-    clearTimeout(this.#contextTimer);
-    this.#contextTimer = undefined;
+    this.#timer.clear();
+    this.#contextTimer.clear();
     this.#hostWait?.();
     this.#hostWait = undefined;
   }
@@ -264,68 +250,14 @@ export class DeliveryQueue {
     if (this.#paused || outbox.inFlight || !(outbox.retry || outbox.queued)) return;
     const framework = this.#host.framework;
     if (!framework) return this.watchHost();
-    let batch: QueuedEvent[];
-    if (outbox.retry) {
-      const wait = this.#retryAt - Date.now();
-      if (wait > 0) return this.#setTimer(wait);
-      batch = outbox.takeRetry();
-      this.#stats.retried += batch.length;
-    } else {
-      batch = outbox.takeBatch(this.#options.maxBatch);
+    const retry = outbox.retry !== undefined;
+    if (retry) {
+      const wait = this.#attempts.retryAt - Date.now();
+      if (wait > 0) return this.#timer.set(wait);
     }
-    this.#clearTimer();
-    const call = buildCall(
-      batch[0]!.context!,
-      batch.map((item) => item.event),
-    );
-    void callLogAnalyticsEvent(framework, call, this.#options.callTimeout).then((outcome) =>
-      this.#onAnswer(batch, call, outcome),
-    );
-  }
-
-  #onAnswer(sentBatch: QueuedEvent[], call: CifAnalyticsCall, outcome: CallOutcome): void {
-    // Events an earlier attempt's late answer delivered meanwhile are done, whatever this answer is.
-    const batch = this.#outbox.answered(sentBatch);
-    if (batch.length === 0) {
-      // Nothing of it left to settle.
-    } else if (outcome.ok) {
-      this.#sent(batch, call, outcome.result);
-    } else {
-      // A call that timed out may still be accepted late, after its retry or even after its last attempt: its
-      // events then count as sent, once, and are not sent again.
-      void outcome.late?.then((late) => late.ok && this.#acceptedLate(batch, call, late.result));
-      const attempts = batch[0]!.attempts + 1;
-      for (const item of batch) item.attempts = attempts;
-      if (attempts > this.#options.maxRetries) {
-        this.#reporter.attemptFailed(call, batch, outcome.problem, undefined);
-        this.#outbox.giveUp(batch, outcome.problem);
-        this.#reporter.failed(batch, outcome.problem);
-        this.#outbox.trimFailed();
-      } else {
-        const delay = this.#flushing > 0 ? 0 : retryDelay(attempts, this.#options.retryDelay);
-        this.#outbox.toRetry(batch);
-        this.#retryAt = Date.now() + delay;
-        this.#reporter.attemptFailed(call, batch, outcome.problem, delay);
-      }
-    }
-    this.#changed();
-    // Events that arrived during the call have waited long enough: send them now.
-    this.pump();
-  }
-
-  /** A call that timed out was accepted after all: its events count as sent, wherever they are now, once. */
-  #acceptedLate(batch: readonly QueuedEvent[], call: CifAnalyticsCall, result: unknown): void {
-    const late = this.#outbox.takeLate(batch);
-    if (late.length === 0) return;
-    this.#sent(late, call, result);
-    this.#changed();
-    this.pump();
-  }
-
-  #sent(batch: QueuedEvent[], call: CifAnalyticsCall, result: unknown): void {
-    this.#stats.sent += batch.length;
-    this.#outbox.settle(batch, { status: 'sent', call, result });
-    this.#reporter.sent(call, batch, result);
+    const batch = retry ? outbox.takeRetry() : outbox.takeBatch(this.#options.maxBatch);
+    this.#timer.clear();
+    this.#attempts.send(framework, batch, retry);
   }
 
   /** Events were held (new, restored, or with their ids now): watched for ids, and sent in time. */
@@ -337,13 +269,8 @@ export class DeliveryQueue {
 
   #armContextTimer(): void {
     const waiting = this.#outbox.waiting;
-    if (this.#contextTimer !== undefined || waiting.length === 0) return;
-    const wait = Math.max(0, waiting[0]!.heldSince + this.#options.contextTimeout - Date.now());
-    this.#contextTimer = setTimeout(() => {
-      this.#contextTimer = undefined;
-      this.#outbox.expireWaiting(Date.now() - this.#options.contextTimeout);
-      this.#armContextTimer();
-    }, wait);
+    if (this.#contextTimer.isSet() || waiting.length === 0) return;
+    this.#contextTimer.set(waiting[0]!.heldSince + this.#options.contextTimeout - Date.now());
   }
 
   #schedule(): void {
@@ -352,37 +279,15 @@ export class DeliveryQueue {
     const urgent = outbox.retry !== undefined || this.#flushing > 0 || outbox.headBatchIsFull(this.#options.maxBatch);
     // A send is already due (the hot path of a burst), or nothing can be sent without a host: the host watcher
     // (watching while there is something to send) calls pump() when it appears.
-    if (!urgent && this.#timer !== undefined) return;
+    if (!urgent && this.#timer.isSet()) return;
     if (!this.#host.framework) return this.pump();
     if (urgent) this.pump();
-    else if (outbox.queued > 0) this.#setTimer(this.#options.flushDelay);
-  }
-
-  #setTimer(delay: number): void {
-    const at = Date.now() + Math.max(0, delay);
-    if (this.#timer !== undefined && this.#timerAt <= at) return;
-    this.#clearTimer();
-    this.#timerAt = at;
-    this.#timer = setTimeout(
-      () => {
-        this.#timer = undefined;
-        this.#timerAt = Infinity;
-        this.pump();
-      },
-      Math.max(0, delay),
-    );
+    else if (outbox.queued > 0) this.#timer.set(this.#options.flushDelay);
   }
 
   /** What it holds changed: the reporter hears it, then `changed`. */
   #changed(): void {
     this.#reporter.changed();
     this.#onChange?.();
-  }
-
-  #clearTimer(): void {
-    if (this.#timer === undefined) return;
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
-    this.#timerAt = Infinity;
   }
 }

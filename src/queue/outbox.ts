@@ -1,14 +1,16 @@
 /**
  * Where each held event is: waiting for ids, queued (by batch key), in the call in flight, awaiting its retry, or
  * given up (failed). Each held event is in exactly one of these, and its `state` says which: only the outbox moves
- * it. The outbox also keeps the bounds (count and stored size), tells persistence what changed, and settles the
- * event's waiters when it is done with; it knows nothing of timers, calls or retries.
+ * it. The outbox also keeps the bounds (count and stored size; outbox-bounds.ts decides what fits and what gives
+ * way), tells persistence what changed, and settles the event's waiters when it is done with; it knows nothing of
+ * timers, calls or retries.
  */
 import { batchKey } from '../normalise/delivery-context.js';
 import type { DeliveryContext } from '../vocabulary/cif-contract.js';
 import type { DeliveryOutcome, DropReason } from '../vocabulary/logger-events.js';
 import type { CifKpiProblem } from '../vocabulary/problems.js';
-import { Fifo } from './fifo.js';
+import { type Bounds, failedOverflow, fits, roomFor } from './outbox-bounds.js';
+import { QueuedByKey, inCaptureOrder } from './queued-by-key.js';
 import { NO_KEEPER, type QueueKeeper, type QueuedEvent } from './queued-event.js';
 
 /** What the outbox asks of the queue around it. */
@@ -18,26 +20,21 @@ export interface OutboxHooks {
   /** Events dropped without delivery. */
   dropped(items: readonly QueuedEvent[], reason: DropReason): void;
   /** The bounds in force. */
-  bounds(): { maxQueue: number; maxQueueBytes: number };
+  bounds(): Bounds;
 }
 
 /**
- * Every operation on an event costs O(1) whatever the outbox holds: queued events sit in one first-in-first-out list
- * per batch key, with one list of them all in capture order that says which key goes next (events taken since are
- * passed over when they reach its front); taking a batch takes from the front of its key's list, and an event that
- * nobody awaits is settled without any lookup.
+ * Every operation on an event costs O(1) whatever the outbox holds: queued events are kept by batch key
+ * (queued-by-key.ts), so taking a batch takes from the front of its key's list, and an event that nobody awaits is
+ * settled without any lookup.
  */
 export class Outbox {
   keeper: QueueKeeper = NO_KEEPER;
   #hooks: OutboxHooks;
   /** Events whose ids were incomplete at capture, in capture order. */
   waiting: QueuedEvent[] = [];
-  /** Queued events by batch key, each list in capture order. */
-  #byKey = new Map<string, Fifo<QueuedEvent>>();
-  /** Every queued event in capture order; events taken since are skipped when they reach the front. */
-  #order = new Fifo<QueuedEvent>();
-  /** How many events are queued. */
-  queued = 0;
+  /** Queued events, by batch key and in capture order. */
+  #queued = new QueuedByKey();
   /** The events of the call in flight. */
   inFlight: QueuedEvent[] | undefined;
   /** The events of a failed call, awaiting their retry. */
@@ -56,6 +53,11 @@ export class Outbox {
     this.#hooks = hooks;
   }
 
+  /** How many events are queued. */
+  get queued(): number {
+    return this.#queued.length;
+  }
+
   /** Events held: waiting for ids, queued, in flight or awaiting retry. */
   get size(): number {
     return this.waiting.length + this.queued + (this.inFlight?.length ?? 0) + (this.retry?.length ?? 0);
@@ -66,20 +68,24 @@ export class Outbox {
     return {
       retry: this.retry ?? [],
       'in-flight': this.inFlight ?? [],
-      // An event queued again by `retryFailed()` is in the capture order twice: listed once.
-      pending: [...new Set(this.#order.toArray().filter((item) => item.state === 'pending'))],
+      pending: this.#queued.toArray(),
       waiting: this.waiting,
       failed: this.failed,
     };
   }
 
-  /** A new event, of `size` (its ids not counted): held unless it does not fit, then dropped as `queue-full`. */
+  /**
+   * A new event, of `size` (its ids not counted): held, the oldest failed events dropped to make room if need be
+   * (`failed-overflow`); dropped as `queue-full` when even that is not enough.
+   */
   hold(item: QueuedEvent, size: number): boolean {
     item.size = this.#withIds(size, item.context);
-    if (!this.#fits(item.size) && !this.#makeRoom(item.size)) {
+    const room = roomFor(this.#hooks.bounds(), this, item.size);
+    if (room < 0) {
       this.drop([item], 'queue-full');
       return false;
     }
+    if (room > 0) this.drop(this.failed.splice(0, room), 'failed-overflow', false);
     this.bytes += item.size;
     this.admit(item);
     this.keeper.held(item);
@@ -94,26 +100,25 @@ export class Outbox {
   restore(fresh: readonly QueuedEvent[]): void {
     const held: QueuedEvent[] = [];
     const overflow: QueuedEvent[] = [];
+    const bounds = this.#hooks.bounds();
     for (const item of fresh) {
       item.size = this.#withIds(item.size!, item.context);
       item.key = undefined;
       item.waiters = undefined;
       if (item.problem) continue;
-      if (this.#fits(item.size, held.length)) {
+      if (fits(bounds, this, item.size, held.length)) {
         held.push(item);
         this.bytes += item.size;
       } else overflow.push(item);
     }
     // Restored events are older than anything captured here, and may come from several earlier pages: everything
     // queued goes in the order it was captured (a merge of two lists in that order; of equal times, restored first).
-    const queued = merge(
+    const queued = inCaptureOrder(
       held.sort((a, b) => a.heldSince - b.heldSince),
-      this.places().pending,
+      this.#queued.toArray(),
     );
     const waiting = this.waiting;
-    this.#byKey.clear();
-    this.#order = new Fifo();
-    this.queued = 0;
+    this.#queued = new QueuedByKey();
     this.waiting = [];
     for (const item of [...queued, ...waiting]) this.admit(item);
     for (const item of fresh) {
@@ -138,14 +143,9 @@ export class Outbox {
       this.waiting.push(item);
       return;
     }
-    const key = batchKey(item.context, item.event);
-    item.key = key;
+    item.key = batchKey(item.context, item.event);
     item.state = 'pending';
-    let list = this.#byKey.get(key);
-    if (list === undefined) this.#byKey.set(key, (list = new Fifo()));
-    list.push(item);
-    this.#order.push(item);
-    this.queued += 1;
+    this.#queued.push(item);
   }
 
   /** The ids in force changed: events that waited and now have their ids are queued. Returns whether any was. */
@@ -173,22 +173,13 @@ export class Outbox {
 
   /** Whether the oldest queued event's batch has `maxBatch` events. */
   headBatchIsFull(maxBatch: number): boolean {
-    const head = this.#head();
-    return head !== undefined && this.#byKey.get(head.key!)!.length >= maxBatch;
+    return this.#queued.headBatchIsFull(maxBatch);
   }
 
   /** Puts in flight the oldest event and every later one with the same key, up to `maxBatch`, in capture order. */
   takeBatch(maxBatch: number): QueuedEvent[] {
-    const key = this.#head()!.key!;
-    const list = this.#byKey.get(key)!;
-    const batch: QueuedEvent[] = [];
-    for (let n = Math.min(list.length, Math.max(1, maxBatch)); n > 0; n--) {
-      const item = list.shift()!;
-      item.state = 'in-flight';
-      batch.push(item);
-    }
-    if (list.length === 0) this.#byKey.delete(key);
-    this.queued -= batch.length;
+    const batch = this.#queued.takeBatch(maxBatch);
+    for (const item of batch) item.state = 'in-flight';
     return (this.inFlight = batch);
   }
 
@@ -238,11 +229,7 @@ export class Outbox {
     }
     if (this.inFlight) this.inFlight = this.inFlight.filter(keep);
     this.failed = this.failed.filter(keep);
-    for (const item of late) {
-      if (item.state !== 'pending') continue;
-      this.#byKey.get(item.key!)?.retain(keep);
-      this.queued -= 1; // passed over when it reaches the front of the capture order, once settled
-    }
+    this.#queued.remove(late.filter((item) => item.state === 'pending')); // passed over in capture order once settled
     return late;
   }
 
@@ -273,35 +260,8 @@ export class Outbox {
 
   /** Failed events are kept for `retryFailed()` within the bounds: the oldest go first. */
   trimFailed(): void {
-    const { maxQueue, maxQueueBytes } = this.#hooks.bounds();
-    let excess = Math.max(0, this.failed.length - maxQueue);
-    let size = this.bytes;
-    while (excess < this.failed.length && size * 2 > maxQueueBytes) size -= this.failed[excess++]!.size!;
+    const excess = failedOverflow(this.#hooks.bounds(), this);
     if (excess > 0) this.drop(this.failed.splice(0, excess), 'failed-overflow', false);
-  }
-
-  /**
-   * Whether an event of `size` fits the bounds: count (`maxQueue` held) and size (`maxQueueBytes`, counting failed
-   * events too). `extra` events are about to be added.
-   */
-  #fits(size: number, extra = 0): boolean {
-    const { maxQueue, maxQueueBytes } = this.#hooks.bounds();
-    return this.size + extra < maxQueue && (this.bytes + size) * 2 <= maxQueueBytes;
-  }
-
-  /**
-   * Makes room for an event of `size` by dropping the oldest failed events (`failed-overflow`): events given up
-   * on make way for new ones. False when even that is not enough.
-   */
-  #makeRoom(size: number): boolean {
-    const { maxQueue, maxQueueBytes } = this.#hooks.bounds();
-    if (this.size >= maxQueue) return false;
-    let n = 0;
-    let total = this.bytes + size;
-    while (n < this.failed.length && total * 2 > maxQueueBytes) total -= this.failed[n++]!.size!;
-    if (total * 2 > maxQueueBytes) return false;
-    this.drop(this.failed.splice(0, n), 'failed-overflow', false);
-    return true;
   }
 
   /** `size` and, when they differ from the last ones counted, the stored size of `context`. */
@@ -317,16 +277,6 @@ export class Outbox {
     const size = this.#withIds(item.size!, context);
     if (item.state !== undefined) this.bytes += size - item.size!;
     item.size = size;
-  }
-
-  /** The oldest queued event (events taken since their turn in the capture order are passed over). */
-  #head(): QueuedEvent | undefined {
-    let head = this.#order.peek();
-    while (head !== undefined && head.state !== 'pending') {
-      this.#order.shift();
-      head = this.#order.peek();
-    }
-    return head;
   }
 
   #release(items: readonly QueuedEvent[]): void {
@@ -346,15 +296,4 @@ function settleWaiters(items: readonly QueuedEvent[], outcome: DeliveryOutcome):
     item.waiters = undefined;
     for (const waiter of waiters) waiter(outcome);
   }
-}
-
-/** Two lists in capture order as one, in capture order; of equal times, `first`'s go first. */
-function merge(first: readonly QueuedEvent[], second: readonly QueuedEvent[]): QueuedEvent[] {
-  const out: QueuedEvent[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < first.length && j < second.length) {
-    out.push(first[i]!.heldSince <= second[j]!.heldSince ? first[i++]! : second[j++]!);
-  }
-  return out.concat(first.slice(i), second.slice(j));
 }

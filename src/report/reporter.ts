@@ -12,7 +12,7 @@ import {
   type DropReason,
 } from '../vocabulary/logger-events.js';
 import type { CifKpiProblem, CifKpiWarning } from '../vocabulary/problems.js';
-import type { DeliveryReporter } from '../queue/delivery-queue.js';
+import type { DeliveryReporter } from '../queue/delivery-reporter.js';
 import type { QueuedEvent } from '../queue/queued-event.js';
 import type { ActivityNote } from './activity-log.js';
 import type { ActivityProblem } from './problem-count.js';
