@@ -68,7 +68,8 @@ export function isoTime(time: number): string {
   const inDay = ((whole % DAY) + DAY) % DAY;
   if (whole - inDay !== lastDay) {
     lastDay = whole - inDay;
-    dayText = new Date(lastDay).toISOString().slice(0, 11);
+    // `YYYY-MM-DDT`, or `±YYYYYY-MM-DDT` for a year before 0 or after 9999.
+    dayText = new Date(lastDay).toISOString().replace(/\d\d:.*/, '');
   }
   const seconds = Math.floor(inDay / 1000);
   lastText = `${dayText}${pad(Math.floor(seconds / 3600), 2)}:${pad(Math.floor(seconds / 60) % 60, 2)}:${pad(seconds % 60, 2)}.${pad(inDay % 1000, 3)}Z`;
@@ -92,24 +93,10 @@ export const STORED_OVERHEAD = 120;
 // eslint-disable-next-line no-control-regex -- control characters are what JSON escapes
 const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
 
-/** How many characters JSON writes for `text`, without its quotes. */
+/**
+ * How many characters JSON writes for `text`, without its quotes: its length, unless it holds a character JSON may
+ * escape (then `JSON.stringify`, its test oracle, counts them).
+ */
 export function jsonLength(text: string): number {
-  if (text.length > 64) return ESCAPED.test(text) ? JSON.stringify(text).length - 2 : text.length;
-  // Short texts (names, reasons, column values) repeat from event to event: each is looked at once, character by
-  // character, and remembered (a few hundred of them at most).
-  let length = shortLengths.get(text);
-  if (length !== undefined) return length;
-  length = text.length;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) {
-      length = JSON.stringify(text).length - 2;
-      break;
-    }
-  }
-  if (shortLengths.size < 512) shortLengths.set(text, length);
-  return length;
+  return ESCAPED.test(text) ? JSON.stringify(text).length - 2 : text.length;
 }
-
-/** The JSON length of short texts seen. */
-const shortLengths = new Map<string, number>();

@@ -1,7 +1,7 @@
 import { expect } from '@open-wc/testing';
 import fc from 'fast-check';
 import { normaliseKpiEvent } from '../../src/normalise/kpi-event.js';
-import { usualEvent } from '../../src/normalise/usual-event.js';
+import { isoTime, jsonLength, usualEvent } from '../../src/normalise/usual-event.js';
 import { CIF_FIRST_PARTY_EVENT_NAMES } from '../../src/vocabulary/cif-contract.js';
 import { propertyRuns } from '../support/harness.js';
 
@@ -55,6 +55,33 @@ describe('the usual event', () => {
         expect(usualEvent(detail, AT) !== undefined, JSON.stringify(detail)).to.equal(usual);
       }),
       await propertyRuns(1000, 20261203),
+    );
+  });
+
+  it('writes the timestamp toISOString writes, and counts the characters JSON writes', async () => {
+    const runs = await propertyRuns(1000, 20261203);
+    const DAY = 86_400_000;
+    // Any time a Date holds; times near the edges of days (before 1970 too); fractions of a millisecond.
+    const time = fc.oneof(
+      fc.integer({ min: -8.64e15, max: 8.64e15 }),
+      fc.tuple(fc.integer({ min: -3, max: 3 }), fc.integer({ min: -2, max: 2 })).map(([d, ms]) => d * DAY + ms),
+      fc.double({ min: -4e12, max: 4e12, noNaN: true }),
+    );
+    let previous = 0;
+    fc.assert(
+      fc.property(time, fc.boolean(), (t, again) => {
+        // The same time twice in a row, another time of the day written last, another day: each a path it takes.
+        const at = again ? previous : t;
+        previous = t;
+        expect(isoTime(at), String(at)).to.equal(new Date(Math.trunc(at)).toISOString());
+      }),
+      runs,
+    );
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme' })), (s) => {
+        expect(jsonLength(s)).to.equal(JSON.stringify(s).length - 2);
+      }),
+      runs,
     );
   });
 
