@@ -560,7 +560,15 @@ class Run {
     await waitUntil(() => logger.stats.held === 0, 'the removed logger holds nothing', { timeout: 3000 }).catch(() =>
       this.problems.push(`the removed logger still holds ${logger.stats.held}`),
     );
-    await sleep(20);
+    // Events that wait for code (not counted held until it has run) are held too: what it took goes once they are
+    // queued or given up (a missing chunk is refused half a second after it is asked for); else at once.
+    const released = async () =>
+      (await documentLocks(this.win)).held.length === 0 &&
+      this.win.timers.size === 0 &&
+      this.win.listeners.pagehide === 0 &&
+      this.win.listeners.visibilitychange === 0;
+    const timeout = this.codeMissing ? 2000 : 50;
+    await waitUntil(released, 'let go', { timeout, interval: 5 }).catch(() => {}); // said below
     const { held } = await documentLocks(this.win);
     if (held.length > 0) this.problems.push(`Web Locks left: ${held.length}`);
     // The page counts the logger's timers only (not the simulated host's).
