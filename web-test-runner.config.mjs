@@ -46,9 +46,8 @@ const SLOWEST = [
 
 export default {
   // Every test/**/*.test.ts: those that use the script-tag bundles last, as they wait for the build that starts with
-  // the server (scripts/cdn-for-tests.mjs); the slowest lead in each part, and the Angular test, whose component is
-  // compiled at a low priority beside the run (scripts/angular-for-tests.mjs), closes its part.
-  files: testFiles({ first: SLOWEST, last: ['test/frameworks/angular.test.ts'] }),
+  // the server (scripts/cdn-for-tests.mjs); the slowest lead in each part.
+  files: testFiles({ first: SLOWEST }),
   nodeResolve: true,
   rootDir: '.',
   // Three test files at a time, each in a tab of its own: sessionStorage is the tab's, and the tests that look at Web

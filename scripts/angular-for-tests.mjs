@@ -4,15 +4,13 @@
 // `*.component.ts` under test/frameworks/snippets/ is answered with the compiled JavaScript.
 //
 // The compiler takes seconds (a whole TypeScript program with Angular's typings) and would hold up every other
-// request of the dev server meanwhile: it runs in a process of its own, started with the server, so that the
-// components are compiled while the other test files run, at a low priority, so that it takes only what the build
-// of the bundles and the tests leave of the machine (those wait for the bundles; the Angular test runs last of its
-// part). With `--files` (one file, `npm run test:unit`) it starts only when a component is asked for.
+// request of the dev server meanwhile: it runs in a worker thread, started with the server, so that the
+// components are compiled while the other test files run. With `--files` (one file, `npm run test:unit`) it
+// starts only when a component is asked for.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { spawn } from 'node:child_process';
-import { constants, setPriority } from 'node:os';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const SNIPPET = /^\/test\/frameworks\/snippets\/[\w.-]+\.component\.ts$/;
@@ -76,33 +74,18 @@ async function compileAll(files) {
   return results;
 }
 
-// Run as a script (the process below): compiles the files named on its command line and writes what `compileAll`
-// gives, as JSON, to its standard output.
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  process.stdout.write(JSON.stringify(await compileAll(process.argv.slice(2))));
+if (!isMainThread) {
+  parentPort.postMessage(await compileAll(workerData.files));
 }
 
-/** Compiles `files` in a process of its own, at a low priority; resolves with what `compileAll` gives. */
-function compileInProcess(files) {
+/** Compiles `files` in a worker thread; resolves with what `compileAll` gives. */
+function compileInWorker(files) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [fileURLToPath(import.meta.url), ...files], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    try {
-      setPriority(child.pid, constants.priority.PRIORITY_LOW);
-    } catch {
-      // Not allowed here: it runs at the usual priority.
-    }
-    child.unref(); // a run that ends meanwhile does not wait for it
-    let output = '';
-    let errors = '';
-    child.stdout.on('data', (chunk) => (output += chunk));
-    child.stderr.on('data', (chunk) => (errors += chunk));
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      if (code === 0) resolve(JSON.parse(output));
-      else reject(new Error(`the Angular compile exited (${code}):\n${errors}`));
-    });
+    const worker = new Worker(new URL(import.meta.url), { workerData: { files } });
+    worker.unref(); // a run that ends meanwhile does not wait for it
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the Angular compile worker exited (${code})`)));
   });
 }
 
@@ -111,7 +94,7 @@ export function angularForTests() {
   const compiled = new Map();
   const key = (file) => `${file}@${statSync(file).mtimeMs}`;
   const compile = (files) => {
-    const all = compileInProcess(files);
+    const all = compileInWorker(files);
     for (const file of files)
       compiled.set(
         key(file),

@@ -44,16 +44,14 @@ function usesBundles(file, names = NAMES_BUNDLES, seen = new Set()) {
  * use the bundles, the tests of the plain modules (test/<folder>/, on a fake clock: a machine busy building does not
  * change what they see) before the others; then those that use the bundles, those that load the classic one (built
  * last) at the end. Within each part, those named in `first` (the slowest) lead, so that the run does not end on one
- * long file, and those named in `last` (that wait for something slow to be ready) close it. The order only changes
- * how long the run takes.
+ * long file. The order only changes how long the run takes.
  */
-export function testFiles({ first = [], last = [] } = {}) {
+export function testFiles({ first = [] } = {}) {
   const all = readdirSync(tests, { recursive: true })
     .map((name) => relative(root, join(tests, name)).split(sep).join('/'))
     .filter((name) => name.endsWith('.test.ts'))
     .sort();
-  const rank = (file) =>
-    first.includes(file) ? first.indexOf(file) : first.length + (last.includes(file) ? 1 + last.indexOf(file) : 0);
+  const rank = (file) => (first.includes(file) ? first.indexOf(file) : first.length);
   const ordered = (files) => files.sort((a, b) => rank(a) - rank(b));
   const built = all.filter((file) => usesBundles(join(root, file)));
   const classic = built.filter((file) => usesBundles(join(root, file), NAMES_CLASSIC));
