@@ -209,7 +209,8 @@ class Run {
 
   async open(): Promise<void> {
     // A path of its own, so that no earlier answer for it is at hand (web-test-runner.config.mjs serves it).
-    const via = this.codeMissing ? `&via=/fail-kpi-event-${Date.now()}${Math.floor(Math.random() * 1e6)}` : '';
+    // Refused 100 ms after it is asked for, as a failing network takes a while.
+    const via = this.codeMissing ? `&via=/fail100-kpi-event-${Date.now()}${Math.floor(Math.random() * 1e6)}` : '';
     this.frame.src = `/test/pages/model-page.html?name=${this.name}${this.auto ? '&auto' : ''}${via}`;
     frames.push(this.frame);
     const loaded = this.#loaded();
@@ -561,13 +562,13 @@ class Run {
       this.problems.push(`the removed logger still holds ${logger.stats.held}`),
     );
     // Events that wait for code (not counted held until it has run) are held too: what it took goes once they are
-    // queued or given up (a missing chunk is refused half a second after it is asked for); else at once.
+    // queued or given up (a missing chunk is refused 100 ms after it is asked for); else at once.
     const released = async () =>
       (await documentLocks(this.win)).held.length === 0 &&
       this.win.timers.size === 0 &&
       this.win.listeners.pagehide === 0 &&
       this.win.listeners.visibilitychange === 0;
-    const timeout = this.codeMissing ? 2000 : 50;
+    const timeout = this.codeMissing ? 1000 : 50;
     await waitUntil(released, 'let go', { timeout, interval: 5 }).catch(() => {}); // said below
     const { held } = await documentLocks(this.win);
     if (held.length > 0) this.problems.push(`Web Locks left: ${held.length}`);
