@@ -44,8 +44,10 @@ export function roomFor({ maxQueue, maxQueueBytes }: Bounds, load: Load, size: n
  * everything held and failed is beyond `maxQueueBytes`.
  */
 export function failedOverflow({ maxQueue, maxQueueBytes }: Bounds, load: Load): number {
-  let excess = Math.max(0, load.failed.length - maxQueue);
+  const beyond = load.failed.length - maxQueue;
+  let excess = 0;
   let size = load.bytes;
-  while (excess < load.failed.length && size * 2 > maxQueueBytes) size -= load.failed[excess++]!.size!;
+  while (excess < load.failed.length && (excess < beyond || size * 2 > maxQueueBytes))
+    size -= load.failed[excess++]!.size!;
   return excess;
 }
