@@ -37,10 +37,10 @@ export interface CaptureHost extends HTMLElement {
 
 /**
  * Capturing for one logger, a reactive controller of it: owns the listeners in its scope (`ScopeBinding` says which
- * node that is) and in the open shadow roots inside it, the logger's `<cif-kpi-rule>`
- * children, markup, the events the stub kept before the bundle loaded, and the events held while code they need
- * loads (the rule compiler, the markup reader, the stub's take-over). It hands what it hears to a `CaptureSink` as
- * plain details (or, for rules and markup, normalised events) and knows nothing of queues or delivery.
+ * node that is) and in the open shadow roots inside it, the logger's `<cif-kpi-rule>` children, markup, the events
+ * the stub kept before the bundle loaded, and the events held while code they need loads (the rule compiler, the
+ * markup reader, the stub's take-over). It hands what it hears to a `CaptureSink` as plain details (or, for rules
+ * and markup, normalised events) and knows nothing of queues or delivery.
  */
 export class CaptureController {
   #logger: CaptureHost;
