@@ -1,13 +1,15 @@
-// Angular components for the framework tests, compiled ahead of time as an Angular build compiles them: by
-// @angular/compiler-cli (ngtsc), with strict template checking, so that an element the template does not know
-// (a custom element without CUSTOM_ELEMENTS_SCHEMA) fails the compile, as it fails `ng build`. A request for a
-// `*.component.ts` under test/frameworks/snippets/ is answered with the compiled JavaScript.
+// Angular for the framework tests, built ahead of time as an Angular build builds an app:
+// - the components: a request for a `*.component.ts` under test/frameworks/snippets/ is answered with what
+//   @angular/compiler-cli (ngtsc) makes of it, with strict template checking, so that an element the template does
+//   not know (a custom element without CUSTOM_ELEMENTS_SCHEMA) fails the compile, as it fails `ng build`;
+// - Angular itself: `@angular/core` and `@angular/platform-browser` are answered with one ES module (`/__angular.js`)
+//   that esbuild bundles from the installed packages, linked by Angular's linker as `ng build` links them (they ship
+//   partially compiled), so the page needs no JIT compiler.
 //
-// The compiler takes seconds (a whole TypeScript program with Angular's typings) and would hold up every other
-// request of the dev server meanwhile: it runs in a worker thread, started with the server, so that the
-// components are compiled while the other test files run. With `--files` (one file, `npm run test:unit`) it
-// starts only when a component is asked for.
-import { readdirSync, statSync } from 'node:fs';
+// Each takes seconds and would hold up every other request of the dev server meanwhile: each runs in a worker thread,
+// started with the server, while the other test files run. With `--files` (one file, `npm run test:unit`) they
+// start only when asked for.
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
@@ -74,14 +76,41 @@ async function compileAll(files) {
   return results;
 }
 
-if (!isMainThread) {
-  parentPort.postMessage(await compileAll(workerData.files));
+/** What the tests and the components import from Angular. */
+const ANGULAR = `export * from '@angular/core'; export { createApplication } from '@angular/platform-browser';`;
+
+/** Angular's packages that the tests use, linked and bundled as one ES module (its text). */
+async function bundleAngular() {
+  const [{ build }, { transformAsync }, { default: linker }] = await Promise.all([
+    import('esbuild'),
+    import('@babel/core'),
+    import('@angular/compiler-cli/linker/babel'),
+  ]);
+  const link = async ({ path }) => {
+    const code = readFileSync(path, 'utf8');
+    if (!code.includes('ɵɵngDeclare')) return { contents: code, loader: 'js' };
+    const linked = await transformAsync(code, { filename: path, plugins: [linker], babelrc: false, configFile: false });
+    return { contents: linked.code, loader: 'js' };
+  };
+  const result = await build({
+    stdin: { contents: ANGULAR, resolveDir: root, loader: 'js' },
+    bundle: true,
+    format: 'esm',
+    write: false,
+    logLevel: 'silent',
+    plugins: [{ name: 'angular-linker', setup: (b) => b.onLoad({ filter: /[\\/]@angular[\\/].*\.mjs$/ }, link) }],
+  });
+  return result.outputFiles[0].text;
 }
 
-/** Compiles `files` in a worker thread; resolves with what `compileAll` gives. */
-function compileInWorker(files) {
+if (!isMainThread) {
+  parentPort.postMessage(workerData.files ? await compileAll(workerData.files) : await bundleAngular());
+}
+
+/** Runs this module in a worker thread with `data`; resolves with what it posts. */
+function inWorker(data) {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL(import.meta.url), { workerData: { files } });
+    const worker = new Worker(new URL(import.meta.url), { workerData: data });
     worker.unref(); // a run that ends meanwhile does not wait for it
     worker.once('message', resolve);
     worker.once('error', reject);
@@ -93,8 +122,10 @@ export function angularForTests() {
   /** Compiled components by `<file>@<mtime>`: a promise of `{ code }` or `{ error }`. */
   const compiled = new Map();
   const key = (file) => `${file}@${statSync(file).mtimeMs}`;
+  let angular;
+  const bundle = () => (angular ??= inWorker({}));
   const compile = (files) => {
-    const all = compileInWorker(files);
+    const all = inWorker({ files });
     for (const file of files)
       compiled.set(
         key(file),
@@ -105,6 +136,7 @@ export function angularForTests() {
     name: 'angular-for-tests',
     serverStart() {
       if (process.argv.includes('--files')) return;
+      bundle().catch(() => {}); // a failure is said when it is asked for
       const files = readdirSync(snippets)
         .filter((name) => name.endsWith('.component.ts'))
         .map((name) => join(snippets, name));
@@ -112,7 +144,11 @@ export function angularForTests() {
       // Failures are said when a component is asked for.
       for (const file of files) compiled.get(key(file)).catch(() => {});
     },
+    resolveImport({ source }) {
+      if (source === '@angular/core' || source === '@angular/platform-browser') return '/__angular.js';
+    },
     async serve(context) {
+      if (context.path === '/__angular.js') return { body: await bundle(), type: 'js' };
       if (!SNIPPET.test(context.path)) return undefined;
       const file = join(root, ...context.path.slice(1).split('/'));
       if (!compiled.has(key(file))) compile([file]);

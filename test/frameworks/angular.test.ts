@@ -2,8 +2,7 @@ import { expect } from '@open-wc/testing';
 import sinon from 'sinon';
 // The component is compiled ahead of time by Angular's compiler (scripts/angular-for-tests.mjs), with strict
 // template checks: without CUSTOM_ELEMENTS_SCHEMA its template would not compile. Angular's own packages ship
-// partially compiled; an Angular build links them with its linker, here the compiler links them at run time.
-import '@angular/compiler';
+// partially compiled; they are linked ahead of time too, as an Angular build links them: no JIT compiler on the page.
 import { createComponent, provideZonelessChangeDetection, type ApplicationRef, type ComponentRef } from '@angular/core';
 import { createApplication } from '@angular/platform-browser';
 import '../../src/define.js';
