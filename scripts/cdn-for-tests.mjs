@@ -1,6 +1,6 @@
-// The script-tag bundles for the tests, built while the tests run: `npm test` starts web-test-runner at once and the
-// dev server builds dist/cdn beside it (scripts/build-cdn.mjs in a process of its own, so that the minifier does not
-// hold up the server; it builds nothing when dist/cdn is newer than its sources). A test file that uses the bundles
+// The script-tag bundles for the tests, built while the tests run: `npm test` starts web-test-runner at once, and
+// dist/cdn is built beside it from the moment its configuration is read (scripts/build-cdn.mjs in a process of its
+// own, so that the minifier does not hold up the server; it builds nothing when dist/cdn is newer than its sources). A test file that uses the bundles
 // (it names `/dist/cdn/` or a page of test/pages/, or imports a test module that does) runs after the others
 // (`testFiles()`), and the server answers it, and anything under /dist/cdn/, only once the bundles it may load are
 // written: the classic script bundle is built last (the slowest to minify), and only the files that name `classic`
@@ -108,6 +108,9 @@ export function cdnForTests() {
     }
     return built;
   };
+  // Started as the configuration is read (unless `--files`), not when the server starts: it then runs while the
+  // test browser is made ready (on a fresh clone, unpacking Chromium takes a couple of seconds).
+  if (!process.argv.includes('--files')) build().all.catch(() => {}); // said by build(), and to each file held
   const held = new Map();
   /**
    * What a request must wait for: nothing, the bundles but the classic one (`modules`), or the whole build (`all`):
@@ -127,7 +130,6 @@ export function cdnForTests() {
       name: 'cdn-for-tests',
       serverStart(server) {
         logger = server.logger;
-        if (!process.argv.includes('--files')) build().all.catch(() => {}); // said by build(), and to each file held
       },
     },
     async middleware(context, next) {
