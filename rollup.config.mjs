@@ -58,7 +58,7 @@ export default [
     input: 'src/stub.ts',
     // Not strict: nothing in it needs strict mode, and the page inlines every byte.
     output: { file: 'dist/cdn/cif-kpi-stub.js', format: 'iife', strict: false },
-    plugins: plugins({ module: false }),
+    plugins: plugins(),
     treeshake,
   },
   {
@@ -78,7 +78,7 @@ export default [
       sourcemap: true,
       inlineDynamicImports: true,
     },
-    plugins: plugins({ module: false }),
+    plugins: plugins(),
     treeshake,
   },
 ];
