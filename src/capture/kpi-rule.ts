@@ -148,7 +148,9 @@ function compile(element: Element): KpiRule {
       if (when && !walk(when, detail, path)) return undefined;
       const warnings: CifKpiWarning[] = [];
       // Kept around a nested event that a getter might dispatch while this one is read.
-      const outer = [readingDetail, readingPath, readingWarnings] as const;
+      const outerDetail = readingDetail;
+      const outerPath = readingPath;
+      const outerWarnings = readingWarnings;
       readingDetail = detail;
       readingPath = path;
       readingWarnings = warnings;
@@ -159,7 +161,9 @@ function compile(element: Element): KpiRule {
         const reason = error instanceof Error ? error.message : String(error);
         return failure(problem('invalid-detail', `The event could not be read: ${reason}`), warnings);
       } finally {
-        [readingDetail, readingPath, readingWarnings] = outer;
+        readingDetail = outerDetail;
+        readingPath = outerPath;
+        readingWarnings = outerWarnings;
       }
     },
     detailFor(event, path) {

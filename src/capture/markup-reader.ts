@@ -75,12 +75,15 @@ export interface MarkupRead {
   detail: Record<string, unknown>;
   /** The event its attributes make, stamped when it was read; `eventAt` stamps it anew. */
   result: NormaliseResult;
+  /** The `data-kpi-*` attributes markup does not know, until the first event of a live read has said them. */
   unknown?: string[];
 }
 
 /** A read element's event as captured at `capturedAt`: a payload of its own, stamped then. */
 export function eventAt({ result }: MarkupRead, capturedAt: number): NormaliseResult {
-  return result.ok ? { ...result, event: restamped(result.event, capturedAt), capturedAt } : result;
+  if (!result.ok) return result;
+  const { warnings, size } = result;
+  return { ok: true, event: restamped(result.event, capturedAt), warnings, size, capturedAt };
 }
 
 /**
@@ -124,7 +127,11 @@ export class MarkupTaker {
       markup = markupOf(source.attributes, (element = source.element).localName);
     }
     const { unknown } = markup;
-    if (unknown) withAdvice(({ unknownAttributes }) => unknownAttributes(this.#sink, element, unknown));
+    if (unknown) {
+      withAdvice(({ unknownAttributes }) => unknownAttributes(this.#sink, element, unknown));
+      // Said once per logger and element: the next events of this read need not ask again.
+      if (source === element) markup.unknown = undefined;
+    }
     const result = eventAt(markup, at?.capturedAt ?? Date.now());
     this.#sink.mapped(result, result.ok && result.warnings.length === 0 ? undefined : { ...markup.detail }, at);
   }
