@@ -68,7 +68,7 @@ export default [
     treeshake,
   },
   {
-    // Last: the slowest to minify, and only a few tests load it (scripts/cdn-for-tests.mjs lets the others start
+    // Last: the largest, and only a few tests load it (scripts/cdn-for-tests.mjs lets the others start
     // before it is written).
     input: 'src/cdn-classic.ts',
     output: {

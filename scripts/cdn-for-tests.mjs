@@ -1,13 +1,12 @@
 // The script-tag bundles for the tests, built while the tests run: `npm test` starts web-test-runner at once, and
 // dist/cdn is built beside it from the moment its configuration is read (scripts/build-cdn.mjs in a process of its
-// own, so that the minifier does not hold up the server; it builds nothing when dist/cdn is newer than its sources). A test file that uses the bundles
-// (it names `/dist/cdn/` or a page of test/pages/, or imports a test module that does) runs after the others
-// (`testFiles()`), and the server answers it, and anything under /dist/cdn/, only once the bundles it may load are
-// written: the classic script bundle is built last (the slowest to minify), and only the files that name `classic`
-// (or the requests for it) wait for it. The wait comes before the file's tests start, so no test's time limit
-// counts it. A build that fails fails those
-// files, with the build's output. With `--files` (`npm run test:unit`, `npm run test:model`) the build starts only
-// when something asks for it.
+// own, so that the minifier does not hold up the server; it builds nothing when dist/cdn is newer than its
+// sources). A test file that uses the bundles (it names `/dist/cdn/` or a page of test/pages/, or imports a test
+// module that does) runs after the others (`testFiles()`), and the server answers it, and anything under
+// /dist/cdn/, only once the bundles it may load are written: the classic script bundle is built last (the largest),
+// and only the files that name `classic` (or the requests for it) wait for it. The wait comes before the file's
+// tests start, so no test's time limit counts it. A build that fails fails those files, with the build's output.
+// With `--files` (`npm run test:unit`, `npm run test:model`) the build starts only when something asks for it.
 import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
