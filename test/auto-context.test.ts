@@ -10,6 +10,7 @@ import {
   pageErrorsDuring,
   readyHost,
   reportKpi,
+  untilArrived,
   type Logger,
 } from './support/harness.js';
 
@@ -301,6 +302,9 @@ describe('auto-context: each event keeps the session it was heard in', function 
     expect(rows(cif)).to.deep.equal([['conv-3', 's-3', 'OnThree']]);
     expect(logger.pendingCount, 'the orphan waits for conversation-id').to.equal(1);
     await clock.tickAsync(6000);
+    // The hint's reasons are looked for by a part loaded in real time (even when the page has it already, its import
+    // takes a task): the warning comes once that has answered.
+    await untilArrived(clock, () => warnings.some((w) => w.code === 'ids-missing'));
     const missing = warnings.filter((w) => w.code === 'ids-missing');
     expect(missing.map((w) => w.message)).to.deep.equal([
       '1 event(s) held over 5 s (heard while no session of this provider was focused, they take the ids set on the logger, not a session’s): conversation-id is not set',
