@@ -1,6 +1,6 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import type { SimulatedCifHost } from '../src/testing/simulated-cif-host.js';
-import { frames, modelPage } from './support/reload-pages.js';
+import { frames, modelPage, reloadSeeingStats } from './support/reload-pages.js';
 
 /**
  * What the logger does while the code that reads `data-kpi` markup loads: the built bundle in the model test's
@@ -102,10 +102,8 @@ describe('while the markup code loads', function () {
     button.click();
     page.report('after');
     expect(page.logger().stats.captured, 'both wait for the markup code').to.equal(0);
-    let atPageHide: unknown;
     const logger = page.logger();
-    page.win().addEventListener('pagehide', () => (atPageHide = { ...logger.stats }));
-    await page.reload();
+    const atPageHide = await reloadSeeingStats(page, logger);
     expect(atPageHide, 'the click read without the markup code, stored with the rest').to.deep.include({
       captured: 2,
       dropped: 0,

@@ -1,5 +1,5 @@
 import { expect, waitUntil } from '@open-wc/testing';
-import { accepted, modelPage, quiet, type ModelWindow } from './support/reload-pages.js';
+import { accepted, modelPage, quiet, reloadSeeingStats, type ModelWindow } from './support/reload-pages.js';
 
 /**
  * Real reloads of a provider page (test/support/reload-pages.ts) while code the logger loads on demand is late or
@@ -21,9 +21,7 @@ describe('persistence across real reloads', function () {
     page.doc().getElementById('markup')!.click();
     page.fire('widget', 'model-thing', { m: 'by-rule' });
     expect(logger.stats.captured, 'all three wait for the rule code').to.equal(0);
-    let atPageHide: unknown;
-    page.win().addEventListener('pagehide', () => (atPageHide = { ...logger.stats }));
-    await page.reload();
+    const atPageHide = await reloadSeeingStats(page, logger);
     expect(
       atPageHide,
       'the rule event, which needs the rule code, counted as dropped as the page went',
@@ -45,9 +43,7 @@ describe('persistence across real reloads', function () {
     page.fire('widget', 'model-thing', { m: 'by-rule' });
     expect(logger.stats.captured, 'both wait for the rule code').to.equal(0);
     logger.remove();
-    let atPageHide: unknown;
-    page.win().addEventListener('pagehide', () => (atPageHide = { ...logger.stats }));
-    await page.reload();
+    const atPageHide = await reloadSeeingStats(page, logger);
     expect(atPageHide, 'what waited stored as the page went; the rule event dropped').to.deep.include({
       captured: 2,
       dropped: 1,

@@ -1,6 +1,7 @@
 import { waitUntil } from '@open-wc/testing';
 import type { SimulatedCifHost } from '../../src/testing/simulated-cif-host.js';
 import type { CifKpiLoggerElement } from '../../src/cif-kpi-logger.js';
+import type { CifKpiStats } from '../../src/vocabulary/logger-events.js';
 import { documentLocks } from './harness.js';
 
 /**
@@ -122,6 +123,20 @@ export async function modelPage(query: string) {
       await reloaded;
     },
   };
+}
+
+/**
+ * Reloads a page, and gives `logger`'s stats as they were when the page went (at `pagehide`): what it had stored,
+ * held or dropped by then. `logger` may be one removed from the page already.
+ */
+export async function reloadSeeingStats(
+  page: { win: () => Window; reload: () => Promise<void> },
+  logger: CifKpiLoggerElement,
+): Promise<CifKpiStats | undefined> {
+  let atPageHide: CifKpiStats | undefined;
+  page.win().addEventListener('pagehide', () => (atPageHide = { ...logger.stats }));
+  await page.reload();
+  return atPageHide;
 }
 
 /** Reasons of the events each host accepted. */
