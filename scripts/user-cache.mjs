@@ -1,0 +1,73 @@
+// Where the test tools keep what they make from installed packages alone (the unpacked test Chromium, Angular linked
+// ahead of time), once per version: the user's cache folder, as puppeteer and Playwright keep their browsers, so that
+// a fresh clone or `npm ci` does not make them again. Nothing made from the project's own files is kept here.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * The folders to keep things in, best first: the user's cache folder, then the clone's node_modules/.cache (where the
+ * user's cannot be written).
+ */
+export const CACHE_FOLDERS = [
+  join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'cif-kpi-logger'),
+  join(root, 'node_modules', '.cache'),
+];
+
+/** The path of `name` (a file, or a file inside a folder kept) in a cache folder, if it is there. */
+export function cached(name) {
+  return CACHE_FOLDERS.map((cache) => join(cache, name)).find((path) => existsSync(path));
+}
+
+/** The installed version of a package. */
+export function installedVersion(name) {
+  return JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')).version;
+}
+
+/**
+ * Makes `name` (a folder) in the first cache folder that can be written, by `make(folder)` into a folder of its own
+ * that is then moved into place whole: a run that starts meanwhile never finds half of it. If another run moved its
+ * own into place first, that one is kept. Resolves with its path.
+ */
+export async function makeFolder(name, make) {
+  for (const cache of CACHE_FOLDERS) {
+    let staging;
+    try {
+      mkdirSync(cache, { recursive: true });
+      staging = mkdtempSync(join(cache, `${name}-making-`));
+    } catch {
+      continue; // not writable: the next place
+    }
+    const target = join(cache, name);
+    try {
+      await make(staging);
+      try {
+        renameSync(staging, target);
+      } catch (error) {
+        if (error.code !== 'ENOTEMPTY' && error.code !== 'EEXIST') throw error;
+      }
+      return target;
+    } finally {
+      rmSync(staging, { recursive: true, force: true });
+    }
+  }
+  throw new Error(`${name} could not be made: none of ${CACHE_FOLDERS.join(', ')} can be written`);
+}
+
+/** Writes `text` to the file `name` in the first cache folder that can be written, whole (moved into place). */
+export function writeFile(name, text) {
+  for (const cache of CACHE_FOLDERS) {
+    try {
+      mkdirSync(cache, { recursive: true });
+      const staging = join(cache, `${name}.${process.pid}.tmp`);
+      writeFileSync(staging, text);
+      renameSync(staging, join(cache, name));
+      return;
+    } catch {
+      // not writable: the next place
+    }
+  }
+}
