@@ -44,7 +44,7 @@ export function vueForTests() {
         templateOptions: { compilerOptions: { ...compilerOptions, onWarn: (w) => warnings.push(w) } },
       });
       if (warnings.length) throw new Error(`${context.path}: ${warnings.map((w) => w.message).join('; ')}`);
-      const { code } = await transform(script.content, { loader: 'ts', target: 'es2021' });
+      const { code } = await transform(script.content, { loader: 'ts', target: 'esnext' });
       return { body: code.replace(/from ['"]vue['"]/g, `from '${VUE}'`) };
     },
   };
