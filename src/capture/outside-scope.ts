@@ -11,8 +11,15 @@ import { DEFAULT_TRIGGERS } from './markup-attributes.js';
 const OUTSIDE_TYPES = [CIF_KPI_EVENT, ...DEFAULT_TRIGGERS];
 
 /**
+ * How long a logger looks once it starts listening in a scope: a page that is set up wrong shows it in its first
+ * events, and a page's clicks are not looked at for its whole life.
+ */
+const WATCH_FOR = 60_000;
+
+/**
  * Looks for KPI events outside `root` (`cif-kpi` events, and events of `data-kpi` elements) in its window until
- * one was found that no logger hears: then `warn` is told, once, and it stops. Returns how to stop it sooner.
+ * one was found that no logger hears (then `warn` is told, once) or for `WATCH_FOR`, whichever comes first.
+ * Returns how to stop it sooner.
  */
 export function watchOutside(root: Node, logger: Element, warn: (warning: CifKpiWarning) => void): () => void {
   const view = root.ownerDocument?.defaultView ?? window;
@@ -38,8 +45,10 @@ export function watchOutside(root: Node, logger: Element, warn: (warning: CifKpi
   };
   const stop = () => {
     watching = false;
+    clearTimeout(timer);
     for (const type of OUTSIDE_TYPES) view.removeEventListener(type, listener, true);
   };
   for (const type of OUTSIDE_TYPES) view.addEventListener(type, listener, true);
+  const timer = setTimeout(stop, WATCH_FOR);
   return stop;
 }

@@ -1,4 +1,5 @@
 import { expect, fixture, html } from '@open-wc/testing';
+import sinon from 'sinon';
 import {
   CaptureController,
   loadTakeOver,
@@ -209,6 +210,28 @@ describe('CaptureController', () => {
         },
       ]);
       expect(root.isConnected).to.equal(true);
+    });
+
+    it('looks for a minute after it starts listening, then no more: a page is not watched for its whole life', async () => {
+      const { capture, heard } = await setUp();
+      const clock = sinon.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+      const removed = sinon.spy(window, 'removeEventListener');
+      try {
+        capture.hostConnected();
+        clock.tick(59_999);
+        expect(removed.args.map(([type]) => type)).to.deep.equal([]);
+        clock.tick(1);
+        // The page-wide listeners are gone, and what happens outside from then on is not looked at.
+        expect(removed.args.map(([type]) => type).sort()).to.deep.equal(['change', 'cif-kpi', 'click', 'submit']);
+        report(outside.querySelector('#accept')!, { kpiEventName: 'Outside' });
+        outside.querySelector<HTMLElement>('#accept')!.click();
+        await settled();
+        expect(heard.warnings).to.deep.equal([]);
+      } finally {
+        removed.restore();
+        clock.restore();
+        capture.hostDisconnected();
+      }
     });
 
     it('says so of a click on a data-kpi element outside, not of other clicks', async () => {
