@@ -9,13 +9,13 @@
 // Each takes seconds and would hold up every other request of the dev server meanwhile: each runs in a worker thread,
 // started with the server, while the other test files run. With `--files` (one file, `npm run test:unit`) they
 // start only when asked for. Angular's bundle is made from installed packages alone: it is kept in the user's cache
-// (scripts/user-cache.mjs) under the versions it was made from, and made again only when one of them changes.
+// (scripts/user-cache.mjs) under the lockfile it was made with, and made again when the lockfile changes.
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { cached, installedVersion, writeFile } from './user-cache.mjs';
+import { cached, writeFile } from './user-cache.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const SNIPPET = /^\/test\/frameworks\/snippets\/[\w.-]+\.component\.ts$/;
@@ -82,22 +82,7 @@ async function compileAll(files) {
 /** What the tests and the components import from Angular. */
 const ANGULAR = `export * from '@angular/core'; export { createApplication } from '@angular/platform-browser';`;
 
-/** What Angular's bundle is made of, and the tools that make it: it is made again when a version changes. */
-const BUNDLE_MADE_FROM = [
-  '@angular/core',
-  '@angular/common',
-  '@angular/platform-browser',
-  'rxjs',
-  'tslib',
-  '@angular/compiler-cli',
-  '@babel/core',
-  'esbuild',
-];
-
-/**
- * Angular's packages that the tests use, linked and bundled as one ES module: its text, and the packages it was made
- * from.
- */
+/** Angular's packages that the tests use, linked and bundled as one ES module (its text). */
 async function bundleAngular() {
   const [{ build }, { transformAsync }, { default: linker }] = await Promise.all([
     import('esbuild'),
@@ -115,28 +100,25 @@ async function bundleAngular() {
     bundle: true,
     format: 'esm',
     write: false,
-    metafile: true,
     logLevel: 'silent',
     plugins: [{ name: 'angular-linker', setup: (b) => b.onLoad({ filter: /[\\/]@angular[\\/].*\.mjs$/ }, link) }],
   });
-  const packages = Object.keys(result.metafile.inputs).map(
-    (path) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1],
-  );
-  return { text: result.outputFiles[0].text, packages: [...new Set(packages)] };
+  return result.outputFiles[0].text;
 }
 
-/** Angular's bundle, from the cache or made (in a worker) and kept, unless it was made from a package not in its key. */
+/**
+ * Angular's bundle: from the cache, or made (in a worker) and kept there. It is kept under what it is made from: the
+ * installed packages, as the lockfile says (any change to it makes it again), and how it is made.
+ */
 function angularBundle() {
-  const key = [
-    ANGULAR,
-    bundleAngular.toString(),
-    ...BUNDLE_MADE_FROM.map((name) => `${name}@${installedVersion(name)}`),
-  ];
-  const name = `angular-for-tests-${createHash('sha256').update(key.join('\n')).digest('hex').slice(0, 20)}.js`;
+  const lockfile = readFileSync(join(root, 'package-lock.json'), 'utf8');
+  const hash = createHash('sha256').update([ANGULAR, bundleAngular.toString(), lockfile].join('\n'));
+  const kind = 'angular-for-tests-';
+  const name = `${kind}${hash.digest('hex').slice(0, 20)}.js`;
   const path = cached(name);
   if (path) return Promise.resolve(readFileSync(path, 'utf8'));
-  return inWorker({}).then(({ text, packages }) => {
-    if (packages.every((made) => made === undefined || BUNDLE_MADE_FROM.includes(made))) writeFile(name, text);
+  return inWorker({}).then((text) => {
+    writeFile(name, text, kind);
     return text;
   });
 }

@@ -1,7 +1,17 @@
 // Where the test tools keep what they make from installed packages alone (the unpacked test Chromium, Angular linked
 // ahead of time), once per version: the user's cache folder, as puppeteer and Playwright keep their browsers, so that
 // a fresh clone or `npm ci` does not make them again. Nothing made from the project's own files is kept here.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,16 +37,23 @@ export function installedVersion(name) {
   return JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')).version;
 }
 
+/** How old a folder being made must be to count as left by a run that was stopped. */
+const ABANDONED = 10 * 60_000;
+
 /**
  * Makes `name` (a folder) in the first cache folder that can be written, by `make(folder)` into a folder of its own
  * that is then moved into place whole: a run that starts meanwhile never finds half of it. If another run moved its
- * own into place first, that one is kept. Resolves with its path.
+ * own into place first, that one is kept. Resolves with its path. Folders that runs stopped midway left there long
+ * ago are removed.
  */
 export async function makeFolder(name, make) {
   for (const cache of CACHE_FOLDERS) {
     let staging;
     try {
       mkdirSync(cache, { recursive: true });
+      for (const left of readdirSync(cache))
+        if (left.startsWith(`${name}-making-`) && Date.now() - statSync(join(cache, left)).mtimeMs > ABANDONED)
+          rmSync(join(cache, left), { recursive: true, force: true });
       staging = mkdtempSync(join(cache, `${name}-making-`));
     } catch {
       continue; // not writable: the next place
@@ -57,14 +74,19 @@ export async function makeFolder(name, make) {
   throw new Error(`${name} could not be made: none of ${CACHE_FOLDERS.join(', ')} can be written`);
 }
 
-/** Writes `text` to the file `name` in the first cache folder that can be written, whole (moved into place). */
-export function writeFile(name, text) {
+/**
+ * Writes `text` to the file `name` in the first cache folder that can be written, whole (moved into place), and
+ * removes the files there that an earlier one of its kind left (their names start with `kind`).
+ */
+export function writeFile(name, text, kind = name) {
   for (const cache of CACHE_FOLDERS) {
     try {
       mkdirSync(cache, { recursive: true });
       const staging = join(cache, `${name}.${process.pid}.tmp`);
       writeFileSync(staging, text);
       renameSync(staging, join(cache, name));
+      for (const earlier of readdirSync(cache))
+        if (earlier.startsWith(kind) && earlier !== name) rmSync(join(cache, earlier), { force: true });
       return;
     } catch {
       // not writable: the next place
