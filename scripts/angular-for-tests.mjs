@@ -9,13 +9,13 @@
 // Each takes seconds and would hold up every other request of the dev server meanwhile: each runs in a worker thread,
 // started with the server, while the other test files run. With `--files` (one file, `npm run test:unit`) they
 // start only when asked for. Angular's bundle is made from installed packages alone: it is kept in the user's cache
-// (scripts/user-cache.mjs) under the lockfile it was made with, and made again when the lockfile changes.
+// (scripts/user-cache.mjs) under what npm installed, and made again when that changes.
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { cached, writeFile } from './user-cache.mjs';
+import { cachedFile, installedTree, writeFile } from './user-cache.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const SNIPPET = /^\/test\/frameworks\/snippets\/[\w.-]+\.component\.ts$/;
@@ -107,15 +107,17 @@ async function bundleAngular() {
 }
 
 /**
- * Angular's bundle: from the cache, or made (in a worker) and kept there. It is kept under what it is made from: the
- * installed packages, as the lockfile says (any change to it makes it again), and how it is made.
+ * Angular's bundle: from the cache, or made (in a worker) and kept there, under what it is made from (every package
+ * npm installed, with its version, and how it is made). Without npm's record of what it installed, it is made each
+ * run.
  */
 function angularBundle() {
-  const lockfile = readFileSync(join(root, 'package-lock.json'), 'utf8');
-  const hash = createHash('sha256').update([ANGULAR, bundleAngular.toString(), lockfile].join('\n'));
+  const installed = installedTree();
+  if (installed === undefined) return inWorker({});
+  const hash = createHash('sha256').update([ANGULAR, bundleAngular.toString(), installed].join('\n'));
   const kind = 'angular-for-tests-';
   const name = `${kind}${hash.digest('hex').slice(0, 20)}.js`;
-  const path = cached(name);
+  const path = cachedFile(name);
   if (path) return Promise.resolve(readFileSync(path, 'utf8'));
   return inWorker({}).then((text) => {
     writeFile(name, text, kind);

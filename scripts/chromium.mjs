@@ -3,7 +3,7 @@
 // version into the user's cache folder (scripts/user-cache.mjs), so that a fresh clone or `npm ci` does not unpack
 // it again, and never reused by another version.
 import { join } from 'node:path';
-import { cached, installedVersion, makeFolder } from './user-cache.mjs';
+import { cachedFolder, installedVersion, makeFolder } from './user-cache.mjs';
 
 export const chromiumArgs = [
   '--no-sandbox',
@@ -16,10 +16,15 @@ export const chromiumArgs = [
   '--disable-quic',
 ];
 
-export async function chromiumExecutablePath() {
-  if (process.env.CHROME_PATH) return process.env.CHROME_PATH;
-  const folder = `sparticuz-chromium-${installedVersion('@sparticuz/chromium')}`;
-  return cached(`${folder}/chromium`) ?? join(await makeFolder(folder, unpackInto), 'chromium');
+/** The browser's path, once per process: it unpacks through TMPDIR, which the whole process shares. */
+let resolving;
+
+export function chromiumExecutablePath() {
+  if (process.env.CHROME_PATH) return Promise.resolve(process.env.CHROME_PATH);
+  return (resolving ??= (async () => {
+    const folder = `sparticuz-chromium-${installedVersion('@sparticuz/chromium')}`;
+    return join(cachedFolder(folder) ?? (await makeFolder(folder, unpackInto)), 'chromium');
+  })());
 }
 
 /** Unpacks the package's Chromium into `dir` (it unpacks into the temporary folder, which is set to `dir`). */

@@ -13,23 +13,34 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** `XDG_CACHE_HOME` when it is an absolute path (the XDG rule: a relative one is ignored), else `~/.cache`. */
+const userCache = () => {
+  const xdg = process.env.XDG_CACHE_HOME;
+  return xdg && isAbsolute(xdg) ? xdg : join(homedir(), '.cache');
+};
 
 /**
  * The folders to keep things in, best first: the user's cache folder, then the clone's node_modules/.cache (where the
  * user's cannot be written).
  */
-export const CACHE_FOLDERS = [
-  join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'cif-kpi-logger'),
-  join(root, 'node_modules', '.cache'),
-];
+export const CACHE_FOLDERS = [join(userCache(), 'cif-kpi-logger'), join(root, 'node_modules', '.cache')];
 
-/** The path of `name` (a file, or a file inside a folder kept) in a cache folder, if it is there. */
-export function cached(name) {
+/** The file a folder is made with last: a folder without it is not one `makeFolder` finished. */
+const FINISHED = '.finished';
+
+/** The path of the file `name` in a cache folder, if it is there. */
+export function cachedFile(name) {
   return CACHE_FOLDERS.map((cache) => join(cache, name)).find((path) => existsSync(path));
+}
+
+/** The path of the folder `name` in a cache folder, if one was made there whole (`makeFolder`). */
+export function cachedFolder(name) {
+  return CACHE_FOLDERS.map((cache) => join(cache, name)).find((path) => existsSync(join(path, FINISHED)));
 }
 
 /** The installed version of a package. */
@@ -37,14 +48,27 @@ export function installedVersion(name) {
   return JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')).version;
 }
 
+/**
+ * What npm installed, every package and its version (npm keeps it in node_modules/.package-lock.json as it installs):
+ * undefined when it is not there (another package manager).
+ */
+export function installedTree() {
+  try {
+    return readFileSync(join(root, 'node_modules', '.package-lock.json'), 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
 /** How old a folder being made must be to count as left by a run that was stopped. */
 const ABANDONED = 10 * 60_000;
 
 /**
- * Makes `name` (a folder) in the first cache folder that can be written, by `make(folder)` into a folder of its own
- * that is then moved into place whole: a run that starts meanwhile never finds half of it. If another run moved its
- * own into place first, that one is kept. Resolves with its path. Folders that runs stopped midway left there long
- * ago are removed.
+ * Makes the folder `name` in the first cache folder that can be written, by `make(folder)` into a folder of its own
+ * that is then moved into place whole: a run that starts meanwhile never finds half of it, and whatever else is at
+ * its place (a folder an older version of this script left unfinished) is replaced. If another run moved its own
+ * into place first, that one is kept. Resolves with its path. Folders that stopped runs left half made are removed
+ * once they are old.
  */
 export async function makeFolder(name, make) {
   for (const cache of CACHE_FOLDERS) {
@@ -61,12 +85,17 @@ export async function makeFolder(name, make) {
     const target = join(cache, name);
     try {
       await make(staging);
-      try {
-        renameSync(staging, target);
-      } catch (error) {
-        if (error.code !== 'ENOTEMPTY' && error.code !== 'EEXIST') throw error;
+      writeFileSync(join(staging, FINISHED), '');
+      for (let attempt = 0; ; attempt++) {
+        try {
+          renameSync(staging, target);
+          return target;
+        } catch (error) {
+          if (existsSync(join(target, FINISHED))) return target; // another run's, whole
+          if (attempt > 0) throw error;
+          rmSync(target, { recursive: true, force: true }); // not one made whole
+        }
       }
-      return target;
     } finally {
       rmSync(staging, { recursive: true, force: true });
     }
@@ -86,7 +115,8 @@ export function writeFile(name, text, kind = name) {
       writeFileSync(staging, text);
       renameSync(staging, join(cache, name));
       for (const earlier of readdirSync(cache))
-        if (earlier.startsWith(kind) && earlier !== name) rmSync(join(cache, earlier), { force: true });
+        if (earlier.startsWith(kind) && earlier !== name && !earlier.endsWith('.tmp'))
+          rmSync(join(cache, earlier), { force: true });
       return;
     } catch {
       // not writable: the next place
