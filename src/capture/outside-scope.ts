@@ -23,7 +23,8 @@ const WATCH_FOR = 60_000;
  */
 export function watchOutside(root: Node, logger: Element, warn: (warning: CifKpiWarning) => void): () => void {
   const view = root.ownerDocument?.defaultView ?? window;
-  let watching = true;
+  /** Whether what it heard may still be said: not once it was, nor once it was stopped (the scope changed). */
+  let open = true;
   const listener = (event: Event) => {
     try {
       if (event.target instanceof Node && root.contains(event.target)) return; // the usual case
@@ -32,8 +33,9 @@ export function watchOutside(root: Node, logger: Element, warn: (warning: CifKpi
       const type = event.type;
       if (type !== CIF_KPI_EVENT && !path.some((node) => node instanceof Element && node.hasAttribute('data-kpi')))
         return;
+      // Heard within the minute: said even if its words arrive after it.
       withAdvice(({ outsideScope }) => {
-        if (!watching) return; // said already, or the scope changed meanwhile
+        if (!open) return;
         const warning = outsideScope(type, path, root, logger);
         if (!warning) return;
         stop();
@@ -43,12 +45,15 @@ export function watchOutside(root: Node, logger: Element, warn: (warning: CifKpi
       // Only advice: a fault here must not reach the page.
     }
   };
-  const stop = () => {
-    watching = false;
+  const unlisten = () => {
     clearTimeout(timer);
     for (const type of OUTSIDE_TYPES) view.removeEventListener(type, listener, true);
   };
+  const stop = () => {
+    open = false;
+    unlisten();
+  };
   for (const type of OUTSIDE_TYPES) view.addEventListener(type, listener, true);
-  const timer = setTimeout(stop, WATCH_FOR);
+  const timer = setTimeout(unlisten, WATCH_FOR);
   return stop;
 }

@@ -234,6 +234,27 @@ describe('CaptureController', () => {
       }
     });
 
+    it('says what it heard within the minute, even when its words arrive after it', async () => {
+      const { capture, heard } = await setUp();
+      let arrive!: () => void;
+      const words = new Promise<void>((resolve) => (arrive = resolve));
+      loadAdvice.use(() => words.then(() => import('../../src/capture/capture-advice.js')));
+      const clock = sinon.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+      try {
+        capture.hostConnected();
+        clock.tick(59_999);
+        report(outside.querySelector('#accept')!, { kpiEventName: 'Outside' });
+        clock.tick(1);
+        arrive();
+        await settled();
+        expect(heard.warnings.map((w) => w.code)).to.deep.equal(['outside-scope']);
+      } finally {
+        clock.restore();
+        loadAdvice.use();
+        capture.hostDisconnected();
+      }
+    });
+
     it('says so of a click on a data-kpi element outside, not of other clicks', async () => {
       const { capture, heard } = await setUp();
       capture.hostConnected();
